@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Installs (when missing) and starts the services mailplane's tests need, on loopback:
+# MariaDB on 127.0.0.1:3306 and Redis on 127.0.0.1:6379. Idempotent: running services are reused.
+# Usage: deploy/local/test-services.sh [start|status]
+set -euo pipefail
+
+DB_NAME=${MAILPLANE_TEST_DB_NAME:-mailplane_test}
+DB_USER=${MAILPLANE_TEST_DB_USER:-mailplane}
+DB_PASSWORD=${MAILPLANE_TEST_DB_PASSWORD:-mailplane}
+
+log() { printf '[test-services] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+  for _ in $(seq 1 60); do
+    if port_open "$1"; then return 0; fi
+    sleep 0.5
+  done
+  log "port $1 did not open"
+  return 1
+}
+
+mariadb_client() {
+  # Debian's root uses unix-socket auth; that is how we create the test user.
+  as_root mariadb --protocol=socket -uroot "$@" 2>/dev/null || mariadb -h127.0.0.1 -uroot "$@"
+}
+
+start_mariadb() {
+  if ! port_open 3306; then
+    command -v mariadbd >/dev/null || apt_install mariadb-server mariadb-client
+    log "starting MariaDB"
+    as_root mkdir -p /run/mysqld
+    as_root chown mysql: /run/mysqld
+    if [ ! -d /var/lib/mysql/mysql ]; then
+      as_root mariadb-install-db --user=mysql --datadir=/var/lib/mysql >/dev/null
+    fi
+    (as_root nohup mariadbd --user=mysql --bind-address=127.0.0.1 >/tmp/mailplane-mariadb.log 2>&1 &)
+    wait_port 3306
+  fi
+  mariadb_client <<SQL
+CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+CREATE USER IF NOT EXISTS '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASSWORD}';
+CREATE USER IF NOT EXISTS '${DB_USER}'@'localhost' IDENTIFIED BY '${DB_PASSWORD}';
+GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'localhost';
+GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'localhost';
+FLUSH PRIVILEGES;
+SQL
+  log "MariaDB ready: ${DB_USER}@127.0.0.1:3306/${DB_NAME}"
+}
+
+start_redis() {
+  if ! port_open 6379; then
+    command -v redis-server >/dev/null || apt_install redis-server
+    log "starting Redis"
+    as_root mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+      --dir /var/lib/redis --logfile /var/log/redis/mailplane-test.log
+    wait_port 6379
+  fi
+  log "Redis ready: 127.0.0.1:6379"
+}
+
+status() {
+  port_open 3306 && log "MariaDB: up" || log "MariaDB: down"
+  port_open 6379 && log "Redis: up" || log "Redis: down"
+}
+
+case "${1:-start}" in
+  start) start_mariadb; start_redis ;;
+  status) status ;;
+  *) echo "usage: $0 [start|status]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,181 @@
+package io.mailplane.aliases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailplane.api.Idempotency;
+import io.mailplane.api.MergePatch;
+import io.mailplane.api.PageRequest;
+import io.mailplane.api.Responses;
+import io.mailplane.auth.Caller;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/aliases")
+@Tag(name = "aliases", description = "Aliases and catch-alls (@domain)")
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class AliasResource {
+  @Inject AliasService service;
+  @Inject Idempotency idempotency;
+  @Inject Caller caller;
+
+  @POST
+  @Operation(operationId = "createAlias", summary = "Create an alias")
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
+      content = @Content(schema = @Schema(implementation = AliasDto.class)))
+  public Response create(
+      @NotNull @Valid AliasDto request,
+      @Parameter(
+              description = "Repeat-safe retries: the same key and body replay the first response")
+          @HeaderParam("Idempotency-Key")
+          String idempotencyKey,
+      @Context UriInfo uriInfo) {
+    return idempotency.execute(
+        idempotencyKey,
+        caller.id(),
+        uriInfo.getPath(),
+        request,
+        () -> {
+          AliasDto created = service.create(request);
+          return Responses.created(location(created.address()), created, created.version());
+        });
+  }
+
+  @GET
+  @Operation(operationId = "listAliases", summary = "List aliases, by address")
+  @APIResponse(
+      responseCode = "200",
+      description = "One page of aliases",
+      content = @Content(schema = @Schema(implementation = AliasPage.class)))
+  public Response list(
+      @Parameter(description = "Page size, 1 to 1000 (default 50)") @QueryParam("limit")
+          Integer limit,
+      @Parameter(description = "Cursor from the previous page's `next`") @QueryParam("after")
+          String after,
+      @Parameter(description = "Only objects of this domain") @QueryParam("domain") String domain,
+      @Parameter(description = "Only addresses starting with this prefix") @QueryParam("q")
+          String q,
+      @Parameter(description = "Only enabled (true) or disabled (false) objects")
+          @QueryParam("enabled")
+          Boolean enabled,
+      @Context UriInfo uriInfo) {
+    return Responses.page(service.list(PageRequest.of(limit, after), domain, q, enabled), uriInfo);
+  }
+
+  @GET
+  @Path("/{address}")
+  @Operation(operationId = "getAlias", summary = "Read an alias")
+  @APIResponse(
+      responseCode = "200",
+      description = "The alias",
+      content = @Content(schema = @Schema(implementation = AliasDto.class)))
+  public Response get(
+      @Parameter(
+              description = "Alias address; @domain for the catch-all",
+              example = "sales@example.com")
+          @PathParam("address")
+          String address) {
+    AliasDto dto = service.get(address);
+    return Responses.ok(dto, dto.version());
+  }
+
+  @PUT
+  @Path("/{address}")
+  @Operation(
+      operationId = "putAlias",
+      summary = "Create or replace an alias; If-None-Match: * creates only")
+  @APIResponse(
+      responseCode = "200",
+      description = "Replaced",
+      content = @Content(schema = @Schema(implementation = AliasDto.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "Created",
+      content = @Content(schema = @Schema(implementation = AliasDto.class)))
+  public Response put(
+      @Parameter(
+              description = "Alias address; @domain for the catch-all",
+              example = "sales@example.com")
+          @PathParam("address")
+          String address,
+      @NotNull @Valid AliasDto request,
+      @Parameter(description = "Replace only if the ETag matches") @HeaderParam("If-Match")
+          String ifMatch,
+      @Parameter(description = "`*` to create only") @HeaderParam("If-None-Match")
+          String ifNoneMatch) {
+    var result = service.put(address, request, ifMatch, ifNoneMatch);
+    return Responses.upserted(result, location(result.value().address()), result.value().version());
+  }
+
+  @PATCH
+  @Path("/{address}")
+  @Consumes({MergePatch.MEDIA_TYPE, MediaType.APPLICATION_JSON})
+  @Operation(operationId = "patchAlias", summary = "Update an alias with a JSON merge patch")
+  @RequestBody(content = @Content(schema = @Schema(implementation = AliasDto.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "Updated",
+      content = @Content(schema = @Schema(implementation = AliasDto.class)))
+  public Response patch(
+      @Parameter(
+              description = "Alias address; @domain for the catch-all",
+              example = "sales@example.com")
+          @PathParam("address")
+          String address,
+      @NotNull JsonNode patch,
+      @Parameter(description = "Update only if the ETag matches") @HeaderParam("If-Match")
+          String ifMatch) {
+    AliasDto dto = service.patch(address, patch, ifMatch);
+    return Responses.ok(dto, dto.version());
+  }
+
+  @DELETE
+  @Path("/{address}")
+  @Operation(operationId = "deleteAlias", summary = "Delete an alias")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  public void delete(
+      @Parameter(
+              description = "Alias address; @domain for the catch-all",
+              example = "sales@example.com")
+          @PathParam("address")
+          String address,
+      @Parameter(description = "Delete only if the ETag matches") @HeaderParam("If-Match")
+          String ifMatch) {
+    service.delete(address, ifMatch);
+  }
+
+  private static URI location(String name) {
+    return URI.create("/api/v1/aliases/" + name);
+  }
+
+  @Schema(name = "AliasPage")
+  public record AliasPage(List<AliasDto> items, @Schema(nullable = true) String next) {}
+}

@@ -1,0 +1,251 @@
+package io.mailplane.aliases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Page;
+import io.mailplane.api.PageRequest;
+import io.mailplane.api.Patches;
+import io.mailplane.api.Preconditions;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Upserted;
+import io.mailplane.audit.AuditService;
+import io.mailplane.auth.Caller;
+import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainNames;
+import io.mailplane.domains.DomainService;
+import io.mailplane.domains.MailAddress;
+import io.mailplane.mailboxes.Mailbox;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+public class AliasService {
+  private static final String TYPE = "alias";
+
+  @Inject Caller caller;
+  @Inject AuditService audit;
+  @Inject Patches patches;
+
+  @Transactional
+  public AliasDto create(AliasDto request) {
+    MailAddress address = MailAddress.parse(request.address(), "address", true);
+    Domain domain = writableDomain(address);
+    if (Alias.findByAddress(address.toString()) != null) {
+      throw ApiException.alreadyExists(TYPE, address.toString());
+    }
+    return insert(domain, address, request);
+  }
+
+  @Transactional
+  public Upserted<AliasDto> put(String key, AliasDto request, String ifMatch, String ifNoneMatch) {
+    MailAddress address = keyOf(key, request.address());
+    Domain domain = writableDomain(address);
+    Alias existing = Alias.findByAddress(address.toString());
+    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    if (existing == null) {
+      return new Upserted<>(insert(domain, address, request), true);
+    }
+    return new Upserted<>(replace(existing, address, request), false);
+  }
+
+  @Transactional
+  public AliasDto get(String key) {
+    return toDto(visible(key));
+  }
+
+  @Transactional
+  public AliasDto patch(String key, JsonNode patch, String ifMatch) {
+    Alias existing = visible(key);
+    caller.requireWrite(existing.domain.name, notFound(existing.address));
+    Preconditions.check(ifMatch, null, existing.version);
+    AliasDto merged = patches.merge(toDto(existing), patch, AliasDto.class);
+    MailAddress address = keyOf(existing.address, merged.address());
+    return replace(existing, address, merged);
+  }
+
+  @Transactional
+  public void delete(String key, String ifMatch) {
+    Alias existing = visible(key);
+    caller.requireWrite(existing.domain.name, notFound(existing.address));
+    Preconditions.check(ifMatch, null, existing.version);
+    AliasDto before = toDto(existing);
+    existing.delete();
+    audit.record("alias.delete", TYPE, existing.address, existing.domain.name, before, null);
+  }
+
+  @Transactional
+  public Page<AliasDto> list(
+      PageRequest page, String domainFilter, String prefix, Boolean enabled) {
+    List<String> where = new ArrayList<>();
+    Parameters params = new Parameters();
+    if (page.afterKey() != null) {
+      where.add("a.address > :after");
+      params.and("after", page.afterKey());
+    }
+    Optional<Set<String>> visible = caller.visibleDomains();
+    if (domainFilter != null && !domainFilter.isEmpty()) {
+      String name = DomainNames.normalize(domainFilter, "domain");
+      Domain domain =
+          visible.isPresent() && !visible.get().contains(name) ? null : Domain.findByName(name);
+      if (domain == null) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("a.domain = :domain");
+      params.and("domain", domain);
+    } else if (visible.isPresent()) {
+      if (visible.get().isEmpty()) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("a.domain.name in :visible");
+      params.and("visible", visible.get());
+    }
+    if (prefix != null && !prefix.isEmpty()) {
+      where.add("a.address like :prefix escape '!'");
+      params.and("prefix", DomainService.likePrefix(prefix));
+    }
+    if (enabled != null) {
+      where.add("a.enabled = :enabled");
+      params.and("enabled", enabled);
+    }
+    String query =
+        "select a from Alias a join fetch a.domain"
+            + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+            + " order by a.address";
+    List<Alias> rows = Alias.<Alias>find(query, params).page(0, page.limit() + 1).list();
+    return Page.of(rows, page.limit(), a -> a.address, AliasService::toDto);
+  }
+
+  private Alias visible(String key) {
+    MailAddress address = MailAddress.parse(key, "address", true);
+    Alias alias = caller.canRead(address.domain()) ? Alias.findByAddress(address.toString()) : null;
+    if (alias == null) {
+      throw notFound(address.toString());
+    }
+    return alias;
+  }
+
+  private Domain writableDomain(MailAddress address) {
+    caller.requireSomeWrite();
+    ApiException domainNotFound =
+        new ApiException(ProblemKind.NOT_FOUND, "domain '" + address.domain() + "' does not exist");
+    caller.requireWrite(address.domain(), domainNotFound);
+    Domain domain = Domain.findByNameForUpdate(address.domain());
+    if (domain == null) {
+      throw domainNotFound;
+    }
+    return domain;
+  }
+
+  private static ApiException notFound(String address) {
+    return ApiException.notFound(TYPE, address);
+  }
+
+  private static MailAddress keyOf(String pathKey, String bodyAddress) {
+    MailAddress address = MailAddress.parse(pathKey, "address", true);
+    if (bodyAddress != null && !MailAddress.parse(bodyAddress, "address", true).equals(address)) {
+      throw ApiException.invalid(
+          "address", "must match the address in the path (renaming is not supported)");
+    }
+    return address;
+  }
+
+  private AliasDto insert(Domain domain, MailAddress address, AliasDto request) {
+    if (domain.maxAliases != null && Alias.count("domain", domain) >= domain.maxAliases) {
+      throw new ApiException(
+          ProblemKind.ALIAS_LIMIT_REACHED,
+          "domain '" + domain.name + "' may hold at most " + domain.maxAliases + " aliases");
+    }
+    Alias alias = new Alias();
+    alias.domain = domain;
+    alias.localPart = address.localPart();
+    alias.address = address.toString();
+    alias.createdAt = Instant.now();
+    apply(alias, address, request);
+    alias.persist();
+    AliasDto created = toDto(alias);
+    audit.record("alias.create", TYPE, alias.address, domain.name, null, created);
+    return created;
+  }
+
+  private AliasDto replace(Alias alias, MailAddress address, AliasDto request) {
+    AliasDto before = toDto(alias);
+    apply(alias, address, request);
+    Alias.getEntityManager().flush();
+    AliasDto after = toDto(alias);
+    if (!Objects.equals(before, after)) {
+      audit.record("alias.update", TYPE, alias.address, alias.domain.name, before, after);
+    }
+    return after;
+  }
+
+  private void apply(Alias alias, MailAddress address, AliasDto request) {
+    List<String> destinations = normalizeDestinations(request.destinations());
+    checkNoLoop(address, destinations);
+    String description = request.description() == null ? null : request.description().strip();
+    boolean enabled = request.enabled() == null || request.enabled();
+    if (alias.destinations.equals(destinations)
+        && Objects.equals(alias.description, description)
+        && alias.enabled == enabled) {
+      return;
+    }
+    if (!alias.destinations.equals(destinations)) {
+      alias.destinations.clear();
+      alias.destinations.addAll(destinations);
+    }
+    alias.description = description;
+    alias.enabled = enabled;
+    alias.updatedAt = Instant.now();
+  }
+
+  private static List<String> normalizeDestinations(List<String> raw) {
+    if (raw == null || raw.isEmpty()) {
+      throw ApiException.invalid("destinations", "must hold at least one address");
+    }
+    Set<String> unique = new LinkedHashSet<>();
+    for (int i = 0; i < raw.size(); i++) {
+      unique.add(MailAddress.parse(raw.get(i), "destinations[" + i + "]", false).toString());
+    }
+    return new ArrayList<>(unique);
+  }
+
+  /**
+   * A destination equal to the alias itself keeps a copy in the mailbox of that address (Postfix
+   * does not expand an address that maps to itself); anything else leading back is a loop.
+   */
+  private static void checkNoLoop(MailAddress address, List<String> destinations) {
+    String self = address.toString();
+    List<String> others = destinations.stream().filter(d -> !d.equals(self)).toList();
+    if (others.size() != destinations.size() && Mailbox.findByAddress(self) == null) {
+      throw new ApiException(
+          ProblemKind.ALIAS_LOOP,
+          "'" + self + "' lists itself as a destination but is not a mailbox");
+    }
+    if (AliasGraph.loopsBack(address, others)) {
+      throw new ApiException(
+          ProblemKind.ALIAS_LOOP,
+          "the destinations lead back to '" + self + "' through other aliases");
+    }
+  }
+
+  static AliasDto toDto(Alias alias) {
+    return new AliasDto(
+        alias.address,
+        List.copyOf(alias.destinations),
+        alias.enabled,
+        alias.description,
+        alias.domain.name,
+        alias.localPart.isEmpty(),
+        alias.version,
+        alias.createdAt,
+        alias.updatedAt);
+  }
+}

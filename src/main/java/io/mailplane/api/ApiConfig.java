@@ -1,0 +1,21 @@
+package io.mailplane.api;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Shared HTTP conventions. */
+@ConfigMapping(prefix = "mailplane.api")
+public interface ApiConfig {
+  /** Largest request body accepted; larger ones get 413. */
+  @WithDefault("1048576")
+  long maxBodyBytes();
+
+  /** How long a POST with an Idempotency-Key is remembered and replayed. */
+  @WithDefault("24h")
+  Duration idempotencyTtl();
+
+  /** Redis key prefix for idempotency records (when Redis is configured). */
+  @WithDefault("mailplane:idempotency:")
+  String idempotencyRedisPrefix();
+}

@@ -1,0 +1,54 @@
+package io.mailplane.api;
+
+import java.util.List;
+import java.util.Map;
+
+/** A failure the client can act on; the mapper turns it into problem+json of its kind. */
+public class ApiException extends RuntimeException {
+  private final ProblemKind kind;
+  private final List<Problem.FieldError> errors;
+  private final Map<String, String> headers;
+
+  public ApiException(ProblemKind kind, String detail) {
+    this(kind, detail, List.of(), Map.of());
+  }
+
+  public ApiException(
+      ProblemKind kind,
+      String detail,
+      List<Problem.FieldError> errors,
+      Map<String, String> headers) {
+    super(detail, null, false, false);
+    this.kind = kind;
+    this.errors = errors;
+    this.headers = headers;
+  }
+
+  public static ApiException invalid(String field, String message) {
+    return new ApiException(
+        ProblemKind.VALIDATION_FAILED,
+        field + ": " + message,
+        List.of(new Problem.FieldError(field, message)),
+        Map.of());
+  }
+
+  public static ApiException notFound(String what, String key) {
+    return new ApiException(ProblemKind.NOT_FOUND, what + " '" + key + "' does not exist");
+  }
+
+  public static ApiException alreadyExists(String what, String key) {
+    return new ApiException(ProblemKind.ALREADY_EXISTS, what + " '" + key + "' already exists");
+  }
+
+  public ProblemKind kind() {
+    return kind;
+  }
+
+  public List<Problem.FieldError> errors() {
+    return errors;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
+  }
+}

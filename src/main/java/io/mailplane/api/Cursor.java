@@ -1,0 +1,36 @@
+package io.mailplane.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Opaque keyset cursor: the last key of the previous page. Opaque so that its encoding can change
+ * without breaking clients that treat it as a token.
+ */
+public final class Cursor {
+  private static final String PREFIX = "k1:";
+
+  private Cursor() {}
+
+  public static String encode(String lastKey) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((PREFIX + lastKey).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Returns the key after which the next page starts, or null for the first page. */
+  public static String decode(String after) {
+    if (after == null || after.isEmpty()) {
+      return null;
+    }
+    try {
+      String decoded = new String(Base64.getUrlDecoder().decode(after), StandardCharsets.UTF_8);
+      if (decoded.startsWith(PREFIX)) {
+        return decoded.substring(PREFIX.length());
+      }
+    } catch (IllegalArgumentException e) {
+      // fall through to the validation error
+    }
+    throw ApiException.invalid("after", "not a cursor returned by this API");
+  }
+}

@@ -1,0 +1,188 @@
+package io.mailplane.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.value.SetArgs;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Idempotency-Key on POST: the first response for a key is stored (in Redis when configured, so
+ * every replica replays it; in memory otherwise) and replayed for the same key and body.
+ */
+@ApplicationScoped
+public class Idempotency {
+  private static final String IN_PROGRESS = "in-progress";
+
+  @Inject ApiConfig config;
+  @Inject ObjectMapper json;
+  @Inject Instance<RedisDataSource> redisInstance;
+
+  private RedisDataSource redis;
+  private final Map<String, Entry> memory = new ConcurrentHashMap<>();
+
+  record Stored(String fingerprint, int status, Map<String, String> headers, String body) {}
+
+  private record Entry(String value, Instant expires) {}
+
+  @PostConstruct
+  void init() {
+    boolean configured =
+        ConfigProvider.getConfig()
+            .getOptionalValue("quarkus.redis.hosts", String.class)
+            .isPresent();
+    redis = configured ? redisInstance.get() : null;
+  }
+
+  /**
+   * Runs the action once per (caller, key); replays its response for a repeat with the same body.
+   *
+   * @param key the Idempotency-Key header, or null to just run the action
+   * @param caller the principal's id, so keys never collide across tokens
+   */
+  public Response execute(
+      String key, String caller, String path, Object body, Supplier<Response> action) {
+    if (key == null) {
+      return action.get();
+    }
+    if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
+    }
+    String storeKey = config.idempotencyRedisPrefix() + sha256(caller + "\n" + path + "\n" + key);
+    String fingerprint = sha256(write(body));
+    if (!putIfAbsent(storeKey, IN_PROGRESS)) {
+      String existing = get(storeKey);
+      if (existing == null || existing.equals(IN_PROGRESS)) {
+        throw new ApiException(
+            ProblemKind.IDEMPOTENCY_KEY_IN_USE,
+            "a request with this Idempotency-Key is still being processed");
+      }
+      Stored stored = read(existing);
+      if (!stored.fingerprint().equals(fingerprint)) {
+        throw new ApiException(
+            ProblemKind.IDEMPOTENCY_KEY_REUSED,
+            "this Idempotency-Key was used with a different request body");
+      }
+      Response.ResponseBuilder replay =
+          Response.status(stored.status())
+              .entity(stored.body())
+              .type(stored.status() >= 400 ? Problem.MEDIA_TYPE : "application/json")
+              .header("Idempotency-Replayed", "true");
+      stored.headers().forEach(replay::header);
+      return replay.build();
+    }
+    Response response;
+    try {
+      response = action.get();
+    } catch (ApiException e) {
+      if (e.kind().status() < 500) {
+        // A client error is a final answer for this key too.
+        save(
+            storeKey,
+            fingerprint,
+            ProblemMapper.response(e.kind(), e.getMessage(), e.errors(), e.headers(), path));
+      } else {
+        delete(storeKey);
+      }
+      throw e;
+    } catch (RuntimeException e) {
+      delete(storeKey);
+      throw e;
+    }
+    save(storeKey, fingerprint, response);
+    return response;
+  }
+
+  private void save(String storeKey, String fingerprint, Response response) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (String name : List.of("Location", "ETag")) {
+      String value = response.getHeaderString(name);
+      if (value != null) {
+        headers.put(name, value);
+      }
+    }
+    set(
+        storeKey,
+        write(new Stored(fingerprint, response.getStatus(), headers, write(response.getEntity()))));
+  }
+
+  private boolean putIfAbsent(String key, String value) {
+    if (redis != null) {
+      return redis.execute(
+              "SET", key, value, "NX", "EX", Long.toString(config.idempotencyTtl().toSeconds()))
+          != null;
+    }
+    purgeExpired();
+    return memory.putIfAbsent(key, new Entry(value, Instant.now().plus(config.idempotencyTtl())))
+        == null;
+  }
+
+  private String get(String key) {
+    if (redis != null) {
+      return redis.value(String.class).get(key);
+    }
+    Entry entry = memory.get(key);
+    return entry == null || entry.expires().isBefore(Instant.now()) ? null : entry.value();
+  }
+
+  private void set(String key, String value) {
+    if (redis != null) {
+      redis.value(String.class).set(key, value, new SetArgs().ex(config.idempotencyTtl()));
+    } else {
+      memory.put(key, new Entry(value, Instant.now().plus(config.idempotencyTtl())));
+    }
+  }
+
+  private void delete(String key) {
+    if (redis != null) {
+      redis.key().del(key);
+    } else {
+      memory.remove(key);
+    }
+  }
+
+  private void purgeExpired() {
+    Instant now = Instant.now();
+    memory.entrySet().removeIf(entry -> entry.getValue().expires().isBefore(now));
+  }
+
+  private String write(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot serialize for idempotency", e);
+    }
+  }
+
+  private Stored read(String value) {
+    try {
+      return json.readValue(value, Stored.class);
+    } catch (Exception e) {
+      throw new IllegalStateException("corrupt idempotency record", e);
+    }
+  }
+
+  static String sha256(String value) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,230 @@
+package io.mailplane.api;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PessimisticLockException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.hibernate.StaleStateException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** The one place where failures become HTTP responses. */
+public class ProblemMapper {
+  private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+  public static Response response(
+      ProblemKind kind,
+      String detail,
+      List<Problem.FieldError> errors,
+      Map<String, String> headers,
+      String instance) {
+    Problem problem =
+        new Problem(
+            kind.type(),
+            kind.title(),
+            kind.status(),
+            detail,
+            instance,
+            errors == null || errors.isEmpty() ? null : errors);
+    Response.ResponseBuilder builder =
+        Response.status(kind.status()).type(Problem.MEDIA_TYPE).entity(problem);
+    headers.forEach(builder::header);
+    return builder.build();
+  }
+
+  private static String path(UriInfo uriInfo) {
+    return uriInfo == null ? null : "/" + uriInfo.getPath().replaceFirst("^/", "");
+  }
+
+  @ServerExceptionMapper
+  public Response api(ApiException e, UriInfo uriInfo) {
+    return response(e.kind(), e.getMessage(), e.errors(), e.headers(), path(uriInfo));
+  }
+
+  @ServerExceptionMapper
+  public Response beanValidation(ConstraintViolationException e, UriInfo uriInfo) {
+    List<Problem.FieldError> errors = new ArrayList<>();
+    for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+      errors.add(
+          new Problem.FieldError(fieldPath(violation.getPropertyPath()), violation.getMessage()));
+    }
+    errors.sort(Comparator.comparing(Problem.FieldError::field));
+    String detail =
+        errors.stream()
+            .map(error -> error.field() + ": " + error.message())
+            .reduce((a, b) -> a + "; " + b)
+            .orElse("invalid request");
+    return response(ProblemKind.VALIDATION_FAILED, detail, errors, Map.of(), path(uriInfo));
+  }
+
+  /** Drops the method and parameter nodes so the path names the JSON field the client sent. */
+  static String fieldPath(Path path) {
+    StringBuilder field = new StringBuilder();
+    String parameter = null;
+    for (Path.Node node : path) {
+      if (node.getKind() == ElementKind.METHOD) {
+        continue;
+      }
+      if (node.getKind() == ElementKind.PARAMETER) {
+        parameter = node.getName();
+        continue;
+      }
+      if (node.getName() == null) {
+        continue;
+      }
+      if (node.getIndex() != null && field.length() > 0) {
+        field.append('[').append(node.getIndex()).append(']');
+      }
+      if (field.length() > 0) {
+        field.append('.');
+      }
+      field.append(node.getName());
+    }
+    if (field.length() == 0 && parameter != null) {
+      return parameter;
+    }
+    return field.toString();
+  }
+
+  @ServerExceptionMapper({
+    JsonProcessingException.class,
+    JsonParseException.class,
+    JsonMappingException.class,
+    MismatchedInputException.class,
+    InvalidFormatException.class,
+    UnrecognizedPropertyException.class
+  })
+  public Response json(JsonProcessingException e, UriInfo uriInfo) {
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      String field = jsonPath(mapping.getPath());
+      String message =
+          e instanceof UnrecognizedPropertyException ? "unknown field" : "invalid value or type";
+      return response(
+          ProblemKind.VALIDATION_FAILED,
+          field + ": " + message,
+          List.of(new Problem.FieldError(field, message)),
+          Map.of(),
+          path(uriInfo));
+    }
+    return response(
+        ProblemKind.MALFORMED_REQUEST,
+        "request body is not valid JSON for this operation",
+        List.of(),
+        Map.of(),
+        path(uriInfo));
+  }
+
+  static String jsonPath(List<JsonMappingException.Reference> references) {
+    StringBuilder field = new StringBuilder();
+    for (JsonMappingException.Reference reference : references) {
+      if (reference.getFieldName() != null) {
+        if (field.length() > 0) {
+          field.append('.');
+        }
+        field.append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        field.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return field.toString();
+  }
+
+  @ServerExceptionMapper({
+    OptimisticLockException.class,
+    StaleStateException.class,
+    PessimisticLockException.class
+  })
+  public Response concurrentUpdate(RuntimeException e, UriInfo uriInfo) {
+    return response(
+        ProblemKind.PRECONDITION_FAILED,
+        "the resource was changed concurrently; read it again and retry with its new ETag",
+        List.of(),
+        Map.of(),
+        path(uriInfo));
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e, UriInfo uriInfo) {
+    int status = e.getResponse().getStatus();
+    ProblemKind kind =
+        switch (status) {
+          case 400 -> ProblemKind.MALFORMED_REQUEST;
+          case 401 -> ProblemKind.UNAUTHORIZED;
+          case 403 -> ProblemKind.FORBIDDEN;
+          case 404 -> ProblemKind.NOT_FOUND;
+          case 405 -> ProblemKind.METHOD_NOT_ALLOWED;
+          case 406 -> ProblemKind.NOT_ACCEPTABLE;
+          case 413 -> ProblemKind.PAYLOAD_TOO_LARGE;
+          case 415 -> ProblemKind.UNSUPPORTED_MEDIA_TYPE;
+          default -> status >= 500 ? ProblemKind.INTERNAL_ERROR : ProblemKind.MALFORMED_REQUEST;
+        };
+    if (status >= 500) {
+      LOG.error("request failed", e);
+    }
+    String detail =
+        switch (kind) {
+          case NOT_FOUND -> "no such resource";
+          case METHOD_NOT_ALLOWED -> "this method is not allowed on this resource";
+          case UNSUPPORTED_MEDIA_TYPE -> "unsupported Content-Type; send application/json";
+          case NOT_ACCEPTABLE -> "this resource is only available as application/json";
+          case MALFORMED_REQUEST -> "the request could not be read";
+          default -> kind.title();
+        };
+    Map<String, String> headers = new java.util.HashMap<>();
+    String allow = e.getResponse().getHeaderString("Allow");
+    if (allow != null) {
+      headers.put("Allow", allow);
+    }
+    return response(kind, detail, List.of(), headers, path(uriInfo));
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Throwable e, UriInfo uriInfo) {
+    Throwable cause = e;
+    while (cause != null) {
+      if (cause instanceof ApiException api) {
+        return api(api, uriInfo);
+      }
+      if (cause instanceof OptimisticLockException || cause instanceof StaleStateException) {
+        return concurrentUpdate((RuntimeException) cause, uriInfo);
+      }
+      if (cause instanceof org.hibernate.exception.ConstraintViolationException) {
+        return response(
+            ProblemKind.CONFLICT,
+            "the change conflicts with a concurrent change; read the resource again and retry",
+            List.of(),
+            Map.of(),
+            path(uriInfo));
+      }
+      if (cause instanceof ConstraintViolationException violation) {
+        return beanValidation(violation, uriInfo);
+      }
+      if (cause instanceof JsonProcessingException parse) {
+        return json(parse, uriInfo);
+      }
+      cause = cause.getCause() == cause ? null : cause.getCause();
+    }
+    LOG.error("unexpected failure", e);
+    return response(
+        ProblemKind.INTERNAL_ERROR,
+        "an unexpected error occurred; it has been logged",
+        List.of(),
+        Map.of(),
+        path(uriInfo));
+  }
+}

@@ -1,0 +1,83 @@
+package io.mailplane.api;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
+
+/**
+ * Documents the problem+json error responses on every operation from the one status table, so the
+ * contract cannot forget an error an operation can return.
+ */
+public class ProblemResponsesFilter implements OASFilter {
+  private static final Map<String, String> ALWAYS =
+      Map.of(
+          "400", "Invalid input (see `errors`)",
+          "401", "Missing or invalid bearer token",
+          "403", "The token's scope does not allow this",
+          "429", "Too many failed authentication attempts",
+          "500", "Unexpected server error");
+
+  @Override
+  public void filterOpenAPI(OpenAPI openAPI) {
+    if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
+      return;
+    }
+    openAPI
+        .getPaths()
+        .getPathItems()
+        .forEach(
+            (path, item) -> {
+              if (!path.startsWith("/api/")) {
+                return;
+              }
+              item.getOperations()
+                  .forEach((method, operation) -> addProblems(path, method, operation));
+            });
+  }
+
+  private static void addProblems(String path, PathItem.HttpMethod method, Operation operation) {
+    Map<String, String> codes = new TreeMap<>(ALWAYS);
+    boolean keyed = path.contains("{");
+    boolean write = method != PathItem.HttpMethod.GET;
+    if (keyed || write) {
+      codes.put("404", "No such object (or not visible to this token)");
+    }
+    if (write) {
+      codes.put(
+          "409", "Conflicts with the current state: exists, in use, limit reached or alias loop");
+      codes.put("413", "Request body too large");
+      codes.put("415", "Unsupported Content-Type");
+    }
+    if (keyed
+        && (method == PathItem.HttpMethod.PUT
+            || method == PathItem.HttpMethod.PATCH
+            || method == PathItem.HttpMethod.DELETE)) {
+      codes.put("412", "If-Match / If-None-Match precondition failed");
+    }
+    if (method == PathItem.HttpMethod.POST) {
+      codes.put("422", "Idempotency-Key reused with a different body");
+    }
+    codes.forEach(
+        (code, description) -> {
+          if (operation.getResponses().getAPIResponse(code) == null) {
+            operation.getResponses().addAPIResponse(code, problem(description));
+          }
+        });
+  }
+
+  private static APIResponse problem(String description) {
+    return OASFactory.createAPIResponse()
+        .description(description)
+        .content(
+            OASFactory.createContent()
+                .addMediaType(
+                    Problem.MEDIA_TYPE,
+                    OASFactory.createMediaType()
+                        .schema(OASFactory.createSchema().ref("#/components/schemas/Problem"))));
+  }
+}

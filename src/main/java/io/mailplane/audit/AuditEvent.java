@@ -1,0 +1,43 @@
+package io.mailplane.audit;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+@Entity
+@Table(name = "audit_event")
+public class AuditEvent extends PanacheEntityBase {
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  public Long id;
+
+  @Column(name = "occurred_at", nullable = false)
+  public Instant occurredAt;
+
+  /** Id of the token that made the change ("bootstrap" for the bootstrap token). */
+  @Column(nullable = false)
+  public String actor;
+
+  @Column(nullable = false)
+  public String action;
+
+  @Column(name = "resource_type", nullable = false)
+  public String resourceType;
+
+  @Column(name = "resource_key", nullable = false)
+  public String resourceKey;
+
+  /** The domain the object belongs to, so domain-scoped tokens see their own history. */
+  public String domain;
+
+  @Column(name = "before_json")
+  public String beforeJson;
+
+  @Column(name = "after_json")
+  public String afterJson;
+}

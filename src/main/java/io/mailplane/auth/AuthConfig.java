@@ -1,0 +1,35 @@
+package io.mailplane.auth;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** API authentication. */
+@ConfigMapping(prefix = "mailplane.auth")
+public interface AuthConfig {
+  /**
+   * Admin token accepted without a database row, for the first calls on a new install
+   * (MAILPLANE_BOOTSTRAP_TOKEN). At least 32 characters.
+   */
+  Optional<String> bootstrapToken();
+
+  /** Failed authentications one client address may make per window before it gets 429. */
+  @WithDefault("20")
+  int failedAttemptsPerWindow();
+
+  /** The window for failed-authentication counting, and how long a locked-out address waits. */
+  @WithDefault("1m")
+  Duration failedAttemptsWindow();
+
+  /**
+   * How long a verified token is trusted without asking the database again. A token revoked on
+   * another replica keeps working here for at most this long.
+   */
+  @WithDefault("10s")
+  Duration tokenCacheTtl();
+
+  /** How often last-used times are written back (per token). */
+  @WithDefault("1m")
+  Duration lastUsedResolution();
+}

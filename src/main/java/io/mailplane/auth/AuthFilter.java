@@ -1,0 +1,64 @@
+package io.mailplane.auth;
+
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.ProblemMapper;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * Bearer authentication for everything under /api; failed attempts are rate-limited per address.
+ */
+public class AuthFilter {
+  @Inject TokenService tokens;
+  @Inject Caller caller;
+  @Inject FailedAuthLimiter limiter;
+
+  @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
+  public Response authenticate(ContainerRequestContext request, HttpServerRequest http) {
+    String path = request.getUriInfo().getPath();
+    if (!path.startsWith("/api/")) {
+      return null;
+    }
+    String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().host();
+    OptionalLong locked = limiter.lockedFor(address);
+    if (locked.isPresent()) {
+      return ProblemMapper.response(
+          ProblemKind.RATE_LIMITED,
+          "too many failed authentication attempts from this address",
+          List.of(),
+          Map.of("Retry-After", Long.toString(locked.getAsLong())),
+          path);
+    }
+    String header = request.getHeaderString("Authorization");
+    Optional<TokenService.Verified> verified = Optional.empty();
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String secret = header.substring(7).trim();
+      if (!secret.isEmpty() && secret.length() <= 512) {
+        verified = tokens.verify(secret);
+      }
+    }
+    if (verified.isEmpty()) {
+      if (header != null) {
+        limiter.recordFailure(address);
+      }
+      return ProblemMapper.response(
+          ProblemKind.UNAUTHORIZED,
+          header == null
+              ? "send 'Authorization: Bearer <token>'"
+              : "the bearer token is unknown, revoked or expired",
+          List.of(),
+          Map.of("WWW-Authenticate", "Bearer realm=\"mailplane\""),
+          path);
+    }
+    caller.authenticate(verified.get().id(), verified.get().scopes());
+    return null;
+  }
+}

@@ -1,0 +1,98 @@
+package io.mailplane.auth;
+
+import io.mailplane.api.ApiException;
+import io.mailplane.api.ProblemKind;
+import jakarta.enterprise.context.RequestScoped;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who is calling, and what they may touch. Objects outside a domain-scoped caller's domains are
+ * reported as not found, never as forbidden, so a token cannot learn what exists elsewhere.
+ */
+@RequestScoped
+public class Caller {
+  private String id = "anonymous";
+  private boolean admin;
+  private boolean readAll;
+  private Set<String> domains = Set.of();
+
+  void authenticate(String id, Collection<String> scopes) {
+    this.id = id;
+    Set<String> scoped = new TreeSet<>();
+    for (String scope : scopes) {
+      if (scope.equals(Scope.ADMIN)) {
+        admin = true;
+      } else if (scope.equals(Scope.READ)) {
+        readAll = true;
+      } else if (scope.startsWith(Scope.DOMAIN_PREFIX)) {
+        scoped.add(scope.substring(Scope.DOMAIN_PREFIX.length()));
+      }
+    }
+    domains = Set.copyOf(scoped);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public boolean isAdmin() {
+    return admin;
+  }
+
+  public boolean canRead(String domain) {
+    return admin || readAll || domains.contains(domain);
+  }
+
+  public boolean canWrite(String domain) {
+    return admin || domains.contains(domain);
+  }
+
+  /** The domains this caller is confined to, or empty when it sees every domain. */
+  public Optional<Set<String>> visibleDomains() {
+    return admin || readAll ? Optional.empty() : Optional.of(domains);
+  }
+
+  /** Admin-only operations: server-wide objects such as tokens and domains. */
+  public void requireAdmin() {
+    if (!admin) {
+      throw new ApiException(ProblemKind.FORBIDDEN, "this operation needs the 'admin' scope");
+    }
+  }
+
+  /** Reading server-wide data (audit, tokens): admin or read. */
+  public void requireReadAll() {
+    if (!admin && !readAll) {
+      throw new ApiException(
+          ProblemKind.FORBIDDEN, "this operation needs the 'admin' or 'read' scope");
+    }
+  }
+
+  /**
+   * For an object in a domain: not visible → 404 (as if absent); visible but read-only → 403.
+   *
+   * @param notFound what the caller would be told if the object did not exist
+   */
+  public void requireWrite(String domain, ApiException notFound) {
+    requireRead(domain, notFound);
+    if (!canWrite(domain)) {
+      throw new ApiException(
+          ProblemKind.FORBIDDEN, "this token may not change objects in " + domain);
+    }
+  }
+
+  public void requireRead(String domain, ApiException notFound) {
+    if (!canRead(domain)) {
+      throw notFound;
+    }
+  }
+
+  /** Fails fast for callers that may write nothing at all (read-only tokens). */
+  public void requireSomeWrite() {
+    if (!admin && domains.isEmpty()) {
+      throw new ApiException(ProblemKind.FORBIDDEN, "this token has read-only scope");
+    }
+  }
+}

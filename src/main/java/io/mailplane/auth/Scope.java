@@ -1,0 +1,28 @@
+package io.mailplane.auth;
+
+import io.mailplane.api.ApiException;
+import io.mailplane.domains.DomainNames;
+
+/** Parses and normalizes token scopes: admin, read, domain:&lt;name&gt;. */
+public final class Scope {
+  public static final String ADMIN = "admin";
+  public static final String READ = "read";
+  public static final String DOMAIN_PREFIX = "domain:";
+
+  private Scope() {}
+
+  public static String normalize(String scope, String field) {
+    if (scope == null) {
+      throw ApiException.invalid(field, "must not be null");
+    }
+    String trimmed = scope.trim();
+    if (trimmed.equals(ADMIN) || trimmed.equals(READ)) {
+      return trimmed;
+    }
+    if (trimmed.startsWith(DOMAIN_PREFIX)) {
+      return DOMAIN_PREFIX
+          + DomainNames.normalize(trimmed.substring(DOMAIN_PREFIX.length()), field);
+    }
+    throw ApiException.invalid(field, "must be 'admin', 'read' or 'domain:<name>'");
+  }
+}

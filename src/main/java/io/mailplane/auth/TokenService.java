@@ -1,0 +1,203 @@
+package io.mailplane.auth;
+
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Page;
+import io.mailplane.api.PageRequest;
+import io.mailplane.audit.AuditService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+@ApplicationScoped
+public class TokenService {
+  static final String SECRET_PREFIX = "mpt_";
+  private static final int MAX_CACHED = 10_000;
+
+  @Inject AuthConfig config;
+  @Inject Caller caller;
+  @Inject AuditService audit;
+
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Verified> cache = new ConcurrentHashMap<>();
+  private byte[] bootstrapHash;
+
+  /** A token known to be valid until cacheUntil (or its own expiry). */
+  record Verified(String id, List<String> scopes, Instant expiresAt, Instant cacheUntil) {}
+
+  @PostConstruct
+  void init() {
+    config
+        .bootstrapToken()
+        .ifPresent(
+            token -> {
+              if (token.length() < 32) {
+                throw new IllegalStateException(
+                    "MAILPLANE_BOOTSTRAP_TOKEN must be at least 32 characters");
+              }
+              bootstrapHash = sha256(token).getBytes(StandardCharsets.US_ASCII);
+            });
+  }
+
+  /** Resolves a presented secret to the token it belongs to, or empty when it is not valid. */
+  public Optional<Verified> verify(String secret) {
+    String hash = sha256(secret);
+    Instant now = Instant.now();
+    if (bootstrapHash != null
+        && MessageDigest.isEqual(bootstrapHash, hash.getBytes(StandardCharsets.US_ASCII))) {
+      return Optional.of(new Verified("bootstrap", List.of(Scope.ADMIN), null, Instant.MAX));
+    }
+    Verified cached = cache.get(hash);
+    if (cached != null && cached.cacheUntil().isAfter(now)) {
+      return cached.expiresAt() != null && cached.expiresAt().isBefore(now)
+          ? Optional.empty()
+          : Optional.of(cached);
+    }
+    Optional<Verified> loaded =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  ApiToken token = ApiToken.find("tokenHash", hash).firstResult();
+                  if (token == null || (token.expiresAt != null && token.expiresAt.isBefore(now))) {
+                    return Optional.<Verified>empty();
+                  }
+                  if (token.lastUsedAt == null
+                      || token.lastUsedAt.plus(config.lastUsedResolution()).isBefore(now)) {
+                    token.lastUsedAt = now;
+                  }
+                  return Optional.of(
+                      new Verified(
+                          token.id.toString(),
+                          Arrays.asList(token.scopes.split(" ")),
+                          token.expiresAt,
+                          now.plus(config.tokenCacheTtl())));
+                });
+    if (loaded.isPresent()) {
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+      cache.put(hash, loaded.get());
+    } else {
+      cache.remove(hash);
+    }
+    return loaded;
+  }
+
+  @Transactional
+  public TokenDto create(TokenDto request) {
+    caller.requireAdmin();
+    Set<String> scopes = new LinkedHashSet<>();
+    for (int i = 0; i < request.scopes().size(); i++) {
+      scopes.add(Scope.normalize(request.scopes().get(i), "scopes[" + i + "]"));
+    }
+    if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
+      throw ApiException.invalid("expiresAt", "must be in the future");
+    }
+    byte[] secretBytes = new byte[32];
+    random.nextBytes(secretBytes);
+    String secret =
+        SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+    ApiToken token = new ApiToken();
+    token.name = request.name().trim();
+    token.tokenHash = sha256(secret);
+    token.scopes = String.join(" ", scopes);
+    token.expiresAt = request.expiresAt();
+    token.createdBy = caller.id();
+    token.createdAt = Instant.now();
+    token.persist();
+    TokenDto created = toDto(token);
+    audit.record("token.create", "token", token.id.toString(), null, null, created);
+    return withSecret(created, secret);
+  }
+
+  @Transactional
+  public Page<TokenDto> list(PageRequest page) {
+    caller.requireReadAll();
+    long after = page.afterKey() == null ? 0 : parseId(page.afterKey(), "after");
+    List<ApiToken> rows =
+        ApiToken.find("id > ?1 order by id", after).page(0, page.limit() + 1).list();
+    return Page.of(rows, page.limit(), t -> t.id.toString(), TokenService::toDto);
+  }
+
+  @Transactional
+  public TokenDto get(String id) {
+    caller.requireReadAll();
+    return toDto(find(id));
+  }
+
+  @Transactional
+  public void revoke(String id) {
+    caller.requireAdmin();
+    ApiToken token = find(id);
+    TokenDto before = toDto(token);
+    token.delete();
+    cache.values().removeIf(v -> v.id().equals(token.id.toString()));
+    audit.record("token.revoke", "token", id, null, before, null);
+  }
+
+  private static ApiToken find(String id) {
+    ApiToken token = ApiToken.findById(parseId(id, "id"));
+    if (token == null) {
+      throw ApiException.notFound("token", id);
+    }
+    return token;
+  }
+
+  private static long parseId(String id, String field) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw ApiException.notFound("token", id);
+    }
+  }
+
+  static TokenDto toDto(ApiToken token) {
+    return new TokenDto(
+        token.id,
+        token.name,
+        new ArrayList<>(Arrays.asList(token.scopes.split(" "))),
+        token.expiresAt,
+        token.lastUsedAt,
+        token.createdAt,
+        token.createdBy,
+        null);
+  }
+
+  private static TokenDto withSecret(TokenDto dto, String secret) {
+    return new TokenDto(
+        dto.id(),
+        dto.name(),
+        dto.scopes(),
+        dto.expiresAt(),
+        dto.lastUsedAt(),
+        dto.createdAt(),
+        dto.createdBy(),
+        secret);
+  }
+
+  static String sha256(String value) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

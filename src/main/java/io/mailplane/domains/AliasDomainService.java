@@ -1,0 +1,213 @@
+package io.mailplane.domains;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Page;
+import io.mailplane.api.PageRequest;
+import io.mailplane.api.Patches;
+import io.mailplane.api.Preconditions;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Upserted;
+import io.mailplane.audit.AuditService;
+import io.mailplane.auth.Caller;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Alias domains. Creating one claims a new domain name on this server, so only admins write them; a
+ * domain-scoped token reads those that point at its domains.
+ */
+@ApplicationScoped
+public class AliasDomainService {
+  private static final String TYPE = "alias-domain";
+
+  @Inject Caller caller;
+  @Inject AuditService audit;
+  @Inject Patches patches;
+
+  @Transactional
+  public AliasDomainDto create(AliasDomainDto request) {
+    String name = DomainNames.normalize(request.name(), "name");
+    caller.requireAdmin();
+    if (AliasDomain.findByName(name) != null || Domain.findByName(name) != null) {
+      throw ApiException.alreadyExists(TYPE, name);
+    }
+    return insert(name, request);
+  }
+
+  @Transactional
+  public Upserted<AliasDomainDto> put(
+      String key, AliasDomainDto request, String ifMatch, String ifNoneMatch) {
+    String name = keyOf(key, request.name());
+    AliasDomain existing = AliasDomain.findByName(name);
+    if (existing != null && !caller.canRead(existing.target.name)) {
+      existing = null;
+    }
+    caller.requireAdmin();
+    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    if (existing == null) {
+      if (Domain.findByName(name) != null) {
+        throw new ApiException(
+            ProblemKind.ALREADY_EXISTS, "'" + name + "' is already a hosted domain");
+      }
+      return new Upserted<>(insert(name, request), true);
+    }
+    return new Upserted<>(replace(existing, request), false);
+  }
+
+  @Transactional
+  public AliasDomainDto get(String key) {
+    return toDto(visible(key));
+  }
+
+  @Transactional
+  public AliasDomainDto patch(String key, JsonNode patch, String ifMatch) {
+    AliasDomain existing = visible(key);
+    caller.requireAdmin();
+    Preconditions.check(ifMatch, null, existing.version);
+    AliasDomainDto merged = patches.merge(toDto(existing), patch, AliasDomainDto.class);
+    keyOf(existing.name, merged.name());
+    return replace(existing, merged);
+  }
+
+  @Transactional
+  public void delete(String key, String ifMatch) {
+    AliasDomain existing = visible(key);
+    caller.requireAdmin();
+    Preconditions.check(ifMatch, null, existing.version);
+    AliasDomainDto before = toDto(existing);
+    existing.delete();
+    audit.record("alias-domain.delete", TYPE, existing.name, before.targetDomain(), before, null);
+  }
+
+  @Transactional
+  public Page<AliasDomainDto> list(
+      PageRequest page, String targetDomain, String prefix, Boolean enabled) {
+    List<String> where = new ArrayList<>();
+    Parameters params = new Parameters();
+    if (page.afterKey() != null) {
+      where.add("a.name > :after");
+      params.and("after", page.afterKey());
+    }
+    Optional<Set<String>> visible = caller.visibleDomains();
+    if (visible.isPresent()) {
+      if (visible.get().isEmpty()) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("a.target.name in :visible");
+      params.and("visible", visible.get());
+    }
+    if (targetDomain != null && !targetDomain.isEmpty()) {
+      where.add("a.target.name = :target");
+      params.and("target", DomainNames.normalize(targetDomain, "domain"));
+    }
+    if (prefix != null && !prefix.isEmpty()) {
+      where.add("a.name like :prefix escape '!'");
+      params.and("prefix", DomainService.likePrefix(prefix));
+    }
+    if (enabled != null) {
+      where.add("a.enabled = :enabled");
+      params.and("enabled", enabled);
+    }
+    String query =
+        "select a from AliasDomain a join fetch a.target"
+            + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+            + " order by a.name";
+    List<AliasDomain> rows =
+        AliasDomain.<AliasDomain>find(query, params).page(0, page.limit() + 1).list();
+    return Page.of(rows, page.limit(), a -> a.name, AliasDomainService::toDto);
+  }
+
+  private AliasDomain visible(String key) {
+    String name = DomainNames.normalize(key, "domain");
+    AliasDomain aliasDomain = AliasDomain.findByName(name);
+    if (aliasDomain == null || !caller.canRead(aliasDomain.target.name)) {
+      throw ApiException.notFound(TYPE, name);
+    }
+    return aliasDomain;
+  }
+
+  private static String keyOf(String pathKey, String bodyName) {
+    String name = DomainNames.normalize(pathKey, "domain");
+    if (bodyName != null && !DomainNames.normalize(bodyName, "name").equals(name)) {
+      throw ApiException.invalid(
+          "name", "must match the alias domain in the path (renaming is not supported)");
+    }
+    return name;
+  }
+
+  private Domain target(AliasDomainDto request) {
+    if (request.targetDomain() == null) {
+      throw ApiException.invalid("targetDomain", "must not be null");
+    }
+    String targetName = DomainNames.normalize(request.targetDomain(), "targetDomain");
+    Domain target = Domain.findByName(targetName);
+    if (target == null) {
+      throw new ApiException(
+          ProblemKind.VALIDATION_FAILED,
+          "targetDomain: domain '" + targetName + "' does not exist",
+          List.of(new io.mailplane.api.Problem.FieldError("targetDomain", "domain does not exist")),
+          java.util.Map.of());
+    }
+    return target;
+  }
+
+  private AliasDomainDto insert(String name, AliasDomainDto request) {
+    AliasDomain aliasDomain = new AliasDomain();
+    aliasDomain.name = name;
+    aliasDomain.createdAt = Instant.now();
+    apply(aliasDomain, request);
+    aliasDomain.persist();
+    AliasDomainDto created = toDto(aliasDomain);
+    audit.record("alias-domain.create", TYPE, name, created.targetDomain(), null, created);
+    return created;
+  }
+
+  private AliasDomainDto replace(AliasDomain aliasDomain, AliasDomainDto request) {
+    AliasDomainDto before = toDto(aliasDomain);
+    apply(aliasDomain, request);
+    AliasDomain.getEntityManager().flush();
+    AliasDomainDto after = toDto(aliasDomain);
+    if (!Objects.equals(before, after)) {
+      audit.record(
+          "alias-domain.update", TYPE, aliasDomain.name, after.targetDomain(), before, after);
+    }
+    return after;
+  }
+
+  private void apply(AliasDomain aliasDomain, AliasDomainDto request) {
+    Domain target = target(request);
+    String description = request.description() == null ? null : request.description().strip();
+    boolean enabled = request.enabled() == null || request.enabled();
+    if (aliasDomain.target != null
+        && aliasDomain.target.id.equals(target.id)
+        && Objects.equals(aliasDomain.description, description)
+        && aliasDomain.enabled == enabled) {
+      return;
+    }
+    aliasDomain.target = target;
+    aliasDomain.description = description;
+    aliasDomain.enabled = enabled;
+    aliasDomain.updatedAt = Instant.now();
+  }
+
+  static AliasDomainDto toDto(AliasDomain aliasDomain) {
+    return new AliasDomainDto(
+        aliasDomain.name,
+        DomainNames.toUnicode(aliasDomain.name),
+        aliasDomain.target.name,
+        aliasDomain.description,
+        aliasDomain.enabled,
+        aliasDomain.version,
+        aliasDomain.createdAt,
+        aliasDomain.updatedAt);
+  }
+}

@@ -1,0 +1,57 @@
+package io.mailplane.domains;
+
+import io.mailplane.api.ApiException;
+import java.net.IDN;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Domain name normalization: IDN to A-label, lowercase, no trailing dot. The JDK's IDN (IDNA2003)
+ * is used rather than ICU4J: it is part of the platform, and the names that differ between IDNA2003
+ * and IDNA2008 (ß, ς, ZWJ) are rare in mail domains; see docs/decisions.md.
+ */
+public final class DomainNames {
+  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+  private static final Pattern NUMERIC = Pattern.compile("[0-9]+");
+
+  private DomainNames() {}
+
+  public static String normalize(String raw, String field) {
+    if (raw == null || raw.isBlank()) {
+      throw ApiException.invalid(field, "must not be blank");
+    }
+    String name = raw.strip();
+    if (name.endsWith(".")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    if (name.length() > 253 * 4) {
+      throw ApiException.invalid(field, "is too long");
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid(field, "is not a valid domain name");
+    }
+    if (ascii.length() > 253) {
+      throw ApiException.invalid(field, "must be at most 253 characters");
+    }
+    String[] labels = ascii.split("\\.", -1);
+    if (labels.length < 2) {
+      throw ApiException.invalid(field, "must have at least two labels, e.g. example.com");
+    }
+    for (String label : labels) {
+      if (!LABEL.matcher(label).matches()) {
+        throw ApiException.invalid(field, "is not a valid domain name");
+      }
+    }
+    if (NUMERIC.matcher(labels[labels.length - 1]).matches()) {
+      throw ApiException.invalid(field, "must not end in a numeric label");
+    }
+    return ascii;
+  }
+
+  public static String toUnicode(String ascii) {
+    return IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES);
+  }
+}

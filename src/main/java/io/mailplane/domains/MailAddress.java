@@ -1,0 +1,49 @@
+package io.mailplane.domains;
+
+import io.mailplane.api.ApiException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A normalized mail address. Local parts are lowercase dot-atoms without '%' and '/': '%' is
+ * Postfix's legacy routing syntax and '/' would leave the maildir path Dovecot derives from it.
+ */
+public record MailAddress(String localPart, String domain) {
+  private static final Pattern LOCAL_PART =
+      Pattern.compile("[a-z0-9!#$&'*+=?^_`{|}~-]+(\\.[a-z0-9!#$&'*+=?^_`{|}~-]+)*");
+
+  /** Parses user@domain; with allowCatchAll, "@domain" gives an empty local part. */
+  public static MailAddress parse(String raw, String field, boolean allowCatchAll) {
+    if (raw == null || raw.isBlank()) {
+      throw ApiException.invalid(field, "must not be blank");
+    }
+    String value = raw.strip();
+    int at = value.lastIndexOf('@');
+    if (at < 0) {
+      throw ApiException.invalid(field, "must be an address like user@example.com");
+    }
+    String local = value.substring(0, at).toLowerCase(Locale.ROOT);
+    String domain = DomainNames.normalize(value.substring(at + 1), field);
+    if (local.isEmpty()) {
+      if (!allowCatchAll) {
+        throw ApiException.invalid(field, "must have a local part before '@'");
+      }
+    } else if (local.length() > 64) {
+      throw ApiException.invalid(field, "local part must be at most 64 characters");
+    } else if (!LOCAL_PART.matcher(local).matches()) {
+      throw ApiException.invalid(
+          field,
+          "local part may hold letters, digits, dots (not leading, trailing or doubled) and !#$&'*+=?^_`{|}~-");
+    }
+    return new MailAddress(local, domain);
+  }
+
+  public boolean isCatchAll() {
+    return localPart.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    return localPart + "@" + domain;
+  }
+}

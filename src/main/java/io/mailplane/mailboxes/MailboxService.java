@@ -1,0 +1,283 @@
+package io.mailplane.mailboxes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Page;
+import io.mailplane.api.PageRequest;
+import io.mailplane.api.Patches;
+import io.mailplane.api.Preconditions;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Upserted;
+import io.mailplane.audit.AuditService;
+import io.mailplane.auth.Caller;
+import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainNames;
+import io.mailplane.domains.DomainService;
+import io.mailplane.domains.MailAddress;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+public class MailboxService {
+  private static final String TYPE = "mailbox";
+
+  @Inject Caller caller;
+  @Inject AuditService audit;
+  @Inject Patches patches;
+  @Inject PasswordHasher hasher;
+  @Inject MailboxConfig config;
+
+  @Transactional
+  public MailboxDto create(MailboxDto request) {
+    MailAddress address = MailAddress.parse(request.address(), "address", false);
+    Domain domain = writableDomain(address);
+    if (Mailbox.findByAddress(address.toString()) != null) {
+      throw ApiException.alreadyExists(TYPE, address.toString());
+    }
+    return insert(domain, address, request);
+  }
+
+  @Transactional
+  public Upserted<MailboxDto> put(
+      String key, MailboxDto request, String ifMatch, String ifNoneMatch) {
+    MailAddress address = keyOf(key, request.address());
+    Domain domain = writableDomain(address);
+    Mailbox existing = Mailbox.findByAddress(address.toString());
+    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    if (existing == null) {
+      return new Upserted<>(insert(domain, address, request), true);
+    }
+    return new Upserted<>(replace(existing, request), false);
+  }
+
+  @Transactional
+  public MailboxDto get(String key) {
+    return toDto(visible(key));
+  }
+
+  @Transactional
+  public MailboxDto patch(String key, JsonNode patch, String ifMatch) {
+    Mailbox existing = visible(key);
+    caller.requireWrite(existing.domain.name, notFound(existing.address));
+    Preconditions.check(ifMatch, null, existing.version);
+    MailboxDto merged = patches.merge(toDto(existing), patch, MailboxDto.class);
+    keyOf(existing.address, merged.address());
+    return replace(existing, merged);
+  }
+
+  @Transactional
+  public void delete(String key, String ifMatch) {
+    Mailbox existing = visible(key);
+    caller.requireWrite(existing.domain.name, notFound(existing.address));
+    Preconditions.check(ifMatch, null, existing.version);
+    MailboxDto before = toDto(existing);
+    existing.delete();
+    audit.record("mailbox.delete", TYPE, existing.address, existing.domain.name, before, null);
+  }
+
+  @Transactional
+  public Page<MailboxDto> list(
+      PageRequest page, String domainFilter, String prefix, Boolean enabled) {
+    List<String> where = new ArrayList<>();
+    Parameters params = new Parameters();
+    if (page.afterKey() != null) {
+      where.add("m.address > :after");
+      params.and("after", page.afterKey());
+    }
+    Optional<Set<String>> visible = caller.visibleDomains();
+    if (domainFilter != null && !domainFilter.isEmpty()) {
+      String name = DomainNames.normalize(domainFilter, "domain");
+      if (visible.isPresent() && !visible.get().contains(name)) {
+        return new Page<>(List.of(), null);
+      }
+      Domain domain = Domain.findByName(name);
+      if (domain == null) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("m.domain = :domain");
+      params.and("domain", domain);
+    } else if (visible.isPresent()) {
+      if (visible.get().isEmpty()) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("m.domain.name in :visible");
+      params.and("visible", visible.get());
+    }
+    if (prefix != null && !prefix.isEmpty()) {
+      where.add("m.address like :prefix escape '!'");
+      params.and("prefix", DomainService.likePrefix(prefix));
+    }
+    if (enabled != null) {
+      where.add("m.enabled = :enabled");
+      params.and("enabled", enabled);
+    }
+    String query =
+        "select m from Mailbox m join fetch m.domain"
+            + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+            + " order by m.address";
+    List<Mailbox> rows = Mailbox.<Mailbox>find(query, params).page(0, page.limit() + 1).list();
+    return Page.of(rows, page.limit(), m -> m.address, MailboxService::toDto);
+  }
+
+  private Mailbox visible(String key) {
+    MailAddress address = MailAddress.parse(key, "address", false);
+    Mailbox mailbox =
+        caller.canRead(address.domain()) ? Mailbox.findByAddress(address.toString()) : null;
+    if (mailbox == null) {
+      throw notFound(address.toString());
+    }
+    return mailbox;
+  }
+
+  /** The mailbox's domain, locked so limit checks of concurrent creates are serialized. */
+  private Domain writableDomain(MailAddress address) {
+    caller.requireSomeWrite();
+    ApiException domainNotFound =
+        new ApiException(ProblemKind.NOT_FOUND, "domain '" + address.domain() + "' does not exist");
+    caller.requireWrite(address.domain(), domainNotFound);
+    Domain domain = Domain.findByNameForUpdate(address.domain());
+    if (domain == null) {
+      throw domainNotFound;
+    }
+    return domain;
+  }
+
+  private static ApiException notFound(String address) {
+    return ApiException.notFound(TYPE, address);
+  }
+
+  private static MailAddress keyOf(String pathKey, String bodyAddress) {
+    MailAddress address = MailAddress.parse(pathKey, "address", false);
+    if (bodyAddress != null && !MailAddress.parse(bodyAddress, "address", false).equals(address)) {
+      throw ApiException.invalid(
+          "address", "must match the address in the path (renaming is not supported)");
+    }
+    return address;
+  }
+
+  private MailboxDto insert(Domain domain, MailAddress address, MailboxDto request) {
+    if (domain.maxMailboxes != null && Mailbox.count("domain", domain) >= domain.maxMailboxes) {
+      throw new ApiException(
+          ProblemKind.MAILBOX_LIMIT_REACHED,
+          "domain '" + domain.name + "' may hold at most " + domain.maxMailboxes + " mailboxes");
+    }
+    if (request.password() == null && request.passwordHash() == null) {
+      throw ApiException.invalid("password", "a new mailbox needs a password or a passwordHash");
+    }
+    Mailbox mailbox = new Mailbox();
+    mailbox.domain = domain;
+    mailbox.localPart = address.localPart();
+    mailbox.address = address.toString();
+    mailbox.createdAt = Instant.now();
+    apply(mailbox, request);
+    mailbox.persist();
+    MailboxDto created = toDto(mailbox);
+    audit.record("mailbox.create", TYPE, mailbox.address, domain.name, null, created);
+    return created;
+  }
+
+  private MailboxDto replace(Mailbox mailbox, MailboxDto request) {
+    MailboxDto before = toDto(mailbox);
+    String hashBefore = mailbox.passwordHash;
+    apply(mailbox, request);
+    Mailbox.getEntityManager().flush();
+    MailboxDto after = toDto(mailbox);
+    boolean passwordChanged = !hashBefore.equals(mailbox.passwordHash);
+    if (passwordChanged || !Objects.equals(before, after)) {
+      audit.record(
+          passwordChanged && Objects.equals(withoutVersion(before), withoutVersion(after))
+              ? "mailbox.password-change"
+              : "mailbox.update",
+          TYPE,
+          mailbox.address,
+          mailbox.domain.name,
+          before,
+          after);
+    }
+    return after;
+  }
+
+  private void apply(Mailbox mailbox, MailboxDto request) {
+    if (request.password() != null && request.passwordHash() != null) {
+      throw ApiException.invalid("passwordHash", "send either password or passwordHash, not both");
+    }
+    Domain domain = mailbox.domain;
+    long quota = request.quotaMb() != null ? request.quotaMb() : defaultQuota(domain);
+    if (domain.maxQuotaMb != null && (quota == 0 || quota > domain.maxQuotaMb)) {
+      throw new ApiException(
+          ProblemKind.QUOTA_LIMIT_EXCEEDED,
+          "quotaMb must be between 1 and "
+              + domain.maxQuotaMb
+              + " in domain '"
+              + domain.name
+              + "'");
+    }
+    String passwordHash = mailbox.passwordHash;
+    if (request.password() != null
+        && (passwordHash == null || !hasher.matches(request.password(), passwordHash))) {
+      passwordHash = hasher.hash(request.password(), "password");
+    } else if (request.passwordHash() != null) {
+      passwordHash = hasher.validateImported(request.passwordHash(), "passwordHash");
+    }
+    String displayName = request.displayName() == null ? null : request.displayName().strip();
+    boolean enabled = request.enabled() == null || request.enabled();
+    boolean sendOnly = request.sendOnly() != null && request.sendOnly();
+    if (Objects.equals(mailbox.passwordHash, passwordHash)
+        && Objects.equals(mailbox.displayName, displayName)
+        && mailbox.quotaMb == quota
+        && mailbox.enabled == enabled
+        && mailbox.sendOnly == sendOnly) {
+      return;
+    }
+    mailbox.passwordHash = passwordHash;
+    mailbox.displayName = displayName;
+    mailbox.quotaMb = quota;
+    mailbox.enabled = enabled;
+    mailbox.sendOnly = sendOnly;
+    mailbox.updatedAt = Instant.now();
+  }
+
+  private long defaultQuota(Domain domain) {
+    return domain.defaultQuotaMb != null ? domain.defaultQuotaMb : config.defaultQuotaMb();
+  }
+
+  private static MailboxDto withoutVersion(MailboxDto dto) {
+    return new MailboxDto(
+        dto.address(),
+        dto.displayName(),
+        null,
+        null,
+        dto.quotaMb(),
+        dto.enabled(),
+        dto.sendOnly(),
+        dto.domain(),
+        null,
+        null,
+        dto.createdAt(),
+        null);
+  }
+
+  static MailboxDto toDto(Mailbox mailbox) {
+    return new MailboxDto(
+        mailbox.address,
+        mailbox.displayName,
+        null,
+        null,
+        mailbox.quotaMb,
+        mailbox.enabled,
+        mailbox.sendOnly,
+        mailbox.domain.name,
+        PasswordHasher.schemeOf(mailbox.passwordHash),
+        mailbox.version,
+        mailbox.createdAt,
+        mailbox.updatedAt);
+  }
+}
