@@ -1,9 +1,9 @@
 package io.mailplane.aliases;
 
-import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(name = "Alias", description = "Forwards mail for an address (or a whole domain: catch-all)")
@@ -13,8 +13,7 @@ public record AliasDto(
                 "The source address, key of the resource; `@example.com` is the domain's catch-all",
             example = "sales@example.com")
         String address,
-    @NotNull
-        @Size(min = 1, max = 1000)
+    @Size(min = 1, max = 1000)
         @Schema(
             description =
                 "Where mail goes: local or external addresses; normalized to lowercase and de-duplicated",
@@ -25,5 +24,5 @@ public record AliasDto(
     @Schema(readOnly = true, example = "example.com") String domain,
     @Schema(readOnly = true, description = "True for @domain", example = "false") Boolean catchAll,
     @Schema(readOnly = true, example = "1") Long version,
-    @Schema(readOnly = true) Instant createdAt,
-    @Schema(readOnly = true) Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.Idempotency;
 import io.mailplane.api.MergePatch;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
 import jakarta.inject.Inject;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -85,9 +87,16 @@ public class AliasResource {
           String q,
       @Parameter(description = "Only enabled (true) or disabled (false) objects")
           @QueryParam("enabled")
-          Boolean enabled,
+          @Schema(type = SchemaType.BOOLEAN)
+          String enabled,
       @Context UriInfo uriInfo) {
-    return Responses.page(service.list(PageRequest.of(limit, after), domain, q, enabled), uriInfo);
+    return Responses.page(
+        service.list(
+            PageRequest.of(limit, after),
+            domain,
+            q,
+            QueryParams.optionalBoolean(enabled, "enabled")),
+        uriInfo);
   }
 
   @GET

@@ -161,6 +161,15 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response web(WebApplicationException e, UriInfo uriInfo) {
     int status = e.getResponse().getStatus();
+    if (status == 404 && e.getCause() != null) {
+      // JAX-RS reports a query parameter that does not convert (limit=ten) as 404.
+      return response(
+          ProblemKind.VALIDATION_FAILED,
+          "a query parameter has a value of the wrong type",
+          List.of(),
+          Map.of(),
+          path(uriInfo));
+    }
     ProblemKind kind =
         switch (status) {
           case 400 -> ProblemKind.MALFORMED_REQUEST;

@@ -7,6 +7,7 @@ import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 /**
@@ -64,10 +65,40 @@ public class ProblemResponsesFilter implements OASFilter {
     }
     codes.forEach(
         (code, description) -> {
-          if (operation.getResponses().getAPIResponse(code) == null) {
+          APIResponse existing = operation.getResponses().getAPIResponse(code);
+          if (existing == null || existing.getContent() == null) {
             operation.getResponses().addAPIResponse(code, problem(description));
           }
         });
+    addHeaders(operation, keyed || method == PathItem.HttpMethod.POST);
+  }
+
+  /** ETag on single-object responses, Location on creations. */
+  private static void addHeaders(Operation operation, boolean singleObject) {
+    operation
+        .getResponses()
+        .getAPIResponses()
+        .forEach(
+            (code, response) -> {
+              if (singleObject && (code.equals("200") || code.equals("201"))) {
+                response.addHeader(
+                    "ETag",
+                    OASFactory.createHeader()
+                        .description("The object's version, for If-Match")
+                        .schema(
+                            OASFactory.createSchema()
+                                .type(java.util.List.of(Schema.SchemaType.STRING))));
+              }
+              if (code.equals("201")) {
+                response.addHeader(
+                    "Location",
+                    OASFactory.createHeader()
+                        .description("URL of the created object")
+                        .schema(
+                            OASFactory.createSchema()
+                                .type(java.util.List.of(Schema.SchemaType.STRING))));
+              }
+            });
   }
 
   private static APIResponse problem(String description) {

@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(name = "Token", description = "An API token. The secret is returned once, on creation.")
@@ -26,8 +27,8 @@ public record TokenDto(
             description = "When the token stops working; absent = never",
             example = "2027-01-01T00:00:00Z")
         Instant expiresAt,
-    @Schema(readOnly = true) Instant lastUsedAt,
-    @Schema(readOnly = true) Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant lastUsedAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
     @Schema(readOnly = true, description = "Id of the token that created this one")
         String createdBy,
     @Schema(

@@ -2,6 +2,7 @@ package io.mailplane.domains;
 
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(
@@ -16,5 +17,5 @@ public record AliasDomainDto(
     @Size(max = 1000) @Schema(nullable = true, example = "old brand") String description,
     @Schema(description = "Default true", example = "true") Boolean enabled,
     @Schema(readOnly = true, example = "1") Long version,
-    @Schema(readOnly = true) Instant createdAt,
-    @Schema(readOnly = true) Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}

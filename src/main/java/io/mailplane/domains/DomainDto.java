@@ -3,6 +3,7 @@ package io.mailplane.domains;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(name = "Domain", description = "A mail domain hosted by this server")
@@ -23,5 +24,5 @@ public record DomainDto(
     @Valid @Schema(nullable = true) DomainLimits limits,
     @Schema(readOnly = true, description = "Changes on every update; also the ETag", example = "3")
         Long version,
-    @Schema(readOnly = true) Instant createdAt,
-    @Schema(readOnly = true) Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(
@@ -51,5 +52,5 @@ public record MailboxDto(
             example = "BLF-CRYPT")
         String passwordScheme,
     @Schema(readOnly = true, example = "1") Long version,
-    @Schema(readOnly = true) Instant createdAt,
-    @Schema(readOnly = true) Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}
