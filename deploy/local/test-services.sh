@@ -78,8 +78,15 @@ status() {
   port_open 6379 && log "Redis: up" || log "Redis: down"
 }
 
+ensure_jdk() {
+  if ! command -v javac >/dev/null; then
+    log "installing a JDK (openjdk-17-jdk-headless)"
+    apt_install openjdk-17-jdk-headless
+  fi
+}
+
 case "${1:-start}" in
-  start) start_mariadb; start_redis ;;
+  start) ensure_jdk; start_mariadb; start_redis ;;
   status) status ;;
   *) echo "usage: $0 [start|status]" >&2; exit 2 ;;
 esac

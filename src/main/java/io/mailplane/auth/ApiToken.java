@@ -20,7 +20,7 @@ public class ApiToken extends PanacheEntityBase {
   public String name;
 
   /** SHA-256 of the secret, hex; the secret itself is never stored. */
-  @Column(name = "token_hash", nullable = false)
+  @Column(name = "token_hash", nullable = false, columnDefinition = "char(64)")
   public String tokenHash;
 
   /** Space-separated normalized scopes. */
