@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Installs (when missing) and runs Postfix and Dovecot on loopback from private directories, with
+# the repo's deploy/mta and deploy/mda files pointed at mailplane's database.
+# Usage: deploy/local/mail-services.sh start|stop|status|restart
+# Ports: SMTP 2525, submission 5587, IMAP 1143, POP3 1110, LMTP 2424, Dovecot auth 2426,
+# doveadm HTTP 8091. State and logs live in $MAILPLANE_MAIL_DIR (default /var/tmp/mailplane-mail).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+STATE=${MAILPLANE_MAIL_DIR:-/var/tmp/mailplane-mail}
+
+export DB_HOST=${MAILPLANE_MAIL_DB_HOST:-127.0.0.1}
+export DB_PORT=${MAILPLANE_MAIL_DB_PORT:-3306}
+export DB_NAME=${MAILPLANE_MAIL_DB_NAME:-mailplane_test}
+export DB_USER=${MAILPLANE_MAIL_DB_USER:-mailplane}
+export DB_PASSWORD=${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}
+export SMTP_LISTEN=${MAILPLANE_SMTP_LISTEN:-127.0.0.1:2525}
+export SUBMISSION_LISTEN=${MAILPLANE_SUBMISSION_LISTEN:-127.0.0.1:5587}
+export IMAP_PORT=${MAILPLANE_IMAP_PORT:-1143}
+export POP3_PORT=${MAILPLANE_POP3_PORT:-1110}
+export LMTP_PORT=${MAILPLANE_LMTP_PORT:-2424}
+export AUTH_PORT=${MAILPLANE_AUTH_PORT:-2426}
+export DOVEADM_HTTP_PORT=${MAILPLANE_DOVEADM_HTTP_PORT:-8091}
+export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
+export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-0}
+export MDA_LISTEN=127.0.0.1
+export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
+export MDA_AUTH_ADDRESS=inet:127.0.0.1:${AUTH_PORT}
+export MDA_INSTANCE=mailplane-test
+export VMAIL_USER=vmail
+export POSTFIX_DIR=$STATE/postfix
+export POSTFIX_SQL_DIR=$STATE/postfix/sql
+export MDA_CONF_DIR=$STATE/dovecot
+export MDA_BASE_DIR=$STATE/dovecot/run
+export MDA_STATE_DIR=$STATE/dovecot/state
+export MDA_LOG=$STATE/log/dovecot.log
+export VMAIL_ROOT=$STATE/vmail
+export TLS_DIR=$STATE/tls
+
+log() { printf '[mail-services] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() {
+  for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 0.5; done
+  log "port $1 did not open; see $STATE/log"; return 1
+}
+
+# Only our variables: the files also hold Postfix/Dovecot '$' syntax that must stay as it is.
+render() { envsubst "$(env | sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/${\1}/p' | tr '\n' ' ')" <"$1"; }
+
+install_packages() {
+  local missing=()
+  command -v postfix >/dev/null || missing+=(postfix)
+  [ -e /usr/lib/postfix/postfix-mysql.so ] || missing+=(postfix-mysql)
+  command -v dovecot >/dev/null || missing+=(dovecot-core)
+  [ -e /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
+  [ -e /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
+  [ -e /usr/lib/dovecot/lmtp ] || missing+=(dovecot-lmtpd)
+  [ -e /usr/lib/dovecot/modules/auth/libdriver_mysql.so ] || [ -e /usr/lib/dovecot/modules/libdriver_mysql.so ] || missing+=(dovecot-mysql)
+  command -v envsubst >/dev/null || missing+=(gettext-base)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    echo "postfix postfix/main_mailer_type select No configuration" | as_root debconf-set-selections
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  id "$VMAIL_USER" >/dev/null 2>&1 || as_root useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$VMAIL_USER"
+}
+
+make_tls() {
+  mkdir -p "$TLS_DIR"
+  if [ ! -s "$TLS_DIR/tls.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+      -keyout "$TLS_DIR/tls.key" -out "$TLS_DIR/tls.crt" 2>/dev/null
+    chmod 600 "$TLS_DIR/tls.key"
+  fi
+}
+
+configure_postfix() {
+  mkdir -p "$POSTFIX_SQL_DIR" "$POSTFIX_DIR/queue" "$POSTFIX_DIR/data" "$STATE/log"
+  for map in virtual-mailbox-domains virtual-mailbox-maps virtual-alias-maps email2email \
+    email-submission recipient-access; do
+    # Exactly what the seed's init.sh does: connection block + query file.
+    cat "$REPO/deploy/mta/sql/connection-mysql.templ" "$REPO/deploy/mta/sql/$map.query" |
+      render /dev/stdin >"$POSTFIX_SQL_DIR/$map.cf"
+  done
+  chmod 640 "$POSTFIX_SQL_DIR"/*.cf
+  chgrp postfix "$POSTFIX_SQL_DIR"/*.cf
+  cat >"$POSTFIX_DIR/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $POSTFIX_DIR/queue
+data_directory = $POSTFIX_DIR/data
+mail_owner = postfix
+myhostname = mail.mailplane.test
+mydestination =
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+maillog_file = $STATE/log/postfix.log
+maillog_file_prefixes = /var, /dev/stdout, $STATE/log
+# Tests never deliver outside this machine.
+default_transport = discard:external delivery is disabled on this test host
+smtp_dns_support_level = disabled
+CF
+  render "$REPO/deploy/mta/main.cf" >>"$POSTFIX_DIR/main.cf"
+  cp /etc/postfix/master.cf "$POSTFIX_DIR/master.cf"
+  postconf -c "$POSTFIX_DIR" -M# smtp/inet
+  render "$REPO/deploy/mta/master.cf" >>"$POSTFIX_DIR/master.cf"
+  postconf -c "$POSTFIX_DIR" -F '*/*/chroot = n'
+  chown -R postfix "$POSTFIX_DIR/data"
+}
+
+configure_dovecot() {
+  mkdir -p "$MDA_CONF_DIR" "$MDA_BASE_DIR" "$MDA_STATE_DIR" "$STATE/log" "$VMAIL_ROOT"
+  render "$REPO/deploy/mda/dovecot.conf" >"$MDA_CONF_DIR/dovecot.conf"
+  render "$REPO/deploy/mda/dovecot-sql.conf.ext" >"$MDA_CONF_DIR/dovecot-sql.conf.ext"
+  chmod 600 "$MDA_CONF_DIR/dovecot-sql.conf.ext"
+  chown "$VMAIL_USER:" "$VMAIL_ROOT"
+}
+
+start() {
+  install_packages
+  make_tls
+  configure_postfix
+  configure_dovecot
+  if postfix -c "$POSTFIX_DIR" status >/dev/null 2>&1; then
+    postfix -c "$POSTFIX_DIR" reload >/dev/null 2>&1
+  else
+    postfix -c "$POSTFIX_DIR" check
+    postfix -c "$POSTFIX_DIR" start >/dev/null 2>&1
+  fi
+  if [ -s "$MDA_BASE_DIR/master.pid" ] && kill -0 "$(cat "$MDA_BASE_DIR/master.pid")" 2>/dev/null; then
+    doveadm -c "$MDA_CONF_DIR/dovecot.conf" reload
+  else
+    dovecot -c "$MDA_CONF_DIR/dovecot.conf"
+  fi
+  wait_port "${SMTP_LISTEN##*:}"
+  wait_port "${SUBMISSION_LISTEN##*:}"
+  wait_port "$IMAP_PORT"
+  wait_port "$LMTP_PORT"
+  wait_port "$DOVEADM_HTTP_PORT"
+  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN; Dovecot: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, doveadm http $DOVEADM_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME"
+}
+
+stop() {
+  [ -f "$POSTFIX_DIR/main.cf" ] && postfix -c "$POSTFIX_DIR" stop >/dev/null 2>&1 || true
+  [ -f "$MDA_CONF_DIR/dovecot.conf" ] && doveadm -c "$MDA_CONF_DIR/dovecot.conf" stop 2>/dev/null || true
+  log "stopped"
+}
+
+status() {
+  for port in "${SMTP_LISTEN##*:}" "${SUBMISSION_LISTEN##*:}" "$IMAP_PORT" "$POP3_PORT" "$LMTP_PORT" "$DOVEADM_HTTP_PORT"; do
+    port_open "$port" && log "port $port: up" || log "port $port: down"
+  done
+}
+
+case "${1:-start}" in
+  start) start ;;
+  stop) stop ;;
+  restart) stop; start ;;
+  status) status ;;
+  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
+esac
