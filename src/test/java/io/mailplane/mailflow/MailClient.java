@@ -1,0 +1,136 @@
+package io.mailplane.mailflow;
+
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Talks to the real Postfix and Dovecot that deploy/local/mail-services.sh runs: SMTP 2525 (as
+ * another server would), submission 5587 (STARTTLS + AUTH), IMAP 1143 and POP3 1110 (STARTTLS).
+ */
+final class MailClient {
+  static final String HOST = "127.0.0.1";
+  static final int SMTP = 2525;
+  static final int SUBMISSION = 5587;
+  static final int IMAP = 1143;
+  static final int POP3 = 1110;
+  static final String STATE =
+      System.getenv().getOrDefault("MAILPLANE_MAIL_DIR", "/var/tmp/mailplane-mail");
+
+  private MailClient() {}
+
+  /** A subject no other message has, to find exactly this mail. */
+  static String subject() {
+    return "mailplane-test-" + UUID.randomUUID();
+  }
+
+  /** Sends as an unauthenticated peer MTA; throws when Postfix refuses. */
+  static void send(String from, String to, String subject) throws MessagingException {
+    Properties props = new Properties();
+    props.put("mail.smtp.host", HOST);
+    props.put("mail.smtp.port", Integer.toString(SMTP));
+    props.put("mail.smtp.localhost", "peer.mailplane.test");
+    Session session = Session.getInstance(props);
+    Transport.send(message(session, from, to, subject));
+  }
+
+  /** Submits with SMTP AUTH over STARTTLS, as a mail client would. */
+  static void submit(String login, String password, String from, String to, String subject)
+      throws MessagingException {
+    Properties props = new Properties();
+    props.put("mail.smtp.host", HOST);
+    props.put("mail.smtp.port", Integer.toString(SUBMISSION));
+    props.put("mail.smtp.auth", "true");
+    props.put("mail.smtp.starttls.enable", "true");
+    props.put("mail.smtp.starttls.required", "true");
+    props.put("mail.smtp.ssl.trust", "*");
+    props.put("mail.smtp.localhost", "client.mailplane.test");
+    Session session = Session.getInstance(props);
+    Transport.send(message(session, from, to, subject), login, password);
+  }
+
+  private static MimeMessage message(Session session, String from, String to, String subject)
+      throws MessagingException {
+    MimeMessage message = new MimeMessage(session);
+    message.setFrom(new InternetAddress(from));
+    message.setRecipients(Message.RecipientType.TO, to);
+    message.setSubject(subject);
+    message.setText("hello from the mailplane tests\n", StandardCharsets.UTF_8.name());
+    return message;
+  }
+
+  static Store open(String protocol, String user, String password) throws MessagingException {
+    Properties props = new Properties();
+    props.put("mail." + protocol + ".starttls.enable", "true");
+    props.put("mail." + protocol + ".starttls.required", "true");
+    props.put("mail." + protocol + ".ssl.trust", "*");
+    Store store = Session.getInstance(props).getStore(protocol);
+    store.connect(HOST, protocol.equals("imap") ? IMAP : POP3, user, password);
+    return store;
+  }
+
+  static boolean canLogin(String protocol, String user, String password) {
+    try (Store store = open(protocol, user, password)) {
+      return store.isConnected();
+    } catch (MessagingException e) {
+      return false;
+    }
+  }
+
+  /** Subjects in the INBOX, read over the given protocol. */
+  static List<String> subjects(String protocol, String user, String password)
+      throws MessagingException {
+    try (Store store = open(protocol, user, password)) {
+      Folder inbox = store.getFolder("INBOX");
+      inbox.open(Folder.READ_ONLY);
+      List<String> subjects = new ArrayList<>();
+      for (Message message : inbox.getMessages()) {
+        subjects.add(message.getSubject());
+      }
+      inbox.close(false);
+      return subjects;
+    }
+  }
+
+  /** Waits until the subject shows up in the user's INBOX (delivery is asynchronous). */
+  static boolean arrives(String user, String password, String subject) throws Exception {
+    return arrives("imap", user, password, subject, Duration.ofSeconds(30));
+  }
+
+  static boolean arrives(
+      String protocol, String user, String password, String subject, Duration timeout)
+      throws Exception {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (subjects(protocol, user, password).contains(subject)) {
+        return true;
+      }
+      Thread.sleep(250);
+    }
+    return false;
+  }
+
+  /** Runs a doveadm command against the test Dovecot and returns its output. */
+  static String doveadm(String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of("doveadm", "-c", STATE + "/dovecot/dovecot.conf"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    process.waitFor();
+    return output;
+  }
+}

@@ -1,0 +1,230 @@
+package io.mailplane.mailflow;
+
+import static io.mailplane.TestApi.admin;
+import static io.mailplane.TestApi.createAlias;
+import static io.mailplane.TestApi.createDomain;
+import static io.mailplane.TestApi.createMailbox;
+import static io.mailplane.TestApi.uniqueDomain;
+import static io.mailplane.mailflow.MailClient.arrives;
+import static io.mailplane.mailflow.MailClient.canLogin;
+import static io.mailplane.mailflow.MailClient.send;
+import static io.mailplane.mailflow.MailClient.subject;
+import static io.mailplane.mailflow.MailClient.submit;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.mail.MessagingException;
+import jakarta.mail.SendFailedException;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Everything configured through the HTTP API only, then proven with the real Postfix and Dovecot
+ * (deploy/local/mail-services.sh) reading mailplane's database through deploy/mta and deploy/mda.
+ */
+@QuarkusTest
+class MailFlowTest {
+  static final String PASSWORD = "Correct-Horse-Battery-9";
+
+  @Test
+  void deliveredAndReadOverImapAndPop3WithTheApiSetPassword() throws Exception {
+    String d = createDomain();
+    createMailbox("john@" + d, PASSWORD);
+    String subject = subject();
+    send("someone@peer.example", "john@" + d, subject);
+    assertTrue(arrives("john@" + d, PASSWORD, subject));
+    assertTrue(MailClient.subjects("pop3", "john@" + d, PASSWORD).contains(subject));
+    assertFalse(canLogin("imap", "john@" + d, "wrong-password-1"));
+  }
+
+  @Test
+  void importedPasswordHashFromDoveadmWorks() throws Exception {
+    String hash = MailClient.doveadm("pw", "-s", "SHA512-CRYPT", "-p", PASSWORD).strip();
+    assertTrue(hash.startsWith("{SHA512-CRYPT}$6$"), hash);
+    String d = createDomain();
+    admin()
+        .body(Map.of("address", "imported@" + d, "passwordHash", hash))
+        .post("/api/v1/mailboxes")
+        .then()
+        .statusCode(201);
+    String subject = subject();
+    send("someone@peer.example", "imported@" + d, subject);
+    assertTrue(arrives("imported@" + d, PASSWORD, subject));
+  }
+
+  @Test
+  void aliasFansOutToTwoMailboxes() throws Exception {
+    String d = createDomain();
+    createMailbox("a@" + d, PASSWORD);
+    createMailbox("b@" + d, PASSWORD);
+    createAlias("team@" + d, List.of("a@" + d, "b@" + d));
+    String subject = subject();
+    send("someone@peer.example", "team@" + d, subject);
+    assertTrue(arrives("a@" + d, PASSWORD, subject));
+    assertTrue(arrives("b@" + d, PASSWORD, subject));
+  }
+
+  @Test
+  void catchAllTakesUnknownLocalPartsButMailboxesKeepTheirMail() throws Exception {
+    String d = createDomain();
+    createMailbox("catcher@" + d, PASSWORD);
+    createMailbox("owner@" + d, PASSWORD);
+    createAlias("@" + d, List.of("catcher@" + d));
+    String unknown = subject();
+    String own = subject();
+    send("someone@peer.example", "whoever@" + d, unknown);
+    send("someone@peer.example", "owner@" + d, own);
+    assertTrue(arrives("catcher@" + d, PASSWORD, unknown));
+    assertTrue(arrives("owner@" + d, PASSWORD, own));
+    assertFalse(MailClient.subjects("imap", "catcher@" + d, PASSWORD).contains(own));
+  }
+
+  @Test
+  void aliasDomainDeliversToTheTargetDomainsMailbox() throws Exception {
+    String d = createDomain();
+    String alias = uniqueDomain();
+    createMailbox("john@" + d, PASSWORD);
+    createMailbox("catcher@" + d, PASSWORD);
+    createAlias("sales@" + d, List.of("john@" + d));
+    admin()
+        .body(Map.of("name", alias, "targetDomain", d))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    String direct = subject();
+    String viaAlias = subject();
+    send("someone@peer.example", "john@" + alias, direct);
+    send("someone@peer.example", "sales@" + alias, viaAlias);
+    assertTrue(arrives("john@" + d, PASSWORD, direct));
+    assertTrue(arrives("john@" + d, PASSWORD, viaAlias));
+    assertEquals(550, rcptCode("nobody@" + alias));
+    createAlias("@" + d, List.of("catcher@" + d));
+    String unknown = subject();
+    send("someone@peer.example", "nobody@" + alias, unknown);
+    assertTrue(arrives("catcher@" + d, PASSWORD, unknown));
+  }
+
+  @Test
+  void disabledOrDeletedMailboxAndDisabledDomainAreRefused() throws Exception {
+    String d = createDomain();
+    createMailbox("off@" + d, PASSWORD);
+    createMailbox("gone@" + d, PASSWORD);
+    createMailbox("other@" + d, PASSWORD);
+    assertTrue(canLogin("imap", "off@" + d, PASSWORD));
+
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/mailboxes/off@" + d)
+        .then()
+        .statusCode(200);
+    assertRejected("off@" + d);
+    assertFalse(canLogin("imap", "off@" + d, PASSWORD));
+
+    admin().delete("/api/v1/mailboxes/gone@" + d).then().statusCode(204);
+    assertRejected("gone@" + d);
+
+    admin().body(Map.of("enabled", false)).patch("/api/v1/domains/" + d).then().statusCode(200);
+    assertRejected("other@" + d);
+    assertFalse(canLogin("imap", "other@" + d, PASSWORD));
+  }
+
+  @Test
+  void sendOnlyMailboxSendsButNeitherReceivesNorLogsIn() throws Exception {
+    String d = createDomain();
+    createMailbox("reader@" + d, PASSWORD);
+    admin()
+        .body(Map.of("address", "noreply@" + d, "password", PASSWORD, "sendOnly", true))
+        .post("/api/v1/mailboxes")
+        .then()
+        .statusCode(201);
+    String subject = subject();
+    submit("noreply@" + d, PASSWORD, "noreply@" + d, "reader@" + d, subject);
+    assertTrue(arrives("reader@" + d, PASSWORD, subject));
+    assertRejected("noreply@" + d);
+    assertFalse(canLogin("imap", "noreply@" + d, PASSWORD));
+    assertFalse(canLogin("pop3", "noreply@" + d, PASSWORD));
+  }
+
+  @Test
+  void userMaySendAsAnAliasThatDeliversToThemButNotAsSomeoneElse() throws Exception {
+    String d = createDomain();
+    createMailbox("john@" + d, PASSWORD);
+    createMailbox("jane@" + d, PASSWORD);
+    createAlias("support@" + d, List.of("john@" + d));
+    String subject = subject();
+    submit("john@" + d, PASSWORD, "support@" + d, "jane@" + d, subject);
+    assertTrue(arrives("jane@" + d, PASSWORD, subject));
+    MessagingException refused =
+        assertThrows(
+            MessagingException.class,
+            () -> submit("john@" + d, PASSWORD, "jane@" + d, "jane@" + d, subject()));
+    assertTrue(
+        refused.toString().contains("553") || refused.toString().contains("not owned"),
+        refused.toString());
+  }
+
+  @Test
+  void passwordChangeTakesEffect() throws Exception {
+    String d = createDomain();
+    createMailbox("john@" + d, PASSWORD);
+    assertTrue(canLogin("imap", "john@" + d, PASSWORD));
+    String changed = "Another-Secret-Phrase-7";
+    admin()
+        .body(Map.of("password", changed))
+        .patch("/api/v1/mailboxes/john@" + d)
+        .then()
+        .statusCode(200);
+    assertTrue(canLogin("imap", "john@" + d, changed));
+    assertFalse(canLogin("imap", "john@" + d, PASSWORD));
+  }
+
+  @Test
+  void quotaSetThroughTheApiIsWhatDovecotEnforces() throws Exception {
+    String d = createDomain(Map.of("limits", Map.of("defaultQuotaMb", 50)));
+    admin()
+        .body(Map.of("address", "q@" + d, "password", PASSWORD, "quotaMb", 123))
+        .post("/api/v1/mailboxes")
+        .then()
+        .statusCode(201);
+    createMailbox("dflt@" + d, PASSWORD);
+    assertEquals(123 * 1024L, storageLimitKib("q@" + d));
+    assertEquals(50 * 1024L, storageLimitKib("dflt@" + d));
+    admin().body(Map.of("quotaMb", 7)).patch("/api/v1/mailboxes/q@" + d).then().statusCode(200);
+    assertEquals(7 * 1024L, storageLimitKib("q@" + d));
+  }
+
+  private static long storageLimitKib(String user) throws Exception {
+    String output = MailClient.doveadm("quota", "get", "-u", user);
+    Matcher m = Pattern.compile("(?m)^User quota\\s+STORAGE\\s+\\d+\\s+(\\d+|-)").matcher(output);
+    assertTrue(m.find(), output);
+    return m.group(1).equals("-") ? 0 : Long.parseLong(m.group(1));
+  }
+
+  private static void assertRejected(String recipient) {
+    int code = rcptCode(recipient);
+    assertTrue(code >= 500 && code < 600, recipient + " answered " + code);
+  }
+
+  /** The SMTP reply code Postfix gives at RCPT TO (250 when accepted). */
+  private static int rcptCode(String recipient) {
+    try {
+      send("someone@peer.example", recipient, subject());
+      return 250;
+    } catch (SendFailedException e) {
+      Exception next = e.getNextException();
+      if (next instanceof SMTPAddressFailedException failed) {
+        return failed.getReturnCode();
+      }
+      throw new AssertionError("unexpected failure for " + recipient, e);
+    } catch (MessagingException e) {
+      throw new AssertionError("unexpected failure for " + recipient, e);
+    }
+  }
+}
