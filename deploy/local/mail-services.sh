@@ -120,6 +120,40 @@ configure_dovecot() {
   chown "$VMAIL_USER:" "$VMAIL_ROOT"
 }
 
+# A second, auth-only Dovecot that runs the seed's own passdb/userdb queries (Dovecot 2.4 syntax
+# translated to 2.3 variables) against mailplane's views: tests compare its answers with ours.
+configure_seed_dovecot() {
+  local dir=$STATE/dovecot-seed queries=$REPO/src/test/resources/seed
+  mkdir -p "$dir/run" "$dir/state"
+  local translate='s/%{user|username}/%n/g; s/%{user|domain}/%d/g; s/%{protocol}/%s/g'
+  cat >"$dir/dovecot-sql.conf.ext" <<SQL
+driver = mysql
+connect = host=$DB_HOST port=$DB_PORT dbname=$DB_NAME user=$DB_USER password=$DB_PASSWORD
+default_pass_scheme = SHA256-CRYPT
+password_query = $(sed "$translate" "$queries/dovecot-passdb.query")
+user_query = $(sed "$translate" "$queries/dovecot-userdb.query")
+iterate_query = $(sed "$translate" "$queries/dovecot-iterate.query")
+SQL
+  chmod 600 "$dir/dovecot-sql.conf.ext"
+  cat >"$dir/dovecot.conf" <<CONF
+protocols =
+base_dir = $dir/run
+state_dir = $dir/state
+instance_name = mailplane-seed
+log_path = $STATE/log/dovecot-seed.log
+auth_mechanisms = plain login
+auth_cache_size = 0
+passdb {
+  driver = sql
+  args = $dir/dovecot-sql.conf.ext
+}
+userdb {
+  driver = sql
+  args = $dir/dovecot-sql.conf.ext
+}
+CONF
+}
+
 start() {
   install_packages
   make_tls
@@ -131,11 +165,9 @@ start() {
     postfix -c "$POSTFIX_DIR" check
     postfix -c "$POSTFIX_DIR" start >/dev/null 2>&1
   fi
-  if [ -s "$MDA_BASE_DIR/master.pid" ] && kill -0 "$(cat "$MDA_BASE_DIR/master.pid")" 2>/dev/null; then
-    doveadm -c "$MDA_CONF_DIR/dovecot.conf" reload
-  else
-    dovecot -c "$MDA_CONF_DIR/dovecot.conf"
-  fi
+  configure_seed_dovecot
+  start_dovecot "$MDA_CONF_DIR/dovecot.conf" "$MDA_BASE_DIR"
+  start_dovecot "$STATE/dovecot-seed/dovecot.conf" "$STATE/dovecot-seed/run"
   wait_port "${SMTP_LISTEN##*:}"
   wait_port "${SUBMISSION_LISTEN##*:}"
   wait_port "$IMAP_PORT"
@@ -144,9 +176,18 @@ start() {
   log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN; Dovecot: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, doveadm http $DOVEADM_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME"
 }
 
+start_dovecot() {
+  if [ -s "$2/master.pid" ] && kill -0 "$(cat "$2/master.pid")" 2>/dev/null; then
+    doveadm -c "$1" reload
+  else
+    dovecot -c "$1"
+  fi
+}
+
 stop() {
   [ -f "$POSTFIX_DIR/main.cf" ] && postfix -c "$POSTFIX_DIR" stop >/dev/null 2>&1 || true
   [ -f "$MDA_CONF_DIR/dovecot.conf" ] && doveadm -c "$MDA_CONF_DIR/dovecot.conf" stop 2>/dev/null || true
+  [ -f "$STATE/dovecot-seed/dovecot.conf" ] && doveadm -c "$STATE/dovecot-seed/dovecot.conf" stop 2>/dev/null || true
   log "stopped"
 }
 
