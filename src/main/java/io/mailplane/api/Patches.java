@@ -23,6 +23,14 @@ public class Patches {
     if (patch == null || !patch.isObject()) {
       throw new ApiException(ProblemKind.MALFORMED_REQUEST, "a merge patch must be a JSON object");
     }
+    try {
+      // A null member only removes, so merging never notices a misspelt one ({"displayname":
+      // null} would be a silent no-op): read the patch itself as the type, which rejects unknown
+      // fields (nested ones too) and wrong types.
+      json.treeToValue(patch, type);
+    } catch (JsonProcessingException e) {
+      throw new ApiMappingException(e);
+    }
     JsonNode merged = MergePatch.apply(json.valueToTree(current), patch);
     T result;
     try {

@@ -20,7 +20,7 @@ public final class Preconditions {
       if (currentVersion == null) {
         throw failed("If-Match given but the resource does not exist");
       }
-      if (!matches(ifMatch, currentVersion)) {
+      if (!matches(ifMatch, currentVersion, false)) {
         throw failed(
             "If-Match "
                 + ifMatch.trim()
@@ -30,17 +30,21 @@ public final class Preconditions {
       }
     }
     if (ifNoneMatch != null && !ifNoneMatch.isBlank() && currentVersion != null) {
-      if (matches(ifNoneMatch, currentVersion)) {
+      if (matches(ifNoneMatch, currentVersion, true)) {
         throw failed("If-None-Match matched: the resource already exists");
       }
     }
   }
 
-  private static boolean matches(String header, long version) {
+  /**
+   * If-Match compares strongly, so a weak tag never matches there; If-None-Match compares weakly
+   * (RFC 9110 §13.1.1, §13.1.2).
+   */
+  private static boolean matches(String header, long version, boolean weak) {
     String current = Long.toString(version);
     return Arrays.stream(header.split(","))
         .map(String::trim)
-        .map(tag -> tag.startsWith("W/") ? tag.substring(2) : tag)
+        .map(tag -> weak && tag.startsWith("W/") ? tag.substring(2) : tag)
         .anyMatch(tag -> tag.equals("*") || tag.equals("\"" + current + "\""));
   }
 

@@ -160,6 +160,16 @@ public class ProblemMapper {
 
   @ServerExceptionMapper
   public Response web(WebApplicationException e, UriInfo uriInfo) {
+    // The body reader wraps whatever fails while reading in a 400; a failure of ours raised
+    // there (the streamed body size limit) keeps its own kind.
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApiException api) {
+        return api(api, uriInfo);
+      }
+      if (cause == cause.getCause()) {
+        break;
+      }
+    }
     int status = e.getResponse().getStatus();
     if (status == 404 && e.getCause() != null) {
       // JAX-RS reports a query parameter that does not convert (limit=ten) as 404.

@@ -30,6 +30,9 @@ public class TokenService {
   static final String SECRET_PREFIX = "mpt_";
   private static final int MAX_CACHED = 10_000;
 
+  /** The latest instant the expires_at DATETIME column holds; later ones fail the insert (500). */
+  private static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
   @Inject AuthConfig config;
   @Inject Caller caller;
   @Inject AuditService audit;
@@ -108,6 +111,9 @@ public class TokenService {
     }
     if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
       throw ApiException.invalid("expiresAt", "must be in the future");
+    }
+    if (request.expiresAt() != null && request.expiresAt().isAfter(MAX_EXPIRY)) {
+      throw ApiException.invalid("expiresAt", "must be before the year 10000");
     }
     byte[] secretBytes = new byte[32];
     random.nextBytes(secretBytes);
