@@ -44,9 +44,13 @@ public class Bench {
   static String bootstrapToken;
   static int getConcurrency = 16;
   static int listConcurrency = 4;
-  static int warmupSeconds = 10;
+  static int warmupSeconds = 20;
   static int measureSeconds = 20;
   static long maxOpsPerWorker = 2_000_000;
+  static String only = null;
+  /** wrk binary for the GET phases (a C client costs the 2 shared cores far less than Java's). */
+  static String wrk = null;
+  static String wrkScript = "bench/get.lua";
   static long appPid = -1;
   static long dbPid = -1;
   static List<int[]> sizes = new ArrayList<>();
@@ -100,14 +104,19 @@ public class Bench {
           () -> w.jdbcById());
       measure(w, "JDBC: mailbox JOIN domain WHERE address=?", getConcurrency, measureSeconds, true,
           () -> w.jdbcByAddress());
-      measure(w, "API GET /mailboxes/{address} (bootstrap token)", getConcurrency, measureSeconds,
-          true, () -> w.apiGet(bootstrapToken));
-      measure(w, "API GET /mailboxes/{address} (DB token)", getConcurrency, measureSeconds, true,
-          () -> w.apiGet(dbToken));
+      if (wrk != null) {
+        wrk(w, "API GET /mailboxes/{address} (bootstrap token, wrk)", bootstrapToken);
+        wrk(w, "API GET /mailboxes/{address} (DB token, wrk)", dbToken);
+        wrk(w, "API GET /q/health/live (no DB, no auth, wrk)", null);
+      }
+      measure(w, "API GET /mailboxes/{address} (bootstrap token, Java client)", getConcurrency,
+          measureSeconds, true, () -> w.apiGet(bootstrapToken));
+      measure(w, "API GET /mailboxes/{address} (DB token, Java client)", getConcurrency,
+          measureSeconds, true, () -> w.apiGet(dbToken));
       measure(w, "API GET /mailboxes/{address} (404, bootstrap)", getConcurrency, measureSeconds / 2,
           true, () -> w.apiGetMissing(bootstrapToken));
-      measure(w, "API GET /health/live (no DB, no auth)", getConcurrency, measureSeconds / 2, true,
-          () -> w.health());
+      measure(w, "API GET /q/health/live (no DB, no auth, Java client)", getConcurrency,
+          measureSeconds / 2, true, () -> w.health());
       measure(w, "list ?limit=50 first page", listConcurrency, measureSeconds, true,
           () -> w.listFirst(bootstrapToken));
       measure(w, "list ?limit=50&after= (random depth, follow next)", listConcurrency,
@@ -137,6 +146,8 @@ public class Bench {
         case "--list-concurrency" -> listConcurrency = Integer.parseInt(v);
         case "--warmup" -> warmupSeconds = Integer.parseInt(v);
         case "--seconds" -> measureSeconds = Integer.parseInt(v);
+        case "--only" -> only = v;
+        case "--wrk" -> wrk = v.isEmpty() ? null : v;
         case "--app-pid" -> appPid = Long.parseLong(v);
         case "--db-pid" -> dbPid = Long.parseLong(v);
         case "--sizes" -> {
@@ -433,6 +444,8 @@ public class Bench {
   // Measurement
   // ---------------------------------------------------------------------------------------------
 
+  static final long SELF = ProcessHandle.current().pid();
+
   static long cpuTicks(long pid) {
     if (pid <= 0) return -1;
     try {
@@ -446,6 +459,7 @@ public class Bench {
 
   static void measure(Workload w, String name, int concurrency, int seconds, boolean record,
       Op op) throws Exception {
+    if (record && only != null && !name.contains(only)) return;
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     long[][] lat = new long[concurrency][];
     long[] counts = new long[concurrency];
@@ -453,6 +467,7 @@ public class Bench {
     Thread[] threads = new Thread[concurrency];
     long app0 = cpuTicks(appPid);
     long db0 = cpuTicks(dbPid);
+    long me0 = cpuTicks(SELF);
     long start = System.nanoTime();
     for (int t = 0; t < concurrency; t++) {
       final int worker = t;
@@ -482,6 +497,7 @@ public class Bench {
     double elapsed = (System.nanoTime() - start) / 1e9;
     long app1 = cpuTicks(appPid);
     long db1 = cpuTicks(dbPid);
+    long me1 = cpuTicks(SELF);
     if (!record) return;
     long total = 0;
     for (long c : counts) total += c;
@@ -504,11 +520,86 @@ public class Bench {
     row.put("errors", String.valueOf(errors.get()));
     row.put("app cpu ms/op", app0 < 0 || total == 0 ? "" : String.format("%.2f", (app1 - app0) * 10.0 / total));
     row.put("db cpu ms/op", db0 < 0 || total == 0 ? "" : String.format("%.2f", (db1 - db0) * 10.0 / total));
+    row.put("client cpu ms/op", total == 0 ? "" : String.format("%.2f", (me1 - me0) * 10.0 / total));
     row.put("note", "");
     rows.add(row);
     System.err.printf("[%s] %-52s c=%-2d %8s ops/s  p50 %7s  p99 %7s  max %7s  errors %s  app %s  db %s ms/op%n",
         w.label, name, concurrency, row.get("ops/s"), row.get("p50 ms"), row.get("p99 ms"),
         row.get("max ms"), row.get("errors"), row.get("app cpu ms/op"), row.get("db cpu ms/op"));
+  }
+
+  /** Runs wrk (1 thread, getConcurrency connections) against random mailbox addresses. */
+  static void wrk(Workload w, String name, String token) throws Exception {
+    if (only != null && !name.contains(only)) return;
+    String url = base + (token == null ? "/q/health/live" : "");
+    List<String> cmd = new ArrayList<>(List.of(wrk, "-t1", "-c" + getConcurrency,
+        "-d" + measureSeconds + "s", "--timeout", "10s", "--latency"));
+    if (token != null) cmd.addAll(List.of("-s", wrkScript));
+    cmd.add(url);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    if (token != null) {
+      pb.environment().put("BENCH_TOKEN", token);
+      pb.environment().put("BENCH_DOMAINS", String.valueOf(w.domains));
+      pb.environment().put("BENCH_PER_DOMAIN", String.valueOf(w.perDomain));
+    }
+    long app0 = cpuTicks(appPid);
+    long db0 = cpuTicks(dbPid);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(measureSeconds + 60L, java.util.concurrent.TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("wrk did not finish");
+    }
+    long app1 = cpuTicks(appPid);
+    long db1 = cpuTicks(dbPid);
+    long total = Long.parseLong(group(out, "(\\d+) requests in"));
+    long errors = 0;
+    String non2xx = groupOrNull(out, "Non-2xx or 3xx responses: (\\d+)");
+    if (non2xx != null) errors += Long.parseLong(non2xx);
+    Matcher se = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)").matcher(out);
+    if (se.find()) {
+      for (int i = 1; i <= 4; i++) errors += Long.parseLong(se.group(i));
+    }
+    Map<String, String> row = new LinkedHashMap<>();
+    row.put("size", w.label);
+    row.put("phase", name);
+    row.put("conc", String.valueOf(getConcurrency));
+    row.put("ops/s", String.format("%.0f", Double.parseDouble(group(out, "Requests/sec:\\s+([\\d.]+)"))));
+    row.put("p50 ms", wrkMs(group(out, "\\s50%\\s+(\\S+)")));
+    row.put("p99 ms", wrkMs(group(out, "\\s99%\\s+(\\S+)")));
+    row.put("max ms", wrkMs(group(out, "Latency\\s+\\S+\\s+\\S+\\s+(\\S+)")));
+    row.put("ops", String.valueOf(total));
+    row.put("errors", String.valueOf(errors));
+    row.put("app cpu ms/op", app0 < 0 || total == 0 ? "" : String.format("%.2f", (app1 - app0) * 10.0 / total));
+    row.put("db cpu ms/op", db0 < 0 || total == 0 ? "" : String.format("%.2f", (db1 - db0) * 10.0 / total));
+    row.put("client cpu ms/op", "");
+    row.put("note", "wrk -t1");
+    rows.add(row);
+    System.err.printf("[%s] %-52s c=%-2d %8s ops/s  p50 %7s  p99 %7s  max %7s  errors %s  app %s  db %s ms/op%n",
+        w.label, name, getConcurrency, row.get("ops/s"), row.get("p50 ms"), row.get("p99 ms"),
+        row.get("max ms"), row.get("errors"), row.get("app cpu ms/op"), row.get("db cpu ms/op"));
+  }
+
+  static String group(String text, String regex) {
+    String g = groupOrNull(text, regex);
+    if (g == null) throw new IllegalStateException("no " + regex + " in wrk output:\n" + text);
+    return g;
+  }
+
+  static String groupOrNull(String text, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** wrk prints 812.00us, 2.01ms, 1.20s. */
+  static String wrkMs(String v) {
+    double x;
+    if (v.endsWith("us")) x = Double.parseDouble(v.substring(0, v.length() - 2)) / 1000;
+    else if (v.endsWith("ms")) x = Double.parseDouble(v.substring(0, v.length() - 2));
+    else if (v.endsWith("m")) x = Double.parseDouble(v.substring(0, v.length() - 1)) * 60000;
+    else if (v.endsWith("s")) x = Double.parseDouble(v.substring(0, v.length() - 1)) * 1000;
+    else x = Double.parseDouble(v);
+    return String.format("%.2f", x);
   }
 
   static long pct(long[] sorted, double p) {
@@ -530,7 +621,7 @@ public class Bench {
 
   static void printReport() {
     List<String> cols = List.of("size", "phase", "conc", "ops/s", "p50 ms", "p99 ms", "max ms",
-        "ops", "errors", "app cpu ms/op", "db cpu ms/op", "note");
+        "ops", "errors", "app cpu ms/op", "db cpu ms/op", "client cpu ms/op", "note");
     StringBuilder sb = new StringBuilder();
     sb.append("| ").append(String.join(" | ", cols)).append(" |\n");
     sb.append("|").append("---|".repeat(cols.size())).append('\n');
@@ -546,7 +637,8 @@ public class Bench {
     for (int[] s : sizes) {
       String l = label((long) s[0] * s[1]);
       Map<String, String> jdbc = find(l, "JDBC: SELECT * FROM mailbox WHERE id");
-      for (String tok : List.of("bootstrap token", "DB token")) {
+      for (String tok : List.of("bootstrap token, wrk", "DB token, wrk",
+          "bootstrap token, Java client", "DB token, Java client")) {
         Map<String, String> api = find(l, "API GET /mailboxes/{address} (" + tok);
         if (jdbc != null && api != null) {
           double ratio = Double.parseDouble(api.get("ops/s")) / Double.parseDouble(jdbc.get("ops/s"));

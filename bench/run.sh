@@ -5,9 +5,9 @@
 #   bench/run.sh                      # 1k (10 x 100) and 1M (1000 x 1000) mailboxes
 #   BENCH_SIZES=10x100 bench/run.sh   # quick run, 1k only
 #   BENCH_SKIP_BUILD=1 bench/run.sh   # reuse target/quarkus-app
-# Env: BENCH_PORT (18080), BENCH_SECONDS (20 per phase), BENCH_WARMUP (10),
+# Env: BENCH_PORT (18080), BENCH_SECONDS (20 per phase), BENCH_WARMUP (20),
 #      BENCH_GET_CONCURRENCY (16), BENCH_LIST_CONCURRENCY (4), BENCH_JFR=1 (record a JFR profile
-#      of the app to target/bench/app.jfr).
+#      of the app to target/bench/app.jfr), BENCH_ONLY=<text> (only phases whose name contains it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -72,9 +72,10 @@ DB_PID=$(pgrep -x mariadbd | head -1 || true)
 
 java -cp "$MARIADB_JAR" bench/Bench.java \
   --base "http://127.0.0.1:$PORT" --jdbc "$DB_URL" --token "$TOKEN" --sizes "$SIZES" \
-  --seconds "${BENCH_SECONDS:-20}" --warmup "${BENCH_WARMUP:-10}" \
+  --seconds "${BENCH_SECONDS:-20}" --warmup "${BENCH_WARMUP:-20}" \
   --get-concurrency "${BENCH_GET_CONCURRENCY:-16}" \
-  --list-concurrency "${BENCH_LIST_CONCURRENCY:-4}" \
+  --list-concurrency "${BENCH_LIST_CONCURRENCY:-4}" ${BENCH_ONLY:+--only "$BENCH_ONLY"} \
+  --wrk "$(command -v wrk || true)" \
   --app-pid "$APP_PID" ${DB_PID:+--db-pid "$DB_PID"} | tee -a "$OUT/results.md"
 
 stop_app
