@@ -459,7 +459,7 @@ public class Bench {
 
   static void measure(Workload w, String name, int concurrency, int seconds, boolean record,
       Op op) throws Exception {
-    if (record && only != null && !name.contains(only)) return;
+    if (record && only != null && !Pattern.compile(only).matcher(name).find()) return;
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     long[][] lat = new long[concurrency][];
     long[] counts = new long[concurrency];
@@ -530,7 +530,7 @@ public class Bench {
 
   /** Runs wrk (1 thread, getConcurrency connections) against random mailbox addresses. */
   static void wrk(Workload w, String name, String token) throws Exception {
-    if (only != null && !name.contains(only)) return;
+    if (only != null && !Pattern.compile(only).matcher(name).find()) return;
     String url = base + (token == null ? "/q/health/live" : "");
     List<String> cmd = new ArrayList<>(List.of(wrk, "-t1", "-c" + getConcurrency,
         "-d" + measureSeconds + "s", "--timeout", "10s", "--latency"));

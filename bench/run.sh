@@ -7,7 +7,7 @@
 #   BENCH_SKIP_BUILD=1 bench/run.sh   # reuse target/quarkus-app
 # Env: BENCH_PORT (18080), BENCH_SECONDS (20 per phase), BENCH_WARMUP (20),
 #      BENCH_GET_CONCURRENCY (16), BENCH_LIST_CONCURRENCY (4), BENCH_JFR=1 (record a JFR profile
-#      of the app to target/bench/app.jfr), BENCH_ONLY=<text> (only phases whose name contains it).
+#      of the app to target/bench/app.jfr), BENCH_ONLY=<regex> (only phases whose name matches).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
