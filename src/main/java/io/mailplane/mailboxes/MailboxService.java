@@ -120,7 +120,7 @@ public class MailboxService {
       params.and("enabled", enabled);
     }
     String query =
-        "select m from Mailbox m join fetch m.domain"
+        "select m from Mailbox m"
             + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
             + " order by m.address";
     List<Mailbox> rows = Mailbox.<Mailbox>find(query, params).page(0, page.limit() + 1).list();
@@ -274,7 +274,10 @@ public class MailboxService {
         mailbox.quotaMb,
         mailbox.enabled,
         mailbox.sendOnly,
-        mailbox.domain.name,
+        // The address's domain part is the domain's name (renames are not supported): reading it
+        // from the address spares GET a second SELECT and lets lists skip the domain join, whose
+        // plan sorted the whole table for a first page (12.7 s at 1M mailboxes, bench/).
+        mailbox.address.substring(mailbox.address.lastIndexOf('@') + 1),
         PasswordHasher.schemeOf(mailbox.passwordHash),
         mailbox.version,
         mailbox.createdAt,
