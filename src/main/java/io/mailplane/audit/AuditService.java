@@ -57,7 +57,6 @@ public class AuditService {
       Instant until) {}
 
   /** Newest first. */
-  @Transactional
   public Page<AuditEventDto> list(Filter filter, PageRequest page) {
     List<String> where = new ArrayList<>();
     Parameters params = new Parameters();

@@ -132,7 +132,6 @@ public class TokenService {
     return withSecret(created, secret);
   }
 
-  @Transactional
   public Page<TokenDto> list(PageRequest page) {
     caller.requireReadAll();
     long after = page.afterKey() == null ? 0 : parseId(page.afterKey(), "after");
@@ -141,7 +140,6 @@ public class TokenService {
     return Page.of(rows, page.limit(), t -> t.id.toString(), TokenService::toDto);
   }
 
-  @Transactional
   public TokenDto get(String id) {
     caller.requireReadAll();
     return toDto(find(id));

@@ -63,7 +63,6 @@ public class AliasDomainService {
     return new Upserted<>(replace(existing, request), false);
   }
 
-  @Transactional
   public AliasDomainDto get(String key) {
     return toDto(visible(key));
   }
@@ -88,7 +87,6 @@ public class AliasDomainService {
     audit.record("alias-domain.delete", TYPE, existing.name, before.targetDomain(), before, null);
   }
 
-  @Transactional
   public Page<AliasDomainDto> list(
       PageRequest page, String targetDomain, String prefix, Boolean enabled) {
     List<String> where = new ArrayList<>();

@@ -58,7 +58,6 @@ public class MailboxService {
     return new Upserted<>(replace(existing, request), false);
   }
 
-  @Transactional
   public MailboxDto get(String key) {
     return toDto(visible(key));
   }
@@ -83,7 +82,6 @@ public class MailboxService {
     audit.record("mailbox.delete", TYPE, existing.address, existing.domain.name, before, null);
   }
 
-  @Transactional
   public Page<MailboxDto> list(
       PageRequest page, String domainFilter, String prefix, Boolean enabled) {
     List<String> where = new ArrayList<>();
@@ -108,8 +106,8 @@ public class MailboxService {
       if (visible.get().isEmpty()) {
         return new Page<>(List.of(), null);
       }
-      where.add("m.domain.name in :visible");
-      params.and("visible", visible.get());
+      where.add("m.domain.id in :visible");
+      params.and("visible", DomainService.idsOf(visible.get()));
     }
     if (prefix != null && !prefix.isEmpty()) {
       where.add("m.address like :prefix escape '!'");
