@@ -30,8 +30,7 @@ class DovecotConfigTest {
         rows(find(V23, "user_query = (.*)")),
         rows(to23(find(V24, "(?s)userdb sql \\{.*?query = (.*?)\\n"))));
     assertEquals(
-        rows(find(V23, "iterate_query = (.*)")),
-        rows(to23(find(V24, "iterate_query = (.*)"))));
+        rows(find(V23, "iterate_query = (.*)")), rows(to23(find(V24, "iterate_query = (.*)"))));
   }
 
   private static String to23(String query) {
