@@ -59,7 +59,7 @@ public class Lookups {
   record Budget(int samples, int seconds) {}
 
   record Result(String size, String variant, String map, String method, long[] nanos, int hits,
-      int errors, double seconds, String note) {}
+      int errors, double seconds, double diskReads, String note) {}
 
   static final List<Result> results = new ArrayList<>();
   static final List<String> explainLines = new ArrayList<>();
@@ -442,6 +442,7 @@ public class Lookups {
       int differ = 0;
       int differAliasDomain = 0;
       List<String> diffs = new ArrayList<>();
+      long reads0 = diskReads(s);
       long start = System.nanoTime();
       while (n < b.samples() && System.nanoTime() < deadline) {
         String key = keys.get(n % keys.size());
@@ -467,13 +468,15 @@ public class Lookups {
         }
       }
       double secs = (System.nanoTime() - start) / 1e9;
+      // Includes the untimed comparison queries (mailplane's, for the seed's rows).
+      double reads = n == 0 ? 0 : (double) (diskReads(s) - reads0) / n;
       String note = compareWith == null ? ""
           : differ == 0 ? "same answers as mailplane's"
           : differ + " answers differ from mailplane's (" + differAliasDomain
               + " of them on alias-domain keys)";
       if (!diffs.isEmpty()) System.err.println("  differences: " + diffs);
       add(new Result(size, variant, map, "query (JDBC)", Arrays.copyOf(lat, n), hits, errors, secs,
-          note));
+          reads, note));
       if (differ > 0) seedNotes.put(size + " " + map + " differences", String.join("; ", diffs));
     }
   }
@@ -513,7 +516,17 @@ public class Lookups {
     String note = variant.equals("floor") ? "spawn + connect + trivial query"
         : checkQuery == null ? "" : differ == 0 ? "answers = JDBC's" : differ + " differ from JDBC";
     add(new Result(size, variant, map, "postmap -q", Arrays.copyOf(lat, n), hits, errors, secs,
-        note));
+        -1, note));
+  }
+
+  /**
+   * InnoDB's physical page reads so far (server-wide: other clients of the server count too). Per
+   * query it shows whether lookups are served from the buffer pool or from disk.
+   */
+  static long diskReads(Statement s) throws Exception {
+    try (ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_reads'")) {
+      return rs.next() ? rs.getLong(2) : 0;
+    }
   }
 
   /** {exit code, stdout}, or null on a warning/fatal or a timeout. */
@@ -534,9 +547,13 @@ public class Lookups {
 
   static void add(Result r) {
     results.add(r);
-    System.err.printf("[%s] %-9s %-24s %-12s n=%-6d p50 %8s  p99 %8s  max %8s ms  hits %d  errors %d  %.1f s %s%n",
+    System.err.printf("[%s] %-9s %-24s %-12s n=%-6d p50 %8s  p99 %8s  max %8s ms  hits %d  errors %d  %.1f s  disk reads/q %s %s%n",
         r.size(), r.variant(), r.map(), r.method(), r.nanos().length, ms(pct(r, 0.50)),
-        ms(pct(r, 0.99)), ms(max(r)), r.hits(), r.errors(), r.seconds(), r.note());
+        ms(pct(r, 0.99)), ms(max(r)), r.hits(), r.errors(), r.seconds(), reads(r), r.note());
+  }
+
+  static String reads(Result r) {
+    return r.diskReads() < 0 ? "" : String.format("%.2f", r.diskReads());
   }
 
   static long pct(Result r, double p) {
@@ -577,11 +594,11 @@ public class Lookups {
       sb.append("- ").append(e.getKey()).append(": ").append(e.getValue()).append('\n');
     }
     sb.append("\n| size | queries | map | method | samples | p50 ms | p99 ms | max ms | hits | "
-        + "errors | s | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "errors | s | disk reads/q | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Result r : results) {
-      sb.append(String.format("| %s | %s | %s | %s | %d | %s | %s | %s | %d | %d | %.1f | %s |%n",
+      sb.append(String.format("| %s | %s | %s | %s | %d | %s | %s | %s | %d | %d | %.1f | %s | %s |%n",
           r.size(), r.variant(), r.map(), r.method(), r.nanos().length, ms(pct(r, 0.5)),
-          ms(pct(r, 0.99)), ms(max(r)), r.hits(), r.errors(), r.seconds(), r.note()));
+          ms(pct(r, 0.99)), ms(max(r)), r.hits(), r.errors(), r.seconds(), reads(r), r.note()));
     }
     sb.append("\nEXPLAIN (one key of each kind; table:access(key), merged over the kinds):\n\n"
         + "| size | queries | map | accesses | verdict |\n|---|---|---|---|---|\n");
