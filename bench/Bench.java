@@ -2,7 +2,9 @@
 // next to raw JDBC on the same database, in the same run, at the same concurrency.
 //
 // Run through bench/run.sh (builds the jar, starts the app, runs this, stops the app). Directly:
-//   java -cp <mariadb-java-client.jar> bench/Bench.java [--sizes 10x100,1000x1000] ...
+//   javac -d target/bench/classes bench/*.java
+//   java -cp target/bench/classes:<mariadb-java-client.jar> Bench [--sizes 10x100,1000x1000] ...
+// Seeding is in Seed.java (shared with the Postfix lookup benchmark, Lookups.java).
 // Options (all optional): see parse() below. Only 127.0.0.1 is ever targeted, and only the
 // database mailplane_bench is written.
 
@@ -18,7 +20,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,10 +34,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 public class Bench {
-  /** One real bcrypt hash (of "benchmark-password", cost 10), reused for every seeded mailbox. */
-  static final String HASH = "$2y$10$.OGB/.SE/ueHAeqKBO2NC.laXJY1i7w81CQQTAV65PUioHwbmjz56";
-
-  static final String DB = "mailplane_bench";
+  static final String DB = Seed.DB;
   static String jdbcUrl = "jdbc:mariadb://127.0.0.1:3306/" + DB;
   static String dbUser = "mailplane";
   static String dbPassword = "mailplane";
@@ -178,64 +176,17 @@ public class Bench {
   // ---------------------------------------------------------------------------------------------
 
   static String domainName(int d) {
-    return String.format("d%04d.bench.example.org", d);
+    return Seed.domainName(d);
   }
 
   static String localPart(int u) {
-    return String.format("u%06d", u);
+    return Seed.localPart(u);
   }
 
   /** Empties mailplane_bench's data tables and inserts the mailboxes; returns the largest id. */
   static long seed(int domains, int perDomain) throws Exception {
-    try (Connection c = connect(); Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
-        rs.next();
-        if (!DB.equals(rs.getString(1))) {
-          throw new IllegalStateException("connected to " + rs.getString(1) + ", not " + DB);
-        }
-      }
-      s.execute("SET SESSION foreign_key_checks = 0");
-      s.execute("SET SESSION unique_checks = 0");
-      for (String t : List.of("alias_destination", "alias", "mailbox", "alias_domain", "domain",
-          "api_token", "audit_event")) {
-        s.execute("TRUNCATE TABLE " + DB + "." + t);
-      }
-      String now = "'2026-01-01 00:00:00.000000'";
-      StringBuilder sql = new StringBuilder();
-      sql.append("INSERT INTO domain (id, name, description, enabled, version, created_at, updated_at) VALUES ");
-      for (int d = 1; d <= domains; d++) {
-        if (d > 1) sql.append(',');
-        sql.append('(').append(d).append(",'").append(domainName(d)).append("',NULL,1,0,")
-            .append(now).append(',').append(now).append(')');
-      }
-      s.execute(sql.toString());
-      // Multi-row INSERTs of up to 2000 rows in (domain, local part) order; the id is explicit so
-      // that raw-JDBC lookups can pick any id in 1..N.
-      final int batch = 2000;
-      long id = 0;
-      sql.setLength(0);
-      int inBatch = 0;
-      String head = "INSERT INTO mailbox (id, domain_id, local_part, address, display_name, "
-          + "password_hash, quota_mb, enabled, send_only, version, created_at, updated_at) VALUES ";
-      for (int d = 1; d <= domains; d++) {
-        String dn = domainName(d);
-        for (int u = 1; u <= perDomain; u++) {
-          id++;
-          if (inBatch == 0) sql.append(head); else sql.append(',');
-          String lp = localPart(u);
-          sql.append('(').append(id).append(',').append(d).append(",'").append(lp).append("','")
-              .append(lp).append('@').append(dn).append("','User ").append(u).append("','")
-              .append(HASH).append("',1024,1,0,0,").append(now).append(',').append(now).append(')');
-          if (++inBatch == batch) {
-            s.execute(sql.toString());
-            sql.setLength(0);
-            inBatch = 0;
-          }
-        }
-      }
-      if (inBatch > 0) s.execute(sql.toString());
-      s.execute("ANALYZE TABLE " + DB + ".domain, " + DB + ".mailbox");
-      return id;
+    try (Connection c = connect()) {
+      return Seed.seed(c, Seed.Spec.mailboxesOnly(domains, perDomain)).maxMailboxId();
     }
   }
 

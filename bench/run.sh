@@ -31,6 +31,10 @@ fi
 MARIADB_JAR=$(ls ~/.m2/repository/org/mariadb/jdbc/mariadb-java-client/*/mariadb-java-client-*.jar \
   | grep -v sources | sort -V | tail -1)
 
+# Bench.java and the seeding it shares with bench/lookups.sh (Seed.java).
+rm -rf "$OUT/classes"
+javac -nowarn -d "$OUT/classes" -cp "$MARIADB_JAR" bench/Bench.java bench/Seed.java
+
 JAVA_OPTS=()
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   JAVA_OPTS+=("-XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile,dumponexit=true")
@@ -70,7 +74,7 @@ DB_PID=$(pgrep -x mariadbd | head -1 || true)
   echo
 } | tee "$OUT/results.md"
 
-java -cp "$MARIADB_JAR" bench/Bench.java \
+java -cp "$OUT/classes:$MARIADB_JAR" Bench \
   --base "http://127.0.0.1:$PORT" --jdbc "$DB_URL" --token "$TOKEN" --sizes "$SIZES" \
   --seconds "${BENCH_SECONDS:-20}" --warmup "${BENCH_WARMUP:-20}" \
   --get-concurrency "${BENCH_GET_CONCURRENCY:-16}" \
