@@ -34,6 +34,14 @@ public class Caller {
     domains = Set.copyOf(scoped);
   }
 
+  /**
+   * Names a background job as the actor of what it records (audit events) in its own request
+   * context; it grants no scopes.
+   */
+  public void identifyJob(String name) {
+    this.id = "job:" + name;
+  }
+
   public String id() {
     return id;
   }

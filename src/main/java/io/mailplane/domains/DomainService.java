@@ -30,6 +30,7 @@ public class DomainService {
   @Inject Caller caller;
   @Inject AuditService audit;
   @Inject Patches patches;
+  @Inject io.mailplane.dkim.DkimService dkim;
 
   @Transactional
   public DomainDto create(DomainDto request) {
@@ -105,6 +106,7 @@ public class DomainService {
         aliasDomain.delete();
       }
     }
+    dkim.forgetDomain(domain);
     domain.delete();
     audit.record(
         cascade && (mailboxes > 0 || aliases > 0) ? "domain.delete-cascade" : "domain.delete",

@@ -1,0 +1,138 @@
+package io.mailplane.dkim;
+
+import io.mailplane.api.Idempotency;
+import io.mailplane.api.Responses;
+import io.mailplane.auth.Caller;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/domains/{domain}/dkim")
+@Tag(name = "dkim", description = "DKIM signing keys, selectors and rotation")
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class DkimResource {
+  @Inject DkimService service;
+  @Inject Idempotency idempotency;
+  @Inject Caller caller;
+
+  @GET
+  @Operation(
+      operationId = "getDkim",
+      summary = "Read a domain's DKIM signing: selectors, public keys and their DNS records")
+  @APIResponse(
+      responseCode = "200",
+      description = "The DKIM state (enabled=false with no selectors when off)",
+      content = @Content(schema = @Schema(implementation = DkimDto.class)))
+  public Response get(
+      @Parameter(description = "Domain name (Unicode or A-label)", example = "example.com")
+          @PathParam("domain")
+          String domain) {
+    DkimDto dto = service.get(domain);
+    return dto.version() == null ? Response.ok(dto).build() : Responses.ok(dto, dto.version());
+  }
+
+  @PUT
+  @Operation(
+      operationId = "putDkim",
+      summary = "Enable or configure DKIM signing; generates a key unless privateKey imports one")
+  @APIResponse(
+      responseCode = "200",
+      description = "Configured (unchanged when the request matches the current key)",
+      content = @Content(schema = @Schema(implementation = DkimDto.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "Enabled",
+      content = @Content(schema = @Schema(implementation = DkimDto.class)))
+  public Response put(
+      @Parameter(description = "Domain name (Unicode or A-label)", example = "example.com")
+          @PathParam("domain")
+          String domain,
+      @NotNull @Valid DkimDto request,
+      @Parameter(description = "Change only if the ETag matches") @HeaderParam("If-Match")
+          String ifMatch,
+      @Parameter(description = "`*` to enable only") @HeaderParam("If-None-Match")
+          String ifNoneMatch) {
+    var result = service.put(domain, request, ifMatch, ifNoneMatch);
+    return Responses.upserted(result, location(result.value().domain()), result.value().version());
+  }
+
+  @DELETE
+  @Operation(
+      operationId = "deleteDkim",
+      summary = "Disable DKIM signing: deletes every key of the domain (also from Rspamd)")
+  @APIResponse(responseCode = "204", description = "Disabled")
+  public void delete(
+      @Parameter(description = "Domain name (Unicode or A-label)", example = "example.com")
+          @PathParam("domain")
+          String domain,
+      @Parameter(description = "Disable only if the ETag matches") @HeaderParam("If-Match")
+          String ifMatch) {
+    service.disable(domain, ifMatch);
+  }
+
+  @POST
+  @Path("/rotate")
+  @Operation(
+      operationId = "rotateDkim",
+      summary =
+          "Rotate to a new selector: it signs from now on; the old one stays in the DNS output"
+              + " for the overlap period (mailplane.dkim.retire-after), then is deleted")
+  @RequestBody(
+      required = false,
+      content = @Content(schema = @Schema(implementation = DkimRotation.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "Rotated",
+      content = @Content(schema = @Schema(implementation = DkimDto.class)))
+  public Response rotate(
+      @Parameter(description = "Domain name (Unicode or A-label)", example = "example.com")
+          @PathParam("domain")
+          String domain,
+      @Valid DkimRotation request,
+      @Parameter(description = "Rotate only if the ETag matches") @HeaderParam("If-Match")
+          String ifMatch,
+      @Parameter(
+              description = "Repeat-safe retries: the same key and body replay the first response")
+          @HeaderParam("Idempotency-Key")
+          String idempotencyKey,
+      @Context UriInfo uriInfo) {
+    DkimRotation body = request == null ? DkimRotation.DEFAULTS : request;
+    return idempotency.execute(
+        idempotencyKey,
+        caller.id(),
+        uriInfo.getPath(),
+        body,
+        () -> {
+          DkimDto dto = service.rotate(domain, body, ifMatch);
+          return Responses.ok(dto, dto.version());
+        });
+  }
+
+  private static URI location(String domain) {
+    return URI.create("/api/v1/domains/" + domain + "/dkim");
+  }
+}

@@ -1,0 +1,354 @@
+package io.mailplane.dkim;
+
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Preconditions;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Upserted;
+import io.mailplane.audit.AuditService;
+import io.mailplane.auth.Caller;
+import io.mailplane.crypto.SecretCipher;
+import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainService;
+import io.mailplane.push.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Enables, configures, rotates and disables DKIM per domain. Every write changes rows, records an
+ * audit event (before/after are DkimDto, which never carry a private key) and an Outbox.DKIM event
+ * in one transaction, so Rspamd's Redis hash follows the database.
+ */
+@ApplicationScoped
+public class DkimService {
+  private static final String TYPE = "dkim";
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
+
+  @Inject Caller caller;
+  @Inject AuditService audit;
+  @Inject Outbox outbox;
+  @Inject DomainService domains;
+  @Inject SecretCipher cipher;
+  @Inject DkimConfig config;
+
+  public DkimDto get(String key) {
+    Domain domain = domains.visible(key);
+    return toDto(domain, DkimDomain.findById(domain.id));
+  }
+
+  @Transactional
+  public Upserted<DkimDto> put(String key, DkimDto request, String ifMatch, String ifNoneMatch) {
+    Domain domain = writable(key);
+    DkimDomain state = DkimDomain.findForUpdate(domain.id);
+    Preconditions.check(ifMatch, ifNoneMatch, state == null ? null : state.version);
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    if (state == null) {
+      String selector = normalizeSelector(request.selector(), config.defaultSelector());
+      DkimKeyMaterial material =
+          obtain(request.privateKey(), request.algorithm(), request.keyBits(), null);
+      state = new DkimDomain();
+      state.domainId = domain.id;
+      state.createdAt = now;
+      state.updatedAt = now;
+      state.persist();
+      insertKey(domain, selector, material, now);
+      DkimDto after = toDto(domain, state);
+      audit.record("dkim.enable", TYPE, domain.name, domain.name, null, after);
+      outbox.record(Outbox.DKIM, domain.name);
+      return new Upserted<>(after, true);
+    }
+    DkimDto before = toDto(domain, state);
+    reencryptStale(domain);
+    DkimKey active = activeKey(domain);
+    String selector = normalizeSelector(request.selector(), active.selector);
+    String algorithm = request.algorithm() == null ? active.algorithm : request.algorithm();
+    int bits = bitsFor(algorithm, request.keyBits(), active);
+    DkimKeyMaterial material = null;
+    if (request.privateKey() != null) {
+      material = DkimKeyMaterial.importPem(request.privateKey(), request.algorithm());
+      if (selector.equals(active.selector) && material.publicKey().equals(active.publicKey)) {
+        material = null; // the same key again: nothing to change
+      }
+    } else if (!selector.equals(active.selector)
+        || !algorithm.equals(active.algorithm)
+        || bits != active.keyBits) {
+      material = DkimKeyMaterial.generate(algorithm, bits);
+    }
+    if (material == null) {
+      return new Upserted<>(before, false);
+    }
+    if (selector.equals(active.selector)) {
+      // One selector cannot publish two keys: the new key replaces the old one at once.
+      // A graceful change uses another selector (or POST .../rotate).
+      active.delete();
+      DkimKey.getEntityManager().flush();
+    } else {
+      requireUnusedSelector(domain, selector);
+      retire(active, now);
+    }
+    insertKey(domain, selector, material, now);
+    touch(state, now);
+    DkimDto after = toDto(domain, state);
+    audit.record("dkim.update", TYPE, domain.name, domain.name, before, after);
+    outbox.record(Outbox.DKIM, domain.name);
+    return new Upserted<>(after, false);
+  }
+
+  @Transactional
+  public DkimDto rotate(String key, DkimRotation request, String ifMatch) {
+    Domain domain = writable(key);
+    DkimDomain state = DkimDomain.findForUpdate(domain.id);
+    if (state == null) {
+      throw new ApiException(
+          ProblemKind.CONFLICT, "DKIM is not enabled for '" + domain.name + "'; enable it first");
+    }
+    Preconditions.check(ifMatch, null, state.version);
+    DkimDto before = toDto(domain, state);
+    reencryptStale(domain);
+    DkimKey active = activeKey(domain);
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    String selector;
+    if (request.selector() != null) {
+      selector = normalizeSelector(request.selector(), null);
+      requireUnusedSelector(domain, selector);
+    } else {
+      selector = generatedSelector(domain, now);
+    }
+    String algorithm = request.algorithm() == null ? active.algorithm : request.algorithm();
+    DkimKeyMaterial material =
+        obtain(
+            request.privateKey(),
+            request.algorithm(),
+            bitsFor(algorithm, request.keyBits(), active),
+            algorithm);
+    retire(active, now);
+    insertKey(domain, selector, material, now);
+    touch(state, now);
+    DkimDto after = toDto(domain, state);
+    audit.record("dkim.rotate", TYPE, domain.name, domain.name, before, after);
+    outbox.record(Outbox.DKIM, domain.name);
+    return after;
+  }
+
+  @Transactional
+  public void disable(String key, String ifMatch) {
+    Domain domain = writable(key);
+    DkimDomain state = DkimDomain.findForUpdate(domain.id);
+    if (state == null) {
+      throw ApiException.notFound("DKIM configuration of domain", domain.name);
+    }
+    Preconditions.check(ifMatch, null, state.version);
+    DkimDto before = toDto(domain, state);
+    DkimKey.delete("domain", domain);
+    state.delete();
+    audit.record("dkim.disable", TYPE, domain.name, domain.name, before, null);
+    outbox.record(Outbox.DKIM, domain.name);
+  }
+
+  /**
+   * Deletes every retiring key whose overlap has ended. Called by {@link DkimRetirementJob}; public
+   * so that tests can run it with a clock of their choice.
+   */
+  @Transactional
+  public int retireDue(Instant now) {
+    List<DkimKey> due = DkimKey.list("status = ?1 and retireAt <= ?2", DkimKey.RETIRING, now);
+    Map<Domain, List<DkimKey>> byDomain = new LinkedHashMap<>();
+    for (DkimKey key : due) {
+      byDomain.computeIfAbsent(key.domain, d -> new java.util.ArrayList<>()).add(key);
+    }
+    byDomain.forEach(
+        (domain, keys) -> {
+          DkimDomain state = DkimDomain.findForUpdate(domain.id);
+          DkimDto before = toDto(domain, state);
+          keys.forEach(DkimKey::delete);
+          DkimKey.getEntityManager().flush();
+          if (state != null) {
+            touch(state, now);
+          }
+          audit.record("dkim.retire", TYPE, domain.name, domain.name, before, toDto(domain, state));
+          outbox.record(Outbox.DKIM, domain.name);
+        });
+    return due.size();
+  }
+
+  /**
+   * Removes a domain's DKIM as part of deleting the domain (DomainService.delete), so the keys
+   * leave Redis too. Must run inside that transaction.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void forgetDomain(Domain domain) {
+    DkimDomain state = DkimDomain.findById(domain.id);
+    long keys = DkimKey.delete("domain", domain);
+    if (state != null) {
+      state.delete();
+    }
+    if (state != null || keys > 0) {
+      outbox.record(Outbox.DKIM, domain.name);
+    }
+  }
+
+  /** The keys that sign now: field "selector.domain" → the value Rspamd reads from Redis. */
+  Map<String, String> signingKeys(List<DkimKey> keys) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (DkimKey key : keys) {
+      byte[] pkcs8 =
+          cipher.decrypt(key.privateKeyEnc, DkimKey.cipherContext(key.domain.name, key.selector));
+      try {
+        out.put(
+            key.selector + "." + key.domain.name,
+            DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8));
+      } finally {
+        java.util.Arrays.fill(pkcs8, (byte) 0);
+      }
+    }
+    return out;
+  }
+
+  private Domain writable(String key) {
+    Domain domain = domains.visible(key);
+    caller.requireWrite(domain.name, ApiException.notFound("domain", domain.name));
+    return domain;
+  }
+
+  private DkimKeyMaterial obtain(
+      String privateKey, String requestedAlgorithm, Integer bits, String fallbackAlgorithm) {
+    if (privateKey != null) {
+      return DkimKeyMaterial.importPem(privateKey, requestedAlgorithm);
+    }
+    String algorithm =
+        requestedAlgorithm != null
+            ? requestedAlgorithm
+            : fallbackAlgorithm != null ? fallbackAlgorithm : DkimKeyMaterial.RSA;
+    int size = bits != null ? bits : config.defaultRsaBits();
+    return DkimKeyMaterial.generate(algorithm, size);
+  }
+
+  private int bitsFor(String algorithm, Integer requested, DkimKey current) {
+    if (DkimKeyMaterial.ED25519.equals(algorithm)) {
+      return 256;
+    }
+    if (requested != null) {
+      return requested;
+    }
+    return DkimKeyMaterial.RSA.equals(current.algorithm)
+        ? current.keyBits
+        : config.defaultRsaBits();
+  }
+
+  private void insertKey(Domain domain, String selector, DkimKeyMaterial material, Instant now) {
+    DkimKey key = new DkimKey();
+    key.domain = domain;
+    key.selector = selector;
+    key.algorithm = material.algorithm();
+    key.keyBits = material.bits();
+    key.publicKey = material.publicKey();
+    key.privateKeyEnc =
+        cipher.encrypt(material.pkcs8(), DkimKey.cipherContext(domain.name, selector));
+    java.util.Arrays.fill(material.pkcs8(), (byte) 0);
+    key.status = DkimKey.ACTIVE;
+    key.createdAt = now;
+    key.persist();
+  }
+
+  private void retire(DkimKey key, Instant now) {
+    key.status = DkimKey.RETIRING;
+    key.retireAt = now.plus(config.retireAfter());
+  }
+
+  /** Key rotation of secrets at rest: whatever is touched by a write moves to the active key. */
+  private void reencryptStale(Domain domain) {
+    for (DkimKey key : DkimKey.ofDomain(domain)) {
+      if (cipher.needsReencryption(key.privateKeyEnc)) {
+        key.privateKeyEnc =
+            cipher.reencrypt(key.privateKeyEnc, DkimKey.cipherContext(domain.name, key.selector));
+      }
+    }
+  }
+
+  private static void touch(DkimDomain state, Instant now) {
+    // Changing a column makes Hibernate bump the version, which is the ETag of the whole resource.
+    state.updatedAt = now.equals(state.updatedAt) ? now.plusNanos(1000) : now;
+  }
+
+  private static DkimKey activeKey(Domain domain) {
+    DkimKey active =
+        DkimKey.find("domain = ?1 and status = ?2", domain, DkimKey.ACTIVE).firstResult();
+    if (active == null) {
+      throw new IllegalStateException(
+          "DKIM of " + domain.name + " is enabled but has no active key");
+    }
+    return active;
+  }
+
+  private static void requireUnusedSelector(Domain domain, String selector) {
+    if (DkimKey.count("domain = ?1 and selector = ?2", domain, selector) > 0) {
+      throw new ApiException(
+          ProblemKind.ALREADY_EXISTS,
+          "selector '" + selector + "' is already in use for " + domain.name);
+    }
+  }
+
+  private static String generatedSelector(Domain domain, Instant now) {
+    String base = "dkim-" + DAY.format(now);
+    String candidate = base;
+    for (int n = 2; DkimKey.count("domain = ?1 and selector = ?2", domain, candidate) > 0; n++) {
+      candidate = base + "-" + n;
+    }
+    return candidate;
+  }
+
+  private static String normalizeSelector(String requested, String fallback) {
+    return requested == null ? fallback : requested.toLowerCase(Locale.ROOT);
+  }
+
+  static DkimDto toDto(Domain domain, DkimDomain state) {
+    if (state == null) {
+      return new DkimDto(domain.name, false, null, null, null, null, List.of(), null, null);
+    }
+    List<DkimSelectorDto> selectors =
+        DkimKey.ofDomain(domain).stream().map(k -> toSelectorDto(domain, k)).toList();
+    DkimSelectorDto active =
+        selectors.stream().filter(s -> s.status().equals(DkimKey.ACTIVE)).findFirst().orElse(null);
+    return new DkimDto(
+        domain.name,
+        true,
+        active == null ? null : active.selector(),
+        active == null ? null : active.algorithm(),
+        active == null || !DkimKeyMaterial.RSA.equals(active.algorithm()) ? null : active.keyBits(),
+        null,
+        selectors,
+        state.version,
+        state.updatedAt);
+  }
+
+  static DkimSelectorDto toSelectorDto(Domain domain, DkimKey key) {
+    return new DkimSelectorDto(
+        key.selector,
+        key.algorithm,
+        key.keyBits,
+        key.publicKey,
+        key.status,
+        key.createdAt,
+        key.retireAt,
+        DkimDnsRecord.txt(
+            key.selector + "._domainkey." + domain.name,
+            DkimDnsRecord.value(key.algorithm, key.publicKey)));
+  }
+
+  /** For the dns package: every selector that must be published now. */
+  public List<DkimSelectorDto> publishedSelectors(Domain domain) {
+    return DkimKey.ofDomain(domain).stream()
+        .map(k -> toSelectorDto(domain, k))
+        .filter(Objects::nonNull)
+        .toList();
+  }
+}

@@ -1,0 +1,26 @@
+package io.mailplane.dns;
+
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+@Schema(name = "DnsRecord", description = "A record the domain should publish")
+public record DnsRecordDto(
+    @Schema(
+            enumeration = {
+              "mx",
+              "spf",
+              "dkim",
+              "dmarc",
+              "mta-sts",
+              "tls-rpt",
+              "autoconfig",
+              "autodiscover"
+            })
+        String purpose,
+    @Schema(example = "example.com") String name,
+    @Schema(enumeration = {"MX", "TXT", "CNAME"}) String type,
+    @Schema(description = "Expected value (MX: \"priority host\")", example = "10 mail.example.com")
+        String value,
+    @Schema(nullable = true, description = "TXT only: the value as ≤255-character strings")
+        List<String> strings,
+    @Schema(nullable = true, description = "Only with ?check=true") DnsCheckDto check) {}
