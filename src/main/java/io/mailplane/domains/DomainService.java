@@ -12,6 +12,7 @@ import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.mailboxes.Mailbox;
+import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,6 +31,7 @@ public class DomainService {
   @Inject Caller caller;
   @Inject AuditService audit;
   @Inject Patches patches;
+  @Inject Outbox outbox;
 
   @Transactional
   public DomainDto create(DomainDto request) {
@@ -91,6 +93,8 @@ public class DomainService {
               domain.name, mailboxes, aliases, aliasDomains));
     }
     DomainDto before = toDto(domain);
+    outbox.recordMailboxesOf(domain.id);
+    outbox.record(Outbox.DKIM, domain.name);
     if (cascade) {
       Alias.deleteAllOfDomain(domain);
       Mailbox.delete("domain", domain);
@@ -207,6 +211,11 @@ public class DomainService {
     apply(domain, request, false);
     Domain.getEntityManager().flush();
     DomainDto after = toDto(domain);
+    if (!Objects.equals(before.enabled(), after.enabled())) {
+      // Logins and signing of every mailbox depend on the domain's flag.
+      outbox.recordMailboxesOf(domain.id);
+      outbox.record(Outbox.DKIM, domain.name);
+    }
     if (!Objects.equals(before, after)) {
       audit.record("domain.update", TYPE, domain.name, domain.name, before, after);
     }
