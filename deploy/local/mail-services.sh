@@ -22,7 +22,8 @@ export LMTP_PORT=${MAILPLANE_LMTP_PORT:-2424}
 export AUTH_PORT=${MAILPLANE_AUTH_PORT:-2426}
 export DOVEADM_HTTP_PORT=${MAILPLANE_DOVEADM_HTTP_PORT:-8091}
 export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
-export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-0}
+# On, as in production: mailplane flushes it through the doveadm push target.
+export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-1M}
 export MDA_LISTEN=127.0.0.1
 export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
 export MDA_AUTH_ADDRESS=inet:127.0.0.1:${AUTH_PORT}

@@ -12,6 +12,7 @@ import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.mailboxes.Mailbox;
+import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,7 @@ public class DomainService {
   @Inject AuditService audit;
   @Inject Patches patches;
   @Inject io.mailplane.dkim.DkimService dkim;
+  @Inject Outbox outbox;
 
   @Transactional
   public DomainDto create(DomainDto request) {
@@ -92,6 +94,8 @@ public class DomainService {
               domain.name, mailboxes, aliases, aliasDomains));
     }
     DomainDto before = toDto(domain);
+    outbox.recordMailboxesOf(domain.id);
+    outbox.record(Outbox.DKIM, domain.name);
     if (cascade) {
       Alias.deleteAllOfDomain(domain);
       Mailbox.delete("domain", domain);
@@ -209,6 +213,11 @@ public class DomainService {
     apply(domain, request, false);
     Domain.getEntityManager().flush();
     DomainDto after = toDto(domain);
+    if (!Objects.equals(before.enabled(), after.enabled())) {
+      // Logins and signing of every mailbox depend on the domain's flag.
+      outbox.recordMailboxesOf(domain.id);
+      outbox.record(Outbox.DKIM, domain.name);
+    }
     if (!Objects.equals(before, after)) {
       audit.record("domain.update", TYPE, domain.name, domain.name, before, after);
     }

@@ -14,6 +14,7 @@ import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainNames;
 import io.mailplane.domains.DomainService;
 import io.mailplane.domains.MailAddress;
+import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,7 @@ public class MailboxService {
   @Inject Patches patches;
   @Inject PasswordHasher hasher;
   @Inject MailboxConfig config;
+  @Inject Outbox outbox;
 
   @Transactional
   public MailboxDto create(MailboxDto request) {
@@ -79,6 +81,7 @@ public class MailboxService {
     Preconditions.check(ifMatch, null, existing.version);
     MailboxDto before = toDto(existing);
     existing.delete();
+    outbox.record(Outbox.MAILBOX, existing.address);
     audit.record("mailbox.delete", TYPE, existing.address, existing.domain.name, before, null);
   }
 
@@ -177,6 +180,7 @@ public class MailboxService {
     mailbox.createdAt = Instant.now();
     apply(mailbox, request);
     mailbox.persist();
+    outbox.record(Outbox.MAILBOX, mailbox.address);
     MailboxDto created = toDto(mailbox);
     audit.record("mailbox.create", TYPE, mailbox.address, domain.name, null, created);
     return created;
@@ -189,6 +193,11 @@ public class MailboxService {
     Mailbox.getEntityManager().flush();
     MailboxDto after = toDto(mailbox);
     boolean passwordChanged = !hashBefore.equals(mailbox.passwordHash);
+    if (passwordChanged
+        || !Objects.equals(before.enabled(), after.enabled())
+        || !Objects.equals(before.sendOnly(), after.sendOnly())) {
+      outbox.record(Outbox.MAILBOX, mailbox.address);
+    }
     if (passwordChanged || !Objects.equals(before, after)) {
       audit.record(
           passwordChanged && Objects.equals(withoutVersion(before), withoutVersion(after))

@@ -1,6 +1,8 @@
 package io.mailplane.push;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 
@@ -19,6 +21,11 @@ public class Outbox {
   /** A certificate's files in the TLS volume (key: the certificate name). */
   public static final String TLS = "tls";
 
+  /** Fired with every record; the publisher wakes when the writer's transaction commits. */
+  public record Written() {}
+
+  @Inject Event<Written> written;
+
   /** Must run inside the transaction of the change, so the event exists iff the change does. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void record(String kind, String key) {
@@ -27,5 +34,23 @@ public class Outbox {
     event.key = key;
     event.createdAt = Instant.now();
     event.persist();
+    written.fire(new Written());
+  }
+
+  /**
+   * One MAILBOX event per mailbox of a domain, in one statement, before a domain-wide change
+   * (disable, delete) that affects every login of the domain.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void recordMailboxesOf(long domainId) {
+    OutboxEvent.getEntityManager()
+        .createQuery(
+            "insert into OutboxEvent (kind, key, createdAt)"
+                + " select :kind, m.address, :now from Mailbox m where m.domain.id = :domain")
+        .setParameter("kind", MAILBOX)
+        .setParameter("now", Instant.now())
+        .setParameter("domain", domainId)
+        .executeUpdate();
+    written.fire(new Written());
   }
 }

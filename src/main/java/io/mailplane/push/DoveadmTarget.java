@@ -1,0 +1,131 @@
+package io.mailplane.push;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Dovecot through its doveadm HTTP API: forgets cached logins of changed mailboxes, ends the
+ * sessions of mailboxes that may no longer log in, and reloads after a certificate change (Dovecot
+ * reads its TLS files only at start and reload).
+ */
+class DoveadmTarget implements PushTarget {
+  /** doveadm's EX_NOUSER: kick found no session of that user, which is what we want. */
+  private static final int NO_SUCH_USER = 68;
+
+  private final URI url;
+  private final String authorization;
+  private final String apiKey;
+  private final Duration timeout;
+  private final LoginStates logins;
+  private final ObjectMapper json;
+  private final HttpClient http;
+
+  DoveadmTarget(
+      String url, String apiKey, Duration timeout, LoginStates logins, ObjectMapper json) {
+    this.url = URI.create(url);
+    this.apiKey = apiKey;
+    this.authorization =
+        "X-Dovecot-API "
+            + Base64.getEncoder().encodeToString(apiKey.getBytes(StandardCharsets.UTF_8));
+    this.timeout = timeout;
+    this.logins = logins;
+    this.json = json;
+    this.http =
+        HttpClient.newBuilder()
+            // Dovecot drops the h2c upgrade request Java sends by default.
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .build();
+  }
+
+  @Override
+  public String type() {
+    return "doveadm";
+  }
+
+  @Override
+  public void apply(List<Change> changes) throws IOException, InterruptedException {
+    Set<String> addresses = new LinkedHashSet<>();
+    boolean reload = false;
+    for (Change change : changes) {
+      if (change.kind().equals(Outbox.MAILBOX)) {
+        addresses.add(change.key());
+      } else if (change.kind().equals(Outbox.TLS)) {
+        reload = true;
+      }
+    }
+    List<List<Object>> commands = new ArrayList<>();
+    if (!addresses.isEmpty()) {
+      commands.add(List.of("authCacheFlush", Map.of("user", List.copyOf(addresses)), "flush"));
+      // A kick mask is a glob: an address with '*' or '?' may end more sessions than its own.
+      // That only makes clients reconnect, while ending too few would keep a disabled user in.
+      int i = 0;
+      for (String address : logins.withoutLogin(addresses)) {
+        commands.add(List.of("kick", Map.of("mask", List.of(address)), "kick" + i++));
+      }
+    }
+    if (reload) {
+      commands.add(List.of("reload", Map.of(), "reload"));
+    }
+    if (!commands.isEmpty()) {
+      send(commands);
+    }
+  }
+
+  /**
+   * Without the cache Dovecot asks the database on every login, so flushing it all is the whole
+   * state. An empty user list flushes everything; a missing one kills doveadm in 2.3.19.
+   */
+  @Override
+  public void reconcile() throws IOException, InterruptedException {
+    send(List.of(List.of("authCacheFlush", Map.of("user", List.of()), "flush")));
+  }
+
+  private void send(List<List<Object>> commands) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .timeout(timeout)
+            .header("Authorization", authorization)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(commands)))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("doveadm answered HTTP " + response.statusCode());
+    }
+    for (JsonNode result : json.readTree(response.body())) {
+      if (!result.path(0).asText().equals("error")) {
+        continue;
+      }
+      String tag = result.path(2).asText();
+      int exitCode = result.path(1).path("exitCode").asInt(-1);
+      if (tag.startsWith("kick") && exitCode == NO_SUCH_USER) {
+        continue;
+      }
+      throw new IOException(
+          "doveadm command '"
+              + tag.replaceAll("[0-9]+$", "")
+              + "' failed: "
+              + result.path(1).path("type").asText()
+              + (exitCode >= 0 ? " " + exitCode : ""));
+    }
+  }
+
+  @Override
+  public String redact(String message) {
+    return message == null ? null : message.replace(apiKey, "***");
+  }
+}

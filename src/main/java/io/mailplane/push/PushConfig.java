@@ -1,0 +1,71 @@
+package io.mailplane.push;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Where committed changes are pushed: the mail containers that cache mailplane's state. */
+@ConfigMapping(prefix = "mailplane.push")
+public interface PushConfig {
+  /** Off: events still accumulate in the outbox, nothing is delivered (or pruned). */
+  @WithDefault("true")
+  boolean enabled();
+
+  /** How often every target is polled for pending events (writes also wake the publisher). */
+  @WithDefault("1s")
+  Duration interval();
+
+  /** How often each target's whole state is rewritten (repairs e.g. a flushed Redis). */
+  @WithDefault("10m")
+  Duration reconcileInterval();
+
+  /** Upper bound of the exponential retry delay after consecutive failures. */
+  @WithDefault("5m")
+  Duration maxBackoff();
+
+  /**
+   * How long a hole in the event ids holds back the events after it: a writer that took the id may
+   * not have committed yet. Older holes are taken as rolled-back inserts.
+   */
+  @WithDefault("5s")
+  Duration gapWait();
+
+  /** Events delivered to a target per batch. */
+  @WithDefault("200")
+  int batchSize();
+
+  /** Named targets; the name keys the delivery progress in push_target_state. */
+  Map<String, Target> targets();
+
+  interface Target {
+    /** rspamd-redis, doveadm or command. */
+    String type();
+
+    /**
+     * rspamd-redis: redis://[:password@]host:port/db; doveadm: the API base, e.g.
+     * http://127.0.0.1:8091/doveadm/v1.
+     */
+    Optional<String> url();
+
+    /** rspamd-redis: the hash Rspamd reads (its dkim_signing key_prefix). */
+    @WithDefault("dkim_keys")
+    String keyPrefix();
+
+    /** doveadm: Dovecot's doveadm_api_key. */
+    Optional<String> apiKey();
+
+    /** command: the program and its arguments, run without a shell. */
+    Optional<List<String>> command();
+
+    /** command: the event kinds (dkim, mailbox, tls) that run it. */
+    @WithDefault("tls")
+    List<String> kinds();
+
+    /** Network and process timeout of one delivery. */
+    @WithDefault("10s")
+    Duration timeout();
+  }
+}

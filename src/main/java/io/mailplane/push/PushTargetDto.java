@@ -1,0 +1,27 @@
+package io.mailplane.push;
+
+import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+@Schema(name = "PushTarget", description = "Delivery state of one configured push target")
+public record PushTargetDto(
+    @Schema(readOnly = true, example = "rspamd") String name,
+    @Schema(
+            readOnly = true,
+            example = "rspamd-redis",
+            enumeration = {"rspamd-redis", "doveadm", "command"})
+        String type,
+    @Schema(readOnly = true, description = "Id of the last outbox event the target has applied")
+        long lastEventId,
+    @Schema(readOnly = true, description = "Outbox events the target has not applied yet")
+        long pendingEvents,
+    @Schema(readOnly = true, description = "Failed attempts since the last success")
+        int consecutiveFailures,
+    @Schema(readOnly = true, description = "Why the last attempt failed; null after a success")
+        String lastError,
+    @Schema(readOnly = true) Instant lastAttemptAt,
+    @Schema(readOnly = true) Instant lastSuccessAt,
+    @Schema(readOnly = true, description = "When a failing target is tried again")
+        Instant nextAttemptAt,
+    @Schema(readOnly = true, description = "Last full rewrite; null while one is pending")
+        Instant lastReconcileAt) {}

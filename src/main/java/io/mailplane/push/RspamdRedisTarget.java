@@ -1,0 +1,151 @@
+package io.mailplane.push;
+
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.RedisOptions;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Rspamd's DKIM keys: one Redis hash (the key prefix), field "selector.domain", value the PEM
+ * private key — what dkim_signing with use_redis reads by HGET.
+ */
+class RspamdRedisTarget implements PushTarget {
+  /** Fields per HSET/HDEL/HSCAN round trip: keeps single commands small on a big install. */
+  private static final int CHUNK = 500;
+
+  private final String hash;
+  private final DkimKeys keys;
+  private final Duration timeout;
+  private final String password;
+  private final Redis client;
+  private final RedisAPI redis;
+
+  RspamdRedisTarget(Vertx vertx, String url, String hash, DkimKeys keys, Duration timeout) {
+    this.hash = hash;
+    this.keys = keys;
+    this.timeout = timeout;
+    this.password = passwordOf(url);
+    RedisOptions options =
+        new RedisOptions()
+            .setConnectionString(url)
+            .setMaxPoolSize(1)
+            .setMaxPoolWaiting(8)
+            .setPoolRecycleTimeout((int) timeout.toMillis());
+    options.getNetClientOptions().setConnectTimeout((int) timeout.toMillis());
+    this.client = Redis.createClient(vertx, options);
+    this.redis = RedisAPI.api(client);
+  }
+
+  @Override
+  public String type() {
+    return "rspamd-redis";
+  }
+
+  @Override
+  public void apply(List<Change> changes) {
+    for (Change change : changes) {
+      if (change.kind().equals(Outbox.DKIM)) {
+        String domain = change.key();
+        Map<String, String> wanted = keys.signingKeys(domain);
+        write(wanted);
+        // A selector never holds a dot here, so "*.<domain>" fields with a dotted remainder
+        // belong to a subdomain and are left alone; the reconcile removes anything else.
+        String suffix = "." + domain;
+        removeFieldsExcept(
+            wanted.keySet(),
+            "*" + suffix,
+            field ->
+                field.endsWith(suffix)
+                    && field.length() > suffix.length()
+                    && field.indexOf('.') == field.length() - suffix.length());
+      }
+    }
+  }
+
+  @Override
+  public void reconcile() {
+    Map<String, String> wanted = keys.allSigningKeys();
+    write(wanted);
+    removeFieldsExcept(wanted.keySet(), "*", field -> true);
+  }
+
+  private void write(Map<String, String> fields) {
+    List<String> args = new ArrayList<>();
+    for (Map.Entry<String, String> field : fields.entrySet()) {
+      if (args.isEmpty()) {
+        args.add(hash);
+      }
+      args.add(field.getKey());
+      args.add(field.getValue());
+      if (args.size() > 2 * CHUNK) {
+        redis.hset(args).await().atMost(timeout);
+        args.clear();
+      }
+    }
+    if (!args.isEmpty()) {
+      redis.hset(args).await().atMost(timeout);
+    }
+  }
+
+  private void removeFieldsExcept(Set<String> keep, String match, Predicate<String> owned) {
+    Set<String> stale = new LinkedHashSet<>();
+    String cursor = "0";
+    do {
+      Response page =
+          redis
+              .hscan(List.of(hash, cursor, "MATCH", match, "COUNT", Integer.toString(CHUNK)))
+              .await()
+              .atMost(timeout);
+      cursor = page.get(0).toString();
+      Response entries = page.get(1);
+      for (int i = 0; i < entries.size(); i += 2) {
+        String field = entries.get(i).toString();
+        if (owned.test(field) && !keep.contains(field)) {
+          stale.add(field);
+        }
+      }
+    } while (!cursor.equals("0"));
+    List<String> args = new ArrayList<>();
+    for (String field : stale) {
+      if (args.isEmpty()) {
+        args.add(hash);
+      }
+      args.add(field);
+      if (args.size() > CHUNK) {
+        redis.hdel(args).await().atMost(timeout);
+        args.clear();
+      }
+    }
+    if (!args.isEmpty()) {
+      redis.hdel(args).await().atMost(timeout);
+    }
+  }
+
+  @Override
+  public String redact(String message) {
+    return password == null || message == null ? message : message.replace(password, "***");
+  }
+
+  private static String passwordOf(String url) {
+    String userInfo = URI.create(url).getRawUserInfo();
+    if (userInfo == null || userInfo.isEmpty()) {
+      return null;
+    }
+    String secret = userInfo.substring(userInfo.indexOf(':') + 1);
+    return secret.isEmpty() ? null : secret;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
