@@ -36,8 +36,7 @@ class PushOutageTest {
     String url = "redis://127.0.0.1:" + port + "/0";
     Process redis = startRedis(port);
     targets.put(
-        TARGET,
-        new RspamdRedisTarget(vertx, url, "dkim_keys", dkimKeys, Duration.ofSeconds(2)));
+        TARGET, new RspamdRedisTarget(vertx, url, "dkim_keys", dkimKeys, Duration.ofSeconds(2)));
     try (RedisHashes hashes = new RedisHashes(vertx, url)) {
       String before = enableDkim();
       awaitHash(hashes, dkimKeys.signingKeys(before));
@@ -91,7 +90,11 @@ class PushOutageTest {
   /** A new domain with DKIM on, through the API: its outbox event is what must arrive. */
   private static String enableDkim() {
     String domain = TestApi.createDomain();
-    admin().body(Map.of("selector", "s", "algorithm", "ed25519")).put("/api/v1/domains/" + domain + "/dkim").then().statusCode(201);
+    admin()
+        .body(Map.of("selector", "s", "algorithm", "ed25519"))
+        .put("/api/v1/domains/" + domain + "/dkim")
+        .then()
+        .statusCode(201);
     return domain;
   }
 

@@ -44,7 +44,11 @@ class PushRedisTest {
   @Test
   void dkimChangesThroughTheApiSetAndRemoveTheDomainsFieldsOnly() {
     String domain = TestApi.createDomain();
-    admin().body(Map.of("selector", "a")).put("/api/v1/domains/" + domain + "/dkim").then().statusCode(201);
+    admin()
+        .body(Map.of("selector", "a"))
+        .put("/api/v1/domains/" + domain + "/dkim")
+        .then()
+        .statusCode(201);
     awaitHash(h -> dkimKeys.signingKeys(domain).get("a." + domain).equals(h.get("a." + domain)));
     assertTrue(redis.hash(HASH).get("a." + domain).startsWith("-----BEGIN PRIVATE KEY-----"));
 
@@ -70,8 +74,16 @@ class PushRedisTest {
   void reconcileRestoresAFlushedRedisAndDropsStrayFields() {
     String one = TestApi.createDomain();
     String two = TestApi.createDomain();
-    admin().body(Map.of("selector", "s1")).put("/api/v1/domains/" + one + "/dkim").then().statusCode(201);
-    admin().body(Map.of("selector", "s2", "algorithm", "ed25519")).put("/api/v1/domains/" + two + "/dkim").then().statusCode(201);
+    admin()
+        .body(Map.of("selector", "s1"))
+        .put("/api/v1/domains/" + one + "/dkim")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("selector", "s2", "algorithm", "ed25519"))
+        .put("/api/v1/domains/" + two + "/dkim")
+        .then()
+        .statusCode(201);
     awaitHash(h -> h.containsKey("s1." + one) && h.containsKey("s2." + two));
 
     redis.flushdb();
