@@ -4,6 +4,7 @@ import io.mailplane.domains.DomainNames;
 import io.mailplane.push.DkimKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,9 @@ import java.util.Map;
 public class SigningKeys implements DkimKeys {
   @Inject DkimService service;
 
+  // Called from the publisher's thread, which has no request context of its own.
   @Override
+  @Transactional
   public Map<String, String> signingKeys(String domain) {
     String name = DomainNames.normalize(domain, "domain");
     List<DkimKey> keys =
@@ -27,6 +30,7 @@ public class SigningKeys implements DkimKeys {
   }
 
   @Override
+  @Transactional
   public Map<String, String> allSigningKeys() {
     List<DkimKey> keys =
         DkimKey.list(

@@ -95,7 +95,6 @@ public class DomainService {
     }
     DomainDto before = toDto(domain);
     outbox.recordMailboxesOf(domain.id);
-    outbox.record(Outbox.DKIM, domain.name);
     if (cascade) {
       Alias.deleteAllOfDomain(domain);
       Mailbox.delete("domain", domain);

@@ -193,9 +193,8 @@ public class MailboxService {
     Mailbox.getEntityManager().flush();
     MailboxDto after = toDto(mailbox);
     boolean passwordChanged = !hashBefore.equals(mailbox.passwordHash);
-    if (passwordChanged
-        || !Objects.equals(before.enabled(), after.enabled())
-        || !Objects.equals(before.sendOnly(), after.sendOnly())) {
+    // Dovecot caches the userdb answer (quota) with the login, so any change must flush it.
+    if (passwordChanged || !Objects.equals(before, after)) {
       outbox.record(Outbox.MAILBOX, mailbox.address);
     }
     if (passwordChanged || !Objects.equals(before, after)) {
