@@ -3,7 +3,8 @@
 # the repo's deploy/mta and deploy/mda files pointed at mailplane's database.
 # Usage: deploy/local/mail-services.sh start|stop|status|restart
 # Ports: SMTP 2525, submission 5587, IMAP 1143, POP3 1110, LMTP 2424, Dovecot auth 2426,
-# doveadm HTTP 8091. State and logs live in $MAILPLANE_MAIL_DIR (default /var/tmp/mailplane-mail).
+# doveadm HTTP 8091. Postfix uses the Rspamd milter at $MAILPLANE_FILTER_MILTER_ADDRESS (default
+# 127.0.0.1:11332, see filter-services.sh); mail still flows when it is down. State and logs live in $MAILPLANE_MAIL_DIR (default /var/tmp/mailplane-mail).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,6 +25,7 @@ export DOVEADM_HTTP_PORT=${MAILPLANE_DOVEADM_HTTP_PORT:-8091}
 export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
 # On, as in production: mailplane flushes it through the doveadm push target.
 export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-1M}
+export FILTER_MILTER_ADDRESS=${MAILPLANE_FILTER_MILTER_ADDRESS:-127.0.0.1:11332}
 export MDA_LISTEN=127.0.0.1
 export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
 export MDA_AUTH_ADDRESS=inet:127.0.0.1:${AUTH_PORT}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services mailplane's tests need, on loopback:
-# MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, and Postfix + Dovecot (mail-services.sh).
+# MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
+# the mail services, so Postfix finds its milter) and Postfix + Dovecot (mail-services.sh).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status]
 set -euo pipefail
@@ -87,7 +88,13 @@ ensure_jdk() {
 }
 
 case "${1:-start}" in
-  start) ensure_jdk; start_mariadb; start_redis; "$(dirname "$0")/mail-services.sh" start ;;
-  status) status; "$(dirname "$0")/mail-services.sh" status ;;
+  start)
+    ensure_jdk
+    start_mariadb
+    start_redis
+    "$(dirname "$0")/filter-services.sh" start
+    "$(dirname "$0")/mail-services.sh" start
+    ;;
+  status) status; "$(dirname "$0")/filter-services.sh" status; "$(dirname "$0")/mail-services.sh" status ;;
   *) echo "usage: $0 [start|status]" >&2; exit 2 ;;
 esac

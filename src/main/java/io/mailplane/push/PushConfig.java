@@ -54,6 +54,13 @@ public interface PushConfig {
     @WithDefault("dkim_keys")
     String keyPrefix();
 
+    /**
+     * rspamd-redis: the hash of each domain's signing selector (dkim_signing selector_prefix);
+     * without it Rspamd uses one selector for every domain and rotation cannot work.
+     */
+    @WithDefault("dkim_selectors")
+    String selectorPrefix();
+
     /** doveadm: Dovecot's doveadm_api_key. */
     Optional<String> apiKey();
 

@@ -60,6 +60,7 @@ public class PushTargets {
             vertx,
             required(target.url(), prefix + "url"),
             target.keyPrefix(),
+            target.selectorPrefix(),
             dkimKeys.get(),
             target.timeout());
       case "doveadm":

@@ -15,22 +15,27 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Rspamd's DKIM keys: one Redis hash (the key prefix), field "selector.domain", value the PEM
- * private key — what dkim_signing with use_redis reads by HGET.
+ * Rspamd's DKIM keys, as dkim_signing with use_redis reads them per message: HGET
+ * &lt;selector-prefix&gt; &lt;domain&gt; gives the selector, then HGET &lt;key-prefix&gt;
+ * &lt;selector&gt;.&lt;domain&gt; the private key. The key is written before the selector points at
+ * it, and the selector is removed before the key, so no mail is signed with a missing key.
  */
 class RspamdRedisTarget implements PushTarget {
   /** Fields per HSET/HDEL/HSCAN round trip: keeps single commands small on a big install. */
   private static final int CHUNK = 500;
 
   private final String hash;
+  private final String selectors;
   private final DkimKeys keys;
   private final Duration timeout;
   private final String password;
   private final Redis client;
   private final RedisAPI redis;
 
-  RspamdRedisTarget(Vertx vertx, String url, String hash, DkimKeys keys, Duration timeout) {
+  RspamdRedisTarget(
+      Vertx vertx, String url, String hash, String selectors, DkimKeys keys, Duration timeout) {
     this.hash = hash;
+    this.selectors = selectors;
     this.keys = keys;
     this.timeout = timeout;
     this.password = passwordOf(url);
@@ -56,11 +61,18 @@ class RspamdRedisTarget implements PushTarget {
       if (change.kind().equals(Outbox.DKIM)) {
         String domain = change.key();
         Map<String, String> wanted = keys.signingKeys(domain);
-        write(wanted);
+        write(hash, wanted);
+        Map<String, String> selector = selectorsOf(wanted);
+        if (selector.isEmpty()) {
+          redis.hdel(List.of(selectors, domain)).await().atMost(timeout);
+        } else {
+          write(selectors, selector);
+        }
         // A selector never holds a dot here, so "*.<domain>" fields with a dotted remainder
         // belong to a subdomain and are left alone; the reconcile removes anything else.
         String suffix = "." + domain;
         removeFieldsExcept(
+            hash,
             wanted.keySet(),
             "*" + suffix,
             field ->
@@ -74,11 +86,24 @@ class RspamdRedisTarget implements PushTarget {
   @Override
   public void reconcile() {
     Map<String, String> wanted = keys.allSigningKeys();
-    write(wanted);
-    removeFieldsExcept(wanted.keySet(), "*", field -> true);
+    write(hash, wanted);
+    Map<String, String> selector = selectorsOf(wanted);
+    write(selectors, selector);
+    removeFieldsExcept(selectors, selector.keySet(), "*", field -> true);
+    removeFieldsExcept(hash, wanted.keySet(), "*", field -> true);
   }
 
-  private void write(Map<String, String> fields) {
+  /** Domain → selector from "selector.domain" fields (one signing selector per domain). */
+  private static Map<String, String> selectorsOf(Map<String, String> keyFields) {
+    Map<String, String> selectorByDomain = new java.util.LinkedHashMap<>();
+    for (String field : keyFields.keySet()) {
+      int dot = field.indexOf('.');
+      selectorByDomain.put(field.substring(dot + 1), field.substring(0, dot));
+    }
+    return selectorByDomain;
+  }
+
+  private void write(String hash, Map<String, String> fields) {
     List<String> args = new ArrayList<>();
     for (Map.Entry<String, String> field : fields.entrySet()) {
       if (args.isEmpty()) {
@@ -96,7 +121,8 @@ class RspamdRedisTarget implements PushTarget {
     }
   }
 
-  private void removeFieldsExcept(Set<String> keep, String match, Predicate<String> owned) {
+  private void removeFieldsExcept(
+      String hash, Set<String> keep, String match, Predicate<String> owned) {
     Set<String> stale = new LinkedHashSet<>();
     String cursor = "0";
     do {

@@ -8,6 +8,7 @@ import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,16 +20,28 @@ import java.util.UUID;
 
 /**
  * Talks to the real Postfix and Dovecot that deploy/local/mail-services.sh runs: SMTP 2525 (as
- * another server would), submission 5587 (STARTTLS + AUTH), IMAP 1143 and POP3 1110 (STARTTLS).
+ * another server would), submission 5587 (STARTTLS + AUTH), IMAP 1143 and POP3 1110 (STARTTLS). The
+ * same variables that move the script's daemons move the client (as system properties or
+ * environment variables): MAILPLANE_SMTP_LISTEN, MAILPLANE_SUBMISSION_LISTEN (host:port),
+ * MAILPLANE_IMAP_PORT, MAILPLANE_POP3_PORT and MAILPLANE_MAIL_DIR.
  */
 final class MailClient {
   static final String HOST = "127.0.0.1";
-  static final int SMTP = 2525;
-  static final int SUBMISSION = 5587;
-  static final int IMAP = 1143;
-  static final int POP3 = 1110;
-  static final String STATE =
-      System.getenv().getOrDefault("MAILPLANE_MAIL_DIR", "/var/tmp/mailplane-mail");
+  static final int SMTP = port(setting("MAILPLANE_SMTP_LISTEN", "127.0.0.1:2525"));
+  static final int SUBMISSION = port(setting("MAILPLANE_SUBMISSION_LISTEN", "127.0.0.1:5587"));
+  static final int IMAP = port(setting("MAILPLANE_IMAP_PORT", "1143"));
+  static final int POP3 = port(setting("MAILPLANE_POP3_PORT", "1110"));
+  static final String STATE = setting("MAILPLANE_MAIL_DIR", "/var/tmp/mailplane-mail");
+
+  /** A system property wins over the environment variable of the same name. */
+  static String setting(String name, String fallback) {
+    String value = System.getProperty(name, System.getenv(name));
+    return value == null || value.isBlank() ? fallback : value.strip();
+  }
+
+  private static int port(String listen) {
+    return Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+  }
 
   private MailClient() {}
 
@@ -103,6 +116,29 @@ final class MailClient {
       inbox.close(false);
       return subjects;
     }
+  }
+
+  /**
+   * The raw source (headers and body exactly as Dovecot stored them, CRLF line ends) of the INBOX
+   * message with this subject, waiting for it to arrive.
+   */
+  static byte[] rawMessage(String user, String password, String subject) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    while (Instant.now().isBefore(deadline)) {
+      try (Store store = open("imap", user, password)) {
+        Folder inbox = store.getFolder("INBOX");
+        inbox.open(Folder.READ_ONLY);
+        for (Message message : inbox.getMessages()) {
+          if (subject.equals(message.getSubject())) {
+            ByteArrayOutputStream raw = new ByteArrayOutputStream();
+            message.writeTo(raw);
+            return raw.toByteArray();
+          }
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no message '" + subject + "' for " + user);
   }
 
   /** Waits until the subject shows up in the user's INBOX (delivery is asynchronous). */

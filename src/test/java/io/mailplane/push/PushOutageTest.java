@@ -36,7 +36,9 @@ class PushOutageTest {
     String url = "redis://127.0.0.1:" + port + "/0";
     Process redis = startRedis(port);
     targets.put(
-        TARGET, new RspamdRedisTarget(vertx, url, "dkim_keys", dkimKeys, Duration.ofSeconds(2)));
+        TARGET,
+        new RspamdRedisTarget(
+            vertx, url, "dkim_keys", "dkim_selectors", dkimKeys, Duration.ofSeconds(2)));
     try (RedisHashes hashes = new RedisHashes(vertx, url)) {
       String before = enableDkim();
       awaitHash(hashes, dkimKeys.signingKeys(before));
