@@ -18,76 +18,40 @@ mariadb -h127.0.0.1 -uroot -e "SET GLOBAL innodb_buffer_pool_size = GREATEST(@@i
 
 cd "$(dirname "$0")/.."
 
-PORT=${BENCH_PORT:-18080}
+APP_PORT=${BENCH_PORT:-18080}
 SIZES=${BENCH_SIZES:-10x100,1000x1000}
 OUT=target/bench
+APP_LOG=$OUT/app.log
 mkdir -p "$OUT"
-TOKEN="bench-bootstrap-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-DB_URL=jdbc:mariadb://127.0.0.1:3306/mailplane_bench
-
-if ss -ltn "sport = :$PORT" | grep -q LISTEN; then
-  echo "port $PORT is in use; set BENCH_PORT" >&2
-  exit 1
-fi
-
-if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  echo "building the jar ..." >&2
-  ./mvnw -B -q package -DskipTests
-fi
-
-MARIADB_JAR=$(ls ~/.m2/repository/org/mariadb/jdbc/mariadb-java-client/*/mariadb-java-client-*.jar \
-  | grep -v sources | sort -V | tail -1)
+. bench/app.sh
+app_build
+MARIADB_JAR=$(mariadb_jar)
 
 # Bench.java and the seeding it shares with bench/lookups.sh (Seed.java).
 rm -rf "$OUT/classes"
 javac -nowarn -d "$OUT/classes" -cp "$MARIADB_JAR" bench/Bench.java bench/Seed.java
 
-JAVA_OPTS=()
+APP_ENV=()
+APP_JAVA_OPTS=()
 if [ "${BENCH_JFR:-0}" = 1 ]; then
-  JAVA_OPTS+=("-XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile,dumponexit=true")
+  APP_JAVA_OPTS+=("-XX:StartFlightRecording=filename=$OUT/app.jfr,settings=profile,dumponexit=true")
 fi
-
-echo "starting the app on 127.0.0.1:$PORT (log: $OUT/app.log) ..." >&2
-MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$TOKEN MAILPLANE_HTTP_PORT=$PORT \
-  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-  java "${JAVA_OPTS[@]}" -jar target/quarkus-app/quarkus-run.jar >"$OUT/app.log" 2>&1 &
-APP_PID=$!
-stop_app() {
-  if kill -0 "$APP_PID" 2>/dev/null; then
-    kill "$APP_PID"
-    for _ in $(seq 1 30); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done
-    kill -0 "$APP_PID" 2>/dev/null && kill -9 "$APP_PID"
-  fi
-  return 0
-}
-trap stop_app EXIT
-
-for i in $(seq 1 60); do
-  if curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$APP_PID" 2>/dev/null; then echo "the app died; see $OUT/app.log" >&2; exit 1; fi
-  if [ "$i" = 60 ]; then echo "the app did not become ready in 60 s" >&2; exit 1; fi
-  sleep 1
-done
-echo "app ready (pid $APP_PID)" >&2
+app_start
 
 DB_PID=$(pgrep -x mariadbd | head -1 || true)
 {
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
-    "$(free -g | awk '/Mem:/ {print $2}') GB RAM"
-  echo "- java: $(java -version 2>&1 | head -1); MariaDB $(mysql -h127.0.0.1 -umailplane -pmailplane -N -e 'select version()' 2>/dev/null || echo '?')"
-  echo "- git: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src modified)')"
+  bench_header
   echo "- command: BENCH_SIZES=$SIZES bench/run.sh"
   echo
 } | tee "$OUT/results.md"
 
 java -cp "$OUT/classes:$MARIADB_JAR" Bench \
-  --base "http://127.0.0.1:$PORT" --jdbc "$DB_URL" --token "$TOKEN" --sizes "$SIZES" \
+  --base "http://127.0.0.1:$APP_PORT" --jdbc "$DB_URL" --token "$APP_TOKEN" --sizes "$SIZES" \
   --seconds "${BENCH_SECONDS:-20}" --warmup "${BENCH_WARMUP:-20}" \
   --get-concurrency "${BENCH_GET_CONCURRENCY:-16}" \
   --list-concurrency "${BENCH_LIST_CONCURRENCY:-4}" ${BENCH_ONLY:+--only "$BENCH_ONLY"} \
   --wrk "$(command -v wrk || true)" \
   --app-pid "$APP_PID" ${DB_PID:+--db-pid "$DB_PID"} | tee -a "$OUT/results.md"
 
-stop_app
+app_stop
 echo "results: $OUT/results.md" >&2

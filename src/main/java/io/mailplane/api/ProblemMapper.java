@@ -144,11 +144,7 @@ public class ProblemMapper {
     return field.toString();
   }
 
-  @ServerExceptionMapper({
-    OptimisticLockException.class,
-    StaleStateException.class,
-    PessimisticLockException.class
-  })
+  @ServerExceptionMapper({OptimisticLockException.class, StaleStateException.class})
   public Response concurrentUpdate(RuntimeException e, UriInfo uriInfo) {
     return response(
         ProblemKind.PRECONDITION_FAILED,
@@ -221,6 +217,16 @@ public class ProblemMapper {
       }
       if (cause instanceof OptimisticLockException || cause instanceof StaleStateException) {
         return concurrentUpdate((RuntimeException) cause, uriInfo);
+      }
+      if (cause instanceof PessimisticLockException
+          || cause instanceof org.hibernate.exception.LockAcquisitionException) {
+        // A lock wait timeout or deadlock: nothing was changed and a retry will go through.
+        return response(
+            ProblemKind.CONFLICT,
+            "the change collided with a concurrent change and was not made; retry it",
+            List.of(),
+            Map.of("Retry-After", "1"),
+            path(uriInfo));
       }
       if (cause instanceof org.hibernate.exception.ConstraintViolationException) {
         return response(

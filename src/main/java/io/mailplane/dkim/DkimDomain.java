@@ -26,7 +26,14 @@ public class DkimDomain extends PanacheEntityBase {
   public Instant updatedAt;
 
   /** Locks the row so that concurrent writers of one domain's DKIM are serialized. */
+  /**
+   * Locks the domain's row (which always exists) before reading this one: a FOR UPDATE on a missing
+   * dkim_domain row takes an InnoDB gap lock, and two domains enabling DKIM at once then deadlock
+   * on their inserts (seen in bench/push-latency.sh).
+   */
   static DkimDomain findForUpdate(long domainId) {
-    return find("domainId", domainId).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+    getEntityManager()
+        .find(io.mailplane.domains.Domain.class, domainId, LockModeType.PESSIMISTIC_WRITE);
+    return findById(domainId);
   }
 }

@@ -1,0 +1,67 @@
+# Sourced by the benchmark scripts: build the prod jar, start it on 127.0.0.1 against
+# mailplane_bench, wait until it is ready, stop it on exit. Not a script of its own.
+#
+#   APP_PORT=18080 APP_LOG=target/bench/app.log
+#   APP_ENV=(MAILPLANE_FOO=bar ...)     # extra environment of the app (optional)
+#   APP_JAVA_OPTS=(-Dx=y ...)           # extra JVM options (optional)
+#   app_build                           # unless BENCH_SKIP_BUILD=1
+#   app_start                           # sets APP_PID, APP_TOKEN, DB_URL; stops the app on EXIT
+#   app_stop
+
+DB_URL=jdbc:mariadb://127.0.0.1:3306/mailplane_bench
+
+app_build() {
+  if ss -ltn "sport = :$APP_PORT" | grep -q LISTEN; then
+    echo "port $APP_PORT is in use; choose another port" >&2
+    exit 1
+  fi
+  if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+    echo "building the jar ..." >&2
+    ./mvnw -B -q package -DskipTests
+  fi
+}
+
+app_start() {
+  if ss -ltn "sport = :$APP_PORT" | grep -q LISTEN; then
+    echo "port $APP_PORT is in use; choose another port" >&2
+    exit 1
+  fi
+  APP_TOKEN="bench-bootstrap-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  echo "starting the app on 127.0.0.1:$APP_PORT (log: $APP_LOG) ..." >&2
+  env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$APP_PORT \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false "${APP_ENV[@]}" \
+    java "${APP_JAVA_OPTS[@]}" -jar target/quarkus-app/quarkus-run.jar >"$APP_LOG" 2>&1 &
+  APP_PID=$!
+  trap app_stop EXIT
+  for i in $(seq 1 60); do
+    if curl -fsS "http://127.0.0.1:$APP_PORT/q/health/ready" >/dev/null 2>&1; then break; fi
+    if ! kill -0 "$APP_PID" 2>/dev/null; then echo "the app died; see $APP_LOG" >&2; exit 1; fi
+    if [ "$i" = 60 ]; then echo "the app did not become ready in 60 s" >&2; exit 1; fi
+    sleep 1
+  done
+  echo "app ready (pid $APP_PID)" >&2
+}
+
+app_stop() {
+  if [ -n "${APP_PID:-}" ] && kill -0 "$APP_PID" 2>/dev/null; then
+    kill "$APP_PID"
+    for _ in $(seq 1 30); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 1; done
+    kill -0 "$APP_PID" 2>/dev/null && kill -9 "$APP_PID"
+  fi
+  return 0
+}
+
+# The mariadb client jar from the local Maven repository (the build put it there).
+mariadb_jar() {
+  ls ~/.m2/repository/org/mariadb/jdbc/mariadb-java-client/*/mariadb-java-client-*.jar \
+    | grep -v sources | sort -V | tail -1
+}
+
+# Markdown lines: date, machine, java, MariaDB, git.
+bench_header() {
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
+    "$(free -g | awk '/Mem:/ {print $2}') GB RAM"
+  echo "- java: $(java -version 2>&1 | head -1); MariaDB $(mysql -h127.0.0.1 -umailplane -pmailplane -N -e 'select version()' 2>/dev/null || echo '?')"
+  echo "- git: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src modified)')"
+}
