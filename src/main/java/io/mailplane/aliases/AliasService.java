@@ -32,13 +32,14 @@ public class AliasService {
   private static final String TYPE = "alias";
 
   @Inject Caller caller;
+  @Inject DomainService domains;
   @Inject AuditService audit;
   @Inject Patches patches;
 
   @Transactional
   public AliasDto create(AliasDto request) {
     MailAddress address = MailAddress.parse(request.address(), "address", true);
-    Domain domain = writableDomain(address);
+    Domain domain = domains.lockForWrite(address.domain());
     if (Alias.findByAddress(address.toString()) != null) {
       throw ApiException.alreadyExists(TYPE, address.toString());
     }
@@ -48,7 +49,7 @@ public class AliasService {
   @Transactional
   public Upserted<AliasDto> put(String key, AliasDto request, String ifMatch, String ifNoneMatch) {
     MailAddress address = keyOf(key, request.address());
-    Domain domain = writableDomain(address);
+    Domain domain = domains.lockForWrite(address.domain());
     Alias existing = Alias.findByAddress(address.toString());
     Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
     if (existing == null) {
@@ -129,18 +130,6 @@ public class AliasService {
       throw notFound(address.toString());
     }
     return alias;
-  }
-
-  private Domain writableDomain(MailAddress address) {
-    caller.requireSomeWrite();
-    ApiException domainNotFound =
-        new ApiException(ProblemKind.NOT_FOUND, "domain '" + address.domain() + "' does not exist");
-    caller.requireWrite(address.domain(), domainNotFound);
-    Domain domain = Domain.findByNameForUpdate(address.domain());
-    if (domain == null) {
-      throw domainNotFound;
-    }
-    return domain;
   }
 
   private static ApiException notFound(String address) {

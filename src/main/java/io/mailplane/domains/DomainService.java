@@ -181,6 +181,22 @@ public class DomainService {
     return domain;
   }
 
+  /**
+   * The domain an object is written in, locked so that limit checks of concurrent writers in it are
+   * serialized. A domain the caller cannot see answers exactly like a missing one.
+   */
+  public Domain lockForWrite(String name) {
+    caller.requireSomeWrite();
+    ApiException domainNotFound =
+        new ApiException(ProblemKind.NOT_FOUND, "domain '" + name + "' does not exist");
+    caller.requireWrite(name, domainNotFound);
+    Domain domain = Domain.findByNameForUpdate(name);
+    if (domain == null) {
+      throw domainNotFound;
+    }
+    return domain;
+  }
+
   /** Hosted domains are changed by admins only; others do not learn more than they may read. */
   private void requireAdminOrHide(String name) {
     caller.requireRead(name, ApiException.notFound(TYPE, name));

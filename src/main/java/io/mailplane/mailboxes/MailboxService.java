@@ -31,6 +31,7 @@ public class MailboxService {
   private static final String TYPE = "mailbox";
 
   @Inject Caller caller;
+  @Inject DomainService domains;
   @Inject AuditService audit;
   @Inject Patches patches;
   @Inject PasswordHasher hasher;
@@ -40,7 +41,7 @@ public class MailboxService {
   @Transactional
   public MailboxDto create(MailboxDto request) {
     MailAddress address = MailAddress.parse(request.address(), "address", false);
-    Domain domain = writableDomain(address);
+    Domain domain = domains.lockForWrite(address.domain());
     if (Mailbox.findByAddress(address.toString()) != null) {
       throw ApiException.alreadyExists(TYPE, address.toString());
     }
@@ -51,7 +52,7 @@ public class MailboxService {
   public Upserted<MailboxDto> put(
       String key, MailboxDto request, String ifMatch, String ifNoneMatch) {
     MailAddress address = keyOf(key, request.address());
-    Domain domain = writableDomain(address);
+    Domain domain = domains.lockForWrite(address.domain());
     Mailbox existing = Mailbox.findByAddress(address.toString());
     Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
     if (existing == null) {
@@ -139,18 +140,6 @@ public class MailboxService {
   }
 
   /** The mailbox's domain, locked so limit checks of concurrent creates are serialized. */
-  private Domain writableDomain(MailAddress address) {
-    caller.requireSomeWrite();
-    ApiException domainNotFound =
-        new ApiException(ProblemKind.NOT_FOUND, "domain '" + address.domain() + "' does not exist");
-    caller.requireWrite(address.domain(), domainNotFound);
-    Domain domain = Domain.findByNameForUpdate(address.domain());
-    if (domain == null) {
-      throw domainNotFound;
-    }
-    return domain;
-  }
-
   private static ApiException notFound(String address) {
     return ApiException.notFound(TYPE, address);
   }
