@@ -1,0 +1,52 @@
+package io.mailplane.tls;
+
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import java.util.List;
+
+/** A private key and its certificate chain, leaf first. */
+public record TlsPair(PrivateKey key, List<X509Certificate> chain) {
+  public TlsPair {
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException("a certificate chain needs at least the leaf");
+    }
+    chain = List.copyOf(chain);
+  }
+
+  public X509Certificate leaf() {
+    return chain.get(0);
+  }
+
+  /**
+   * Whether the key belongs to the leaf certificate. Proven by a signature the certificate's public
+   * key verifies, which works the same for RSA and EC keys without comparing key internals.
+   */
+  public boolean matches() {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> null;
+        };
+    if (algorithm == null || !key.getAlgorithm().equals(leaf().getPublicKey().getAlgorithm())) {
+      return false;
+    }
+    try {
+      byte[] challenge = new byte[32];
+      new SecureRandom().nextBytes(challenge);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(challenge);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(leaf().getPublicKey());
+      verifier.update(challenge);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+}
