@@ -27,7 +27,10 @@ class DevProfileH2Test {
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "quarkus.datasource.jdbc.url",
-          "jdbc:h2:mem:devprofile;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+          "jdbc:h2:mem:devprofile;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+          // Like the database: the dev profile's TLS bootstrap must not write into ./data.
+          "mailplane.tls.directory",
+          "target/tls-devprofile");
     }
   }
 
