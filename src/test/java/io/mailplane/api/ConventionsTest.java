@@ -190,6 +190,26 @@ class ConventionsTest {
   }
 
   @Test
+  void scalarsOfTheWrongTypeAreRejectedNotCoerced() {
+    String name = createDomain();
+    for (String body :
+        List.of(
+            "{\"enabled\": 2}",
+            "{\"enabled\": \"true\"}",
+            "{\"description\": 5}",
+            "{\"limits\": {\"maxMailboxes\": \"10\"}}",
+            "{\"limits\": {\"maxQuotaMb\": 1.5}}")) {
+      admin()
+          .body(body)
+          .patch("/api/v1/domains/" + name)
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+    admin().get("/api/v1/domains/" + name).then().body("version", equalTo(0));
+  }
+
+  @Test
   void unknownFieldIsNamed() {
     admin()
         .body(Map.of("name", uniqueDomain(), "colour", "red"))
