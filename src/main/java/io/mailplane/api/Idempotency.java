@@ -8,16 +8,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
@@ -62,8 +59,9 @@ public class Idempotency {
     if (key.isEmpty() || key.length() > 255 || !key.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
       throw ApiException.invalid("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
     }
-    String storeKey = config.idempotencyRedisPrefix() + sha256(caller + "\n" + path + "\n" + key);
-    String fingerprint = sha256(write(body));
+    String storeKey =
+        config.idempotencyRedisPrefix() + DigestUtils.sha256Hex(caller + "\n" + path + "\n" + key);
+    String fingerprint = DigestUtils.sha256Hex(write(body));
     if (!putIfAbsent(storeKey, IN_PROGRESS)) {
       String existing = get(storeKey);
       if (existing == null || existing.equals(IN_PROGRESS)) {
@@ -173,16 +171,6 @@ public class Idempotency {
       return json.readValue(value, Stored.class);
     } catch (Exception e) {
       throw new IllegalStateException("corrupt idempotency record", e);
-    }
-  }
-
-  static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

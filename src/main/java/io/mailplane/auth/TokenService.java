@@ -11,19 +11,18 @@ import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.codec.digest.DigestUtils;
 
 @ApplicationScoped
 public class TokenService {
@@ -54,13 +53,13 @@ public class TokenService {
                 throw new IllegalStateException(
                     "MAILPLANE_BOOTSTRAP_TOKEN must be at least 32 characters");
               }
-              bootstrapHash = sha256(token).getBytes(StandardCharsets.US_ASCII);
+              bootstrapHash = DigestUtils.sha256Hex(token).getBytes(StandardCharsets.US_ASCII);
             });
   }
 
   /** Resolves a presented secret to the token it belongs to, or empty when it is not valid. */
   public Optional<Verified> verify(String secret) {
-    String hash = sha256(secret);
+    String hash = DigestUtils.sha256Hex(secret);
     Instant now = Instant.now();
     if (bootstrapHash != null
         && MessageDigest.isEqual(bootstrapHash, hash.getBytes(StandardCharsets.US_ASCII))) {
@@ -121,7 +120,7 @@ public class TokenService {
         SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
     ApiToken token = new ApiToken();
     token.name = request.name().trim();
-    token.tokenHash = sha256(secret);
+    token.tokenHash = DigestUtils.sha256Hex(secret);
     token.scopes = String.join(" ", scopes);
     token.expiresAt = request.expiresAt();
     token.createdBy = caller.id();
@@ -193,15 +192,5 @@ public class TokenService {
         dto.createdAt(),
         dto.createdBy(),
         secret);
-  }
-
-  static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -46,7 +46,7 @@ public class AliasDomainService {
   @Transactional
   public Upserted<AliasDomainDto> put(
       String key, AliasDomainDto request, String ifMatch, String ifNoneMatch) {
-    String name = keyOf(key, request.name());
+    String name = DomainNames.pathKey(key, request.name(), "alias domain");
     AliasDomain existing = AliasDomain.findByName(name);
     if (existing != null && !caller.canRead(existing.target.name)) {
       existing = null;
@@ -73,7 +73,7 @@ public class AliasDomainService {
     caller.requireAdmin();
     Preconditions.check(ifMatch, null, existing.version);
     AliasDomainDto merged = patches.merge(toDto(existing), patch, AliasDomainDto.class);
-    keyOf(existing.name, merged.name());
+    DomainNames.pathKey(existing.name, merged.name(), "alias domain");
     return replace(existing, merged);
   }
 
@@ -131,15 +131,6 @@ public class AliasDomainService {
       throw ApiException.notFound(TYPE, name);
     }
     return aliasDomain;
-  }
-
-  private static String keyOf(String pathKey, String bodyName) {
-    String name = DomainNames.normalize(pathKey, "domain");
-    if (bodyName != null && !DomainNames.normalize(bodyName, "name").equals(name)) {
-      throw ApiException.invalid(
-          "name", "must match the alias domain in the path (renaming is not supported)");
-    }
-    return name;
   }
 
   private Domain target(AliasDomainDto request) {

@@ -51,6 +51,19 @@ public final class DomainNames {
     return ascii;
   }
 
+  /**
+   * The normalized key of a domain-named resource: the path's, which a body's name (if sent) must
+   * equal, since keys are identities and renames are not supported.
+   */
+  static String pathKey(String pathKey, String bodyName, String what) {
+    String name = normalize(pathKey, "domain");
+    if (bodyName != null && !normalize(bodyName, "name").equals(name)) {
+      throw ApiException.invalid(
+          "name", "must match the " + what + " in the path (renaming is not supported)");
+    }
+    return name;
+  }
+
   public static String toUnicode(String ascii) {
     return IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES);
   }

@@ -47,7 +47,7 @@ public class DomainService {
   @Transactional
   public Upserted<DomainDto> put(
       String key, DomainDto request, String ifMatch, String ifNoneMatch) {
-    String name = keyOf(key, request.name());
+    String name = DomainNames.pathKey(key, request.name(), "domain");
     requireAdminOrHide(name);
     Domain existing = Domain.findByName(name);
     if (existing == null) {
@@ -73,7 +73,7 @@ public class DomainService {
     requireAdminOrHide(existing.name);
     Preconditions.check(ifMatch, null, existing.version);
     DomainDto merged = patches.merge(toDto(existing), patch, DomainDto.class);
-    keyOf(existing.name, merged.name());
+    DomainNames.pathKey(existing.name, merged.name(), "domain");
     return replace(existing, merged);
   }
 
@@ -201,15 +201,6 @@ public class DomainService {
   private void requireAdminOrHide(String name) {
     caller.requireRead(name, ApiException.notFound(TYPE, name));
     caller.requireAdmin();
-  }
-
-  private static String keyOf(String pathKey, String bodyName) {
-    String name = DomainNames.normalize(pathKey, "domain");
-    if (bodyName != null && !DomainNames.normalize(bodyName, "name").equals(name)) {
-      throw ApiException.invalid(
-          "name", "must match the domain in the path (renaming is not supported)");
-    }
-    return name;
   }
 
   private DomainDto insert(String name, DomainDto request) {
