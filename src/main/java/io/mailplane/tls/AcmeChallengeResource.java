@@ -33,6 +33,13 @@ public class AcmeChallengeResource {
           @Content(
               mediaType = MediaType.TEXT_PLAIN,
               schema = @Schema(implementation = String.class)))
+  @APIResponse(
+      responseCode = "404",
+      description = "Not a token of an order in progress",
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_PLAIN,
+              schema = @Schema(implementation = String.class)))
   public Response get(
       @Parameter(
               description = "The challenge token",

@@ -9,10 +9,12 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
@@ -33,8 +35,8 @@ public class AcmeJobs {
   @Inject Caller caller;
   @Inject AcmeConfig config;
 
-  private final ExecutorService thread =
-      Executors.newSingleThreadExecutor(
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
           task -> {
             Thread t = new Thread(task, "acme-orders");
             t.setDaemon(true);
@@ -72,6 +74,16 @@ public class AcmeJobs {
       for (int i = 0; i < MAX_STEPS_PER_RUN && worker.stepOne(); i++) {
         // each step commits on its own
       }
+      // A step due before the next tick (a poll after Retry-After, say) runs on time rather than
+      // up to a poll interval late: issuance latency is a few CA round trips, not ticks.
+      worker
+          .nextDue()
+          .map(at -> Duration.between(Instant.now(), at))
+          .filter(wait -> wait.compareTo(config.pollInterval()) < 0)
+          .ifPresent(
+              wait ->
+                  thread.schedule(
+                      this::wake, Math.max(0, wait.toMillis()) + 5, TimeUnit.MILLISECONDS));
     } catch (RuntimeException e) {
       LOG.warnf("ACME order step: %s", e.toString());
     }
@@ -87,6 +99,9 @@ public class AcmeJobs {
     caller.identifyJob("acme-renewal");
     try {
       while (renewOne()) {
+        // one certificate per transaction
+      }
+      while (worker.refreshAriOne()) {
         // one certificate per transaction
       }
       refreshMetrics();

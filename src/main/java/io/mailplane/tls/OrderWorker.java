@@ -100,6 +100,18 @@ public class OrderWorker {
     return false;
   }
 
+  /** When the next step of any active order is due. */
+  @Transactional
+  public Optional<Instant> nextDue() {
+    return Optional.ofNullable(
+        AcmeOrder.getEntityManager()
+            .createQuery(
+                "select min(o.nextAttemptAt) from AcmeOrder o where o.status in :active",
+                Instant.class)
+            .setParameter("active", AcmeOrder.ACTIVE)
+            .getSingleResult());
+  }
+
   private void step(AcmeOrder order, ManagedCertificate certificate) {
     if (Instant.now().isAfter(order.createdAt.plus(config.orderTimeout()))) {
       fail(
@@ -355,6 +367,37 @@ public class OrderWorker {
     LOG.infof(
         "certificate %s issued: serial %s, valid until %s",
         certificate.name, certificate.serial, certificate.notAfter);
+  }
+
+  /**
+   * Re-reads the ARI window of one certificate whose window is older than ari-refresh: a CA moves
+   * the window forward when it must revoke early, and the renewal follows. False when none is due.
+   */
+  @Transactional
+  public boolean refreshAriOne() {
+    @SuppressWarnings("unchecked")
+    List<Number> due =
+        ManagedCertificate.getEntityManager()
+            .createNativeQuery(
+                "SELECT id FROM certificate WHERE renewal_source = 'ari' AND current_order_id IS"
+                    + " NULL AND ari_checked_at <= ?1 ORDER BY ari_checked_at LIMIT 1 FOR UPDATE"
+                    + " SKIP LOCKED")
+            .setParameter(1, Instant.now().minus(config.ariRefresh()))
+            .getResultList();
+    if (due.isEmpty()) {
+      return false;
+    }
+    ManagedCertificate certificate = ManagedCertificate.findById(due.get(0).longValue());
+    try {
+      Login login = accounts.login(certificate);
+      scheduleRenewal(
+          certificate, login.bindCertificate(AcmeAccounts.url(certificate.certificateUrl)));
+    } catch (AcmeException | RuntimeException e) {
+      // Keep the window we have; try again after the next ari-refresh.
+      certificate.ariCheckedAt = Instant.now();
+      LOG.infof("certificate %s: ARI refresh: %s", certificate.name, e.getMessage());
+    }
+    return true;
   }
 
   /** ARI's window when the CA offers one, else a fixed time before expiry; both with jitter. */
