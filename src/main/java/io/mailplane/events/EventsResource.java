@@ -63,7 +63,7 @@ public class EventsResource {
         Math.max(1, config.keepAlive().toMillis() / Math.max(1, config.pollInterval().toMillis()));
     return Multi.createFrom()
         .ticks()
-        .startingAfter(Duration.ZERO)
+        .startingAfter(Duration.ofMillis(1))
         .every(config.pollInterval())
         // A slow poll (or a slow client) skips ticks instead of queueing them.
         .onOverflow()
