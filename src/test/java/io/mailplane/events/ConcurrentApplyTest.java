@@ -64,7 +64,17 @@ class ConcurrentApplyTest {
                   // Only aliases are managed (single writers add mailboxes): each round
                   // deletes the previous round's five aliases and creates five others.
                   String body = "{\"aliases\":[" + aliases + "]}";
-                  expect(client, scoped, "POST", "api/v1/config:apply", body, failures);
+                  expect(client, scoped, "POST", "api/v1/config:apply", body, null, failures);
+                  // Guarded by the revision just read: either it still holds (200) or a single
+                  // write got in between (412, checked again under the revision lock).
+                  expect(
+                      client,
+                      scoped,
+                      "POST",
+                      "api/v1/config:apply",
+                      body.replace("x@example.org", "y@example.org"),
+                      etag(client, scoped),
+                      failures);
                 }
                 return null;
               }));
@@ -88,6 +98,7 @@ class ConcurrentApplyTest {
                             + "\",\"passwordHash\":\""
                             + HASH
                             + "\"}",
+                        null,
                         failures);
                   }
                   return null;
@@ -110,23 +121,38 @@ class ConcurrentApplyTest {
     }
   }
 
+  private String etag(HttpClient client, String token) throws Exception {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create(base + "api/v1/config"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .headers()
+        .firstValue("ETag")
+        .orElseThrow();
+  }
+
   private void expect(
       HttpClient client,
       String token,
       String method,
       String path,
       String body,
+      String ifMatch,
       ConcurrentLinkedQueue<String> failures) {
     try {
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Authorization", "Bearer " + token)
+              .header("Content-Type", "application/json")
+              .method(method, HttpRequest.BodyPublishers.ofString(body));
+      if (ifMatch != null) {
+        request.header("If-Match", ifMatch);
+      }
       HttpResponse<String> response =
-          client.send(
-              HttpRequest.newBuilder(URI.create(base + path))
-                  .header("Authorization", "Bearer " + token)
-                  .header("Content-Type", "application/json")
-                  .method(method, HttpRequest.BodyPublishers.ofString(body))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 300) {
+          client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300 && !(ifMatch != null && response.statusCode() == 412)) {
         failures.add(path + " " + response.statusCode() + " " + response.body());
       }
     } catch (Exception e) {
