@@ -1,5 +1,7 @@
 package io.mailplane.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.api.ApiException;
 import io.mailplane.auth.Caller;
 import io.smallrye.common.annotation.Blocking;
@@ -33,6 +35,7 @@ public class EventsResource {
   @Inject ChangeFeed feed;
   @Inject Caller caller;
   @Inject EventsConfig config;
+  @Inject ObjectMapper json;
   @Context Sse sse;
 
   @GET
@@ -102,11 +105,18 @@ public class EventsResource {
   }
 
   private OutboundSseEvent toSse(ChangeEvent event) {
+    String data;
+    try {
+      data = json.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a change event", e);
+    }
+    // Data as a ready JSON string: an event with a media type makes the server add a
+    // non-standard "content-type:" line to the stream.
     return sse.newEventBuilder()
         .id(Long.toString(event.revision()))
         .name(event.resource())
-        .mediaType(MediaType.APPLICATION_JSON_TYPE)
-        .data(ChangeEvent.class, event)
+        .data(data)
         .build();
   }
 }

@@ -137,6 +137,7 @@ class EventsResourceTest {
       assertEquals("now@" + domain, data.get("key").asText());
       assertEquals("create", data.get("action").asText());
       assertEquals(domain, data.get("domain").asText());
+      assertEquals(List.of(), stream.otherLines, "only standard SSE fields");
     }
   }
 

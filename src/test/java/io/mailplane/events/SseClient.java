@@ -20,6 +20,10 @@ final class SseClient implements AutoCloseable {
   record Event(String id, String name, String data) {}
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+
+  /** Lines that are neither id, event, data nor a comment (none expected). */
+  final List<String> otherLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private final InputStream body;
   private final Thread reader;
   final int status;
@@ -64,6 +68,8 @@ final class SseClient implements AutoCloseable {
           name = line.substring(6).strip();
         } else if (line.startsWith("data:")) {
           data.append(line.substring(5).strip());
+        } else if (!line.startsWith(":")) {
+          otherLines.add(line);
         }
       }
     } catch (Exception e) {
