@@ -142,6 +142,19 @@ class EventsResourceTest {
   }
 
   @Test
+  void aQuietStreamSendsKeepAliveComments() throws Exception {
+    // %test.mailplane.events.keep-alive=1s
+    try (SseClient stream = new SseClient(events.toURI(), ADMIN_TOKEN, null)) {
+      assertEquals(200, stream.status);
+      for (int i = 0; i < 50 && stream.comments.get() == 0; i++) {
+        Thread.sleep(100);
+      }
+      assertTrue(stream.comments.get() > 0, "a keep-alive comment within 5 s");
+      assertEquals(List.of(), stream.otherLines);
+    }
+  }
+
+  @Test
   void scopedTokensOnlySeeTheirDomains() throws Exception {
     String mine = createDomain();
     String other = createDomain();

@@ -21,6 +21,9 @@ final class SseClient implements AutoCloseable {
 
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 
+  final java.util.concurrent.atomic.AtomicInteger comments =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** Lines that are neither id, event, data nor a comment (none expected). */
   final List<String> otherLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -68,7 +71,9 @@ final class SseClient implements AutoCloseable {
           name = line.substring(6).strip();
         } else if (line.startsWith("data:")) {
           data.append(line.substring(5).strip());
-        } else if (!line.startsWith(":")) {
+        } else if (line.startsWith(":")) {
+          comments.incrementAndGet();
+        } else {
           otherLines.add(line);
         }
       }
