@@ -230,6 +230,35 @@ class ConfigResourceTest {
     assertEquals(newEtag, etag(f.token()));
   }
 
+  /** Everything in the shared test database (RSA DKIM, alias domains, ...), as admin. */
+  @Test
+  void theAdminsWholeExportPlansToNothing() throws Exception {
+    fixture();
+    Response json = admin().get("/api/v1/config");
+    admin()
+        .header("If-Match", json.header("ETag"))
+        .body(json.asString())
+        .post("/api/v1/config:plan")
+        .then()
+        .statusCode(200)
+        .body("changes.size()", equalTo(0));
+    byte[] yaml =
+        admin()
+            .accept("application/yaml")
+            .get("/api/v1/config")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
+    admin()
+        .contentType("application/yaml")
+        .body(yaml)
+        .post("/api/v1/config:plan")
+        .then()
+        .statusCode(200)
+        .body("changes.size()", equalTo(0));
+  }
+
   @Test
   void oneInvalidObjectChangesNothing() throws Exception {
     Fixture f = fixture();
