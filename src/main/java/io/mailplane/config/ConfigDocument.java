@@ -22,7 +22,8 @@ public record ConfigDocument(
     @Schema(nullable = true) List<AliasDomainEntry> aliasDomains,
     @Schema(nullable = true) List<DkimEntry> dkim,
     @Schema(nullable = true) List<MailboxEntry> mailboxes,
-    @Schema(nullable = true) List<AliasEntry> aliases) {
+    @Schema(nullable = true) List<AliasEntry> aliases,
+    @Schema(nullable = true) List<CertificateEntry> certificates) {
 
   @Schema(name = "ConfigDomain", description = "A hosted domain (see Domain)")
   public record DomainEntry(
@@ -87,4 +88,18 @@ public record ConfigDocument(
       @Schema(example = "[\"john@example.com\"]") List<String> destinations,
       @Schema(description = "Default true", example = "true") Boolean enabled,
       @Schema(nullable = true) String description) {}
+
+  @Schema(
+      name = "ConfigCertificate",
+      description =
+          "An ACME certificate (see Certificate): what is asked of the CA; the issued state is not"
+              + " configuration. The EAB HMAC key is a secret and never exported; absent keeps the"
+              + " stored one.")
+  public record CertificateEntry(
+      @Schema(example = "mail") String name,
+      @Schema(example = "[\"mail.example.com\"]") List<String> domains,
+      @Schema(description = "Default false", example = "true") Boolean primary,
+      @Schema(description = "Default http-01", example = "http-01") String challenge,
+      @Schema(description = "Default ec-p256", example = "ec-p256") String keyType,
+      io.mailplane.tls.IssuerDto issuer) {}
 }
