@@ -92,7 +92,12 @@ final class OpenApiExamples {
     problem.put("detail", response.getDescription());
     problem.put("instance", path);
     if (kind == ProblemKind.VALIDATION_FAILED) {
-      problem.put("errors", List.of(Map.of("field", "name", "message", "must not be blank")));
+      // Insertion-ordered: Map.of iterates in a per-JVM random order, and the snapshot must be
+      // byte-stable.
+      Map<String, Object> error = new LinkedHashMap<>();
+      error.put("field", "name");
+      error.put("message", "must not be blank");
+      problem.put("errors", List.of(error));
     }
     media.setExample(problem);
   }
