@@ -26,7 +26,8 @@ export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
 # On, as in production: mailplane flushes it through the doveadm push target.
 export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-1M}
 export FILTER_MILTER_ADDRESS=${MAILPLANE_FILTER_MILTER_ADDRESS:-127.0.0.1:11332}
-export MDA_LISTEN=127.0.0.1
+# 127.0.0.2 is the address where Dovecot serves the TLS volume's certificate (see VOLUME_TLS_DIR).
+export MDA_LISTEN="127.0.0.1, 127.0.0.2"
 export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
 export MDA_AUTH_ADDRESS=inet:127.0.0.1:${AUTH_PORT}
 export MDA_INSTANCE=mailplane-test
@@ -39,6 +40,11 @@ export MDA_STATE_DIR=$STATE/dovecot/state
 export MDA_LOG=$STATE/log/dovecot.log
 export VMAIL_ROOT=$STATE/vmail
 export TLS_DIR=$STATE/tls
+# The TLS volume as mailplane writes it (tls.crt/tls.key links): the ACME tests point mailplane
+# here, and Postfix on 127.0.0.1:2526 and Dovecot on 127.0.0.2 serve it, while the other listeners
+# keep the fixed certificate in $TLS_DIR that other tests pin.
+export VOLUME_TLS_DIR=${MAILPLANE_VOLUME_TLS_DIR:-$STATE/volume-tls}
+export VOLUME_SMTP_LISTEN=${MAILPLANE_VOLUME_SMTP_LISTEN:-127.0.0.1:2526}
 
 log() { printf '[mail-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -79,6 +85,13 @@ make_tls() {
       -keyout "$TLS_DIR/tls.key" -out "$TLS_DIR/tls.crt" 2>/dev/null
     chmod 600 "$TLS_DIR/tls.key"
   fi
+  mkdir -p "$VOLUME_TLS_DIR"
+  if [ ! -e "$VOLUME_TLS_DIR/tls.crt" ]; then
+    openssl req -x509 -newkey rsa:2048 -nodes -days 365 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost" \
+      -keyout "$VOLUME_TLS_DIR/tls.key" -out "$VOLUME_TLS_DIR/tls.crt" 2>/dev/null
+    chmod 600 "$VOLUME_TLS_DIR/tls.key"
+  fi
 }
 
 configure_postfix() {
@@ -111,6 +124,12 @@ CF
   cp /etc/postfix/master.cf "$POSTFIX_DIR/master.cf"
   postconf -c "$POSTFIX_DIR" -M# smtp/inet
   render "$REPO/deploy/mta/master.cf" >>"$POSTFIX_DIR/master.cf"
+  cat >>"$POSTFIX_DIR/master.cf" <<MASTER
+$VOLUME_SMTP_LISTEN inet n - n - - smtpd
+  -o syslog_name=postfix/volume
+  -o smtpd_tls_cert_file=$VOLUME_TLS_DIR/tls.crt
+  -o smtpd_tls_key_file=$VOLUME_TLS_DIR/tls.key
+MASTER
   postconf -c "$POSTFIX_DIR" -F '*/*/chroot = n'
   chown -R postfix "$POSTFIX_DIR/data"
 }
@@ -118,6 +137,12 @@ CF
 configure_dovecot() {
   mkdir -p "$MDA_CONF_DIR" "$MDA_BASE_DIR" "$MDA_STATE_DIR" "$STATE/log" "$VMAIL_ROOT"
   render "$REPO/deploy/mda/dovecot.conf" >"$MDA_CONF_DIR/dovecot.conf"
+  cat >>"$MDA_CONF_DIR/dovecot.conf" <<CONF
+local 127.0.0.2 {
+  ssl_cert = <$VOLUME_TLS_DIR/tls.crt
+  ssl_key = <$VOLUME_TLS_DIR/tls.key
+}
+CONF
   render "$REPO/deploy/mda/dovecot-sql.conf.ext" >"$MDA_CONF_DIR/dovecot-sql.conf.ext"
   chmod 600 "$MDA_CONF_DIR/dovecot-sql.conf.ext"
   chown "$VMAIL_USER:" "$VMAIL_ROOT"
@@ -176,6 +201,7 @@ start() {
   wait_port "$IMAP_PORT"
   wait_port "$LMTP_PORT"
   wait_port "$DOVEADM_HTTP_PORT"
+  wait_port "${VOLUME_SMTP_LISTEN##*:}"
   log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN; Dovecot: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, doveadm http $DOVEADM_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME"
 }
 

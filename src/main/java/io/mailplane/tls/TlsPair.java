@@ -25,13 +25,14 @@ public record TlsPair(PrivateKey key, List<X509Certificate> chain) {
    * key verifies, which works the same for RSA and EC keys without comparing key internals.
    */
   public boolean matches() {
+    String keyFamily = family(key.getAlgorithm());
     String algorithm =
-        switch (key.getAlgorithm()) {
+        switch (keyFamily) {
           case "RSA" -> "SHA256withRSA";
           case "EC" -> "SHA256withECDSA";
           default -> null;
         };
-    if (algorithm == null || !key.getAlgorithm().equals(leaf().getPublicKey().getAlgorithm())) {
+    if (algorithm == null || !keyFamily.equals(family(leaf().getPublicKey().getAlgorithm()))) {
       return false;
     }
     try {
@@ -48,5 +49,10 @@ public record TlsPair(PrivateKey key, List<X509Certificate> chain) {
     } catch (GeneralSecurityException e) {
       return false;
     }
+  }
+
+  /** Bouncy Castle names EC keys "ECDSA", the JDK "EC". */
+  private static String family(String algorithm) {
+    return "ECDSA".equals(algorithm) ? "EC" : algorithm;
   }
 }

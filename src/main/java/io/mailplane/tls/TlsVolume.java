@@ -118,6 +118,21 @@ public class TlsVolume {
     swap(validName(name), pair);
   }
 
+  /** Deletes `&lt;name&gt;` and its versions; the primary pair is never touched. */
+  public synchronized void remove(String name) throws IOException {
+    Path live = directory.resolve(validName(name));
+    Files.deleteIfExists(live);
+    Path versions = directory.resolve(VERSIONS).resolve(name);
+    if (Files.isDirectory(versions)) {
+      try (Stream<Path> entries = Files.walk(versions)) {
+        for (Path path : entries.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
+    fsync(directory);
+  }
+
   /** The primary pair as the daemons would see it, read consistently; empty when absent. */
   public Optional<TlsPair> readPrimary() throws IOException {
     return read(directory.resolve(PRIMARY), "fullchain.pem", "privkey.pem")

@@ -1,0 +1,101 @@
+package io.mailplane.tls;
+
+import io.mailplane.crypto.SecretCipher;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Instant;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.shredzone.acme4j.AccountBuilder;
+import org.shredzone.acme4j.Login;
+import org.shredzone.acme4j.Session;
+import org.shredzone.acme4j.exception.AcmeException;
+
+/**
+ * One ACME account per issuer identity (directory, contact, EAB key id), registered on first use
+ * and logged into afterwards with its stored key and URL, as RFC 8555 intends: a new account per
+ * order would hit the CA's account rate limits and scatter the certificates.
+ */
+@ApplicationScoped
+public class AcmeAccounts {
+  private static final String CONTEXT = "acme-account";
+  static final String EAB_CONTEXT = "acme-eab";
+
+  @Inject AcmeClient client;
+  @Inject KeyPairs keyPairs;
+  @Inject SecretCipher cipher;
+
+  /** Logs into the certificate's issuer account, registering it first when it is new. */
+  public Login login(ManagedCertificate certificate) throws AcmeException {
+    String identity =
+        DigestUtils.sha256Hex(
+            (certificate.directoryUrl
+                    + "\n"
+                    + nullToEmpty(certificate.contactEmail)
+                    + "\n"
+                    + nullToEmpty(certificate.eabKid))
+                .getBytes(StandardCharsets.UTF_8));
+    AcmeAccount account = AcmeAccount.find("identityHash", identity).firstResult();
+    Session session = client.session(certificate.directoryUrl);
+    if (account != null && account.accountUrl != null) {
+      return session.login(url(account.accountUrl), keyPairs.open(account.keyPairEnc, CONTEXT));
+    }
+    KeyPair keyPair = KeyPairs.generate(KeyPairs.EC_P256);
+    AccountBuilder builder = new AccountBuilder().useKeyPair(keyPair);
+    if (certificate.contactEmail != null) {
+      builder.addEmail(certificate.contactEmail);
+    }
+    if (certificate.termsAgreed) {
+      builder.agreeToTermsOfService();
+    }
+    if (certificate.eabKid != null) {
+      builder.withKeyIdentifier(
+          certificate.eabKid,
+          new String(
+              cipher.decrypt(certificate.eabHmacEnc, EAB_CONTEXT), StandardCharsets.US_ASCII));
+    }
+    Login login = builder.createLogin(session);
+    if (account == null) {
+      account = new AcmeAccount();
+      account.identityHash = identity;
+      account.directoryUrl = certificate.directoryUrl;
+      account.contactEmail = certificate.contactEmail;
+      account.eabKid = certificate.eabKid;
+      account.createdAt = Instant.now();
+    }
+    account.keyPairEnc = keyPairs.seal(keyPair, CONTEXT);
+    account.accountUrl = login.getAccountLocation().toString();
+    account.updatedAt = Instant.now();
+    account.persist();
+    return login;
+  }
+
+  /** The login of an order's account, for the steps after the first. */
+  public Login login(long accountId) {
+    AcmeAccount account = AcmeAccount.findById(accountId);
+    return client
+        .session(account.directoryUrl)
+        .login(url(account.accountUrl), keyPairs.open(account.keyPairEnc, CONTEXT));
+  }
+
+  public Long accountIdOf(Login login) {
+    AcmeAccount account =
+        AcmeAccount.find("accountUrl", login.getAccountLocation().toString()).firstResult();
+    return account == null ? null : account.id;
+  }
+
+  static java.net.URL url(String url) {
+    try {
+      return URI.create(url).toURL();
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+
+  private static String nullToEmpty(String value) {
+    return value == null ? "" : value;
+  }
+}

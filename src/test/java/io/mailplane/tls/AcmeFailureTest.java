@@ -1,0 +1,90 @@
+package io.mailplane.tls;
+
+import static io.mailplane.TestApi.admin;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An unreachable CA and a failing challenge: status failed with the problem, files untouched,
+ * retried.
+ */
+@QuarkusTest
+@TestProfile(AcmeTestProfile.class)
+class AcmeFailureTest {
+  @Test
+  void unreachableCaFailsWithAProblemAndIsRetried() throws Exception {
+    String name = Acme.uniqueName();
+    Map<String, Object> request =
+        new HashMap<>(Acme.http01(List.of("d-" + name + ".acme.test"), false));
+    request.put(
+        "issuer", Map.of("directoryUrl", "https://127.0.0.1:14009/dir", "termsAgreed", true));
+    admin().body(request).put("/api/v1/certificates/" + name).then().statusCode(201);
+
+    JsonPath failed = Acme.awaitStatus(name, "failed");
+    assertEquals("urn:mailplane:problem:acme-unreachable", failed.getString("lastError.type"));
+    assertTrue(failed.getString("lastError.detail").contains("14009"));
+    assertEquals("retry", failed.getString("renewalSource"));
+    assertNotNull(failed.getString("renewAt"));
+    assertTrue(Files.notExists(Path.of(AcmeTestProfile.VOLUME, name)), "nothing written");
+
+    // The renewal job starts the next attempt after the (test) backoff of 3 s.
+    JsonPath retried =
+        Acme.awaitCertificate(
+            name, c -> c.getInt("consecutiveFailures") >= 2, Duration.ofSeconds(30));
+    assertEquals("failed", retried.getString("status"));
+    JsonPath orders =
+        admin().get("/api/v1/certificates/" + name + "/orders").then().extract().jsonPath();
+    assertEquals("retry", orders.getString("items[0].reason"));
+  }
+
+  @Test
+  void failingChallengeKeepsTheInstalledCertificate() throws Exception {
+    String name = Acme.uniqueName();
+    String host = "f-" + name + ".acme.test";
+    admin()
+        .body(Acme.http01(List.of(host), false))
+        .put("/api/v1/certificates/" + name)
+        .then()
+        .statusCode(201);
+    JsonPath valid = Acme.awaitStatus(name, "valid");
+    Path fullchain = Path.of(AcmeTestProfile.VOLUME, name, "fullchain.pem");
+    String before = Files.readString(fullchain);
+
+    // dns-01 at the Pebble that resolves through challtestsrv, which never sees BIND's record.
+    admin()
+        .body(Acme.dns01(List.of(host), AcmeTestProfile.PEBBLE_HTTP))
+        .put("/api/v1/certificates/" + name)
+        .then()
+        .statusCode(200)
+        .body("status", org.hamcrest.Matchers.equalTo("renewing"));
+    JsonPath failed = Acme.awaitStatus(name, "failed");
+    assertTrue(
+        failed.getString("lastError.type").startsWith("urn:ietf:params:acme:error:"),
+        failed.getString("lastError.type"));
+    assertNotNull(failed.getString("lastError.detail"));
+    assertEquals(valid.getString("serial"), failed.getString("serial"));
+    assertEquals(valid.getString("notAfter"), failed.getString("notAfter"));
+    assertEquals(before, Files.readString(fullchain));
+
+    JsonPath order =
+        admin().get("/api/v1/certificates/" + name + "/orders").then().extract().jsonPath();
+    assertEquals("failed", order.getString("items[0].status"));
+    assertEquals("changed", order.getString("items[0].reason"));
+    assertNotNull(order.getString("items[0].error.type"));
+    long id = order.getLong("items[0].id");
+    admin().get("/api/v1/certificates/" + name + "/orders/" + id).then().statusCode(200);
+    admin().get("/api/v1/certificates/" + name + "/orders/999999999").then().statusCode(404);
+  }
+}
