@@ -7,5 +7,6 @@ cd "$(dirname "$0")"
 if [[ -f node_modules/.installed-lock ]] && cmp -s package-lock.json node_modules/.installed-lock; then
   exit 0
 fi
-npm ci --no-audit --no-fund --prefer-offline
+# --ignore-scripts: the tools need no install scripts (the only one is a telemetry ping).
+npm ci --no-audit --no-fund --prefer-offline --ignore-scripts
 cp package-lock.json node_modules/.installed-lock
