@@ -35,6 +35,10 @@ public class AuditEvent extends PanacheEntityBase {
   /** The domain the object belongs to, so domain-scoped tokens see their own history. */
   public String domain;
 
+  /** Configuration revision of the change: commit order, no gaps (audit.Revisions). */
+  @Column(nullable = false)
+  public long revision;
+
   @Column(name = "before_json")
   public String beforeJson;
 

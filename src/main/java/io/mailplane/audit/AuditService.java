@@ -22,6 +22,7 @@ import java.util.Set;
 public class AuditService {
   @Inject Caller caller;
   @Inject ObjectMapper json;
+  @Inject Revisions revisions;
 
   /**
    * Must run inside the transaction of the change. before/after are response DTOs, which carry no
@@ -44,7 +45,8 @@ public class AuditService {
     event.domain = domain;
     event.beforeJson = write(before);
     event.afterJson = write(after);
-    event.persist();
+    // Inserted at commit, numbered with the configuration revision (see Revisions).
+    revisions.defer(event);
   }
 
   public record Filter(

@@ -100,6 +100,7 @@ public record CertificateDto(
             readOnly = true,
             nullable = true,
             type = SchemaType.OBJECT,
+            implementation = java.util.Map.class,
             description =
                 "Problem document of the last failed order (the CA's RFC 8555 problem, passed"
                     + " through)")

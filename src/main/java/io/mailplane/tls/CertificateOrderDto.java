@@ -53,5 +53,6 @@ public record CertificateOrderDto(
     @Schema(
             nullable = true,
             type = SchemaType.OBJECT,
+            implementation = java.util.Map.class,
             description = "Problem document of the failure (the CA's, passed through)")
         JsonNode error) {}

@@ -1,0 +1,92 @@
+package io.mailplane.config;
+
+import io.mailplane.auth.Caller;
+import io.mailplane.config.ConfigDocument.AliasDomainEntry;
+import io.mailplane.domains.AliasDomain;
+import io.mailplane.domains.AliasDomainDto;
+import io.mailplane.domains.AliasDomainService;
+import io.mailplane.domains.DomainNames;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
+  @Inject Caller caller;
+  @Inject AliasDomainService service;
+  @Inject EntryValidator validator;
+
+  @Override
+  public String name() {
+    return "aliasDomains";
+  }
+
+  @Override
+  public String resourceType() {
+    return "alias-domain";
+  }
+
+  @Override
+  public int rank() {
+    return 20;
+  }
+
+  @Override
+  public List<AliasDomainEntry> entries(ConfigDocument document) {
+    return document.aliasDomains();
+  }
+
+  @Override
+  public String key(AliasDomainEntry entry) {
+    return DomainNames.normalize(entry.name(), "name");
+  }
+
+  @Override
+  public List<AliasDomainEntry> export() {
+    Optional<Set<String>> visible = caller.visibleDomains();
+    String query = "select a from AliasDomain a join fetch a.target";
+    List<AliasDomain> rows =
+        visible.isEmpty()
+            ? AliasDomain.list(query + " order by a.name")
+            : visible.get().isEmpty()
+                ? List.of()
+                : AliasDomain.list(
+                    query + " where a.target.name in ?1 order by a.name", visible.get());
+    return rows.stream()
+        .map(a -> new AliasDomainEntry(a.name, a.target.name, a.description, a.enabled))
+        .toList();
+  }
+
+  @Override
+  public void put(String key, AliasDomainEntry desired, AliasDomainEntry current) {
+    if (current != null
+        && desired.targetDomain() != null
+        && new AliasDomainEntry(
+                key,
+                DomainNames.normalize(desired.targetDomain(), "targetDomain"),
+                desired.description() == null ? null : desired.description().strip(),
+                desired.enabled() == null || desired.enabled())
+            .equals(current)) {
+      return;
+    }
+    AliasDomainDto request =
+        new AliasDomainDto(
+            key,
+            null,
+            desired.targetDomain(),
+            desired.description(),
+            desired.enabled(),
+            null,
+            null,
+            null);
+    validator.check(request);
+    service.put(key, request, null, null);
+  }
+
+  @Override
+  public void delete(String key) {
+    service.delete(key, null);
+  }
+}

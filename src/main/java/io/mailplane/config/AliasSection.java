@@ -1,0 +1,95 @@
+package io.mailplane.config;
+
+import io.mailplane.aliases.Alias;
+import io.mailplane.aliases.AliasDto;
+import io.mailplane.aliases.AliasService;
+import io.mailplane.auth.Caller;
+import io.mailplane.config.ConfigDocument.AliasEntry;
+import io.mailplane.domains.DomainService;
+import io.mailplane.domains.MailAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+class AliasSection implements ConfigSection<AliasEntry> {
+  @Inject Caller caller;
+  @Inject AliasService service;
+  @Inject EntryValidator validator;
+
+  @Override
+  public String name() {
+    return "aliases";
+  }
+
+  @Override
+  public String resourceType() {
+    return "alias";
+  }
+
+  @Override
+  public int rank() {
+    // After mailboxes: an alias listing its own address needs that mailbox to exist.
+    return 50;
+  }
+
+  @Override
+  public List<AliasEntry> entries(ConfigDocument document) {
+    return document.aliases();
+  }
+
+  @Override
+  public String key(AliasEntry entry) {
+    return MailAddress.parse(entry.address(), "address", true).toString();
+  }
+
+  @Override
+  public List<AliasEntry> export() {
+    Optional<Set<String>> visible = caller.visibleDomains();
+    String query = "select distinct a from Alias a left join fetch a.destinations";
+    List<Alias> rows =
+        visible.isEmpty()
+            ? Alias.list(query + " order by a.address")
+            : visible.get().isEmpty()
+                ? List.of()
+                : Alias.list(
+                    query + " where a.domain.id in ?1 order by a.address",
+                    DomainService.idsOf(visible.get()));
+    return rows.stream()
+        .map(a -> new AliasEntry(a.address, List.copyOf(a.destinations), a.enabled, a.description))
+        .toList();
+  }
+
+  @Override
+  public void put(String key, AliasEntry desired, AliasEntry current) {
+    if (current != null
+        && new AliasEntry(
+                key,
+                desired.destinations(),
+                desired.enabled() == null || desired.enabled(),
+                desired.description() == null ? null : desired.description().strip())
+            .equals(current)) {
+      return;
+    }
+    AliasDto request =
+        new AliasDto(
+            key,
+            desired.destinations(),
+            desired.enabled(),
+            desired.description(),
+            null,
+            null,
+            null,
+            null,
+            null);
+    validator.check(request);
+    service.put(key, request, null, null);
+  }
+
+  @Override
+  public void delete(String key) {
+    service.delete(key, null);
+  }
+}

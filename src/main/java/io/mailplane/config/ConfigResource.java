@@ -1,0 +1,209 @@
+package io.mailplane.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mailplane.api.ApiConfig;
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Preconditions;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.QueryParams;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.yaml.snakeyaml.LoaderOptions;
+
+/**
+ * Declarative configuration: export the desired state, plan a document against it, apply it. The
+ * action paths use a colon (`/config:plan`), AIP-136 style; JAX-RS treats it as a literal.
+ */
+@Path("/api/v1")
+@Tag(name = "config", description = "Whole desired state: export, plan, apply (GitOps)")
+@SecurityRequirement(name = "bearer")
+public class ConfigResource {
+  static final String YAML = "application/yaml";
+
+  @Inject ConfigService service;
+  @Inject ObjectMapper json;
+  @Inject ApiConfig apiConfig;
+
+  private ObjectReader jsonReader;
+  private ObjectReader yamlReader;
+  private YAMLMapper yamlWriter;
+
+  @PostConstruct
+  void init() {
+    jsonReader = json.reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    LoaderOptions limits = new LoaderOptions();
+    // Anchors and aliases could expand a small document into a huge one (billion laughs).
+    limits.setMaxAliasesForCollections(20);
+    limits.setNestingDepthLimit(20);
+    limits.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, apiConfig.maxBodyBytes()));
+    yamlReader =
+        new YAMLMapper(YAMLFactory.builder().loaderOptions(limits).build())
+            .reader()
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    yamlWriter = new YAMLMapper();
+    yamlWriter.findAndRegisterModules();
+  }
+
+  @GET
+  @Path("/config")
+  @Produces({MediaType.APPLICATION_JSON, YAML})
+  @Operation(
+      operationId = "exportConfig",
+      summary =
+          "Export the desired state in the caller's scope (JSON, or YAML with Accept:"
+              + " application/yaml); secrets omitted, password hashes kept; ETag = revision")
+  @APIResponse(
+      responseCode = "200",
+      description = "The document",
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ConfigDocument.class)),
+        @Content(mediaType = YAML, schema = @Schema(implementation = ConfigDocument.class))
+      })
+  public Response export(@Context HttpHeaders headers) throws JsonProcessingException {
+    ConfigService.Export export = service.export();
+    boolean yaml = prefersYaml(headers);
+    String body =
+        yaml
+            ? yamlWriter.writeValueAsString(export.document())
+            : json.writerWithDefaultPrettyPrinter().writeValueAsString(export.document());
+    return Response.ok(body, yaml ? YAML : MediaType.APPLICATION_JSON)
+        .tag(Preconditions.etag(export.revision()))
+        .build();
+  }
+
+  @POST
+  @Path("/config:plan")
+  @Consumes({MediaType.APPLICATION_JSON, YAML})
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      operationId = "planConfig",
+      summary = "Compute the changes a document would make, changing nothing")
+  @RequestBody(
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ConfigDocument.class)),
+        @Content(mediaType = YAML, schema = @Schema(implementation = ConfigDocument.class))
+      })
+  @APIResponse(
+      responseCode = "200",
+      description = "The plan",
+      content = @Content(schema = @Schema(implementation = ConfigPlan.class)))
+  public Response plan(
+      String body,
+      @Context HttpHeaders headers,
+      @Parameter(description = "Delete objects of a present section that the document omits")
+          @QueryParam("prune")
+          @Schema(type = SchemaType.BOOLEAN, defaultValue = "true")
+          String prune,
+      @Parameter(description = "Plan only if the revision (ETag of GET /config) matches")
+          @HeaderParam("If-Match")
+          String ifMatch)
+      throws JsonProcessingException {
+    ConfigPlan plan = service.run(parse(body, headers), prune(prune), true, ifMatch).result();
+    return Response.ok(plan).tag(Preconditions.etag(plan.revision())).build();
+  }
+
+  @POST
+  @Path("/config:apply")
+  @Consumes({MediaType.APPLICATION_JSON, YAML})
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      operationId = "applyConfig",
+      summary =
+          "Apply a document in one transaction (all or nothing), guarded by If-Match on the"
+              + " revision")
+  @RequestBody(
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = ConfigDocument.class)),
+        @Content(mediaType = YAML, schema = @Schema(implementation = ConfigDocument.class))
+      })
+  @APIResponse(
+      responseCode = "200",
+      description = "The changes made, and the new revision",
+      content = @Content(schema = @Schema(implementation = ConfigPlan.class)))
+  public Response apply(
+      String body,
+      @Context HttpHeaders headers,
+      @Parameter(description = "Delete objects of a present section that the document omits")
+          @QueryParam("prune")
+          @Schema(type = SchemaType.BOOLEAN, defaultValue = "true")
+          String prune,
+      @Parameter(
+              description =
+                  "Apply only if the revision still matches (ETag of GET /config or the plan's"
+                      + " revision); `*` or absent applies unconditionally")
+          @HeaderParam("If-Match")
+          String ifMatch)
+      throws JsonProcessingException {
+    ConfigPlan plan = service.run(parse(body, headers), prune(prune), false, ifMatch).result();
+    return Response.ok(plan).tag(Preconditions.etag(plan.revision())).build();
+  }
+
+  private static boolean prune(String value) {
+    Boolean prune = QueryParams.optionalBoolean(value, "prune");
+    return prune == null || prune;
+  }
+
+  private ConfigDocument parse(String body, HttpHeaders headers) throws JsonProcessingException {
+    if (body == null || body.isBlank()) {
+      throw new ApiException(ProblemKind.MALFORMED_REQUEST, "send a configuration document");
+    }
+    MediaType type = headers.getMediaType();
+    boolean yaml = type != null && isYaml(type);
+    JsonNode tree = (yaml ? yamlReader : jsonReader).readTree(body);
+    if (tree == null || !tree.isObject()) {
+      throw new ApiException(
+          ProblemKind.MALFORMED_REQUEST, "the document must be an object of sections");
+    }
+    // The application's mapper: unknown fields and wrong types are errors, never ignored.
+    return json.treeToValue(tree, ConfigDocument.class);
+  }
+
+  private static boolean prefersYaml(HttpHeaders headers) {
+    for (MediaType type : headers.getAcceptableMediaTypes()) {
+      if (isYaml(type)) {
+        return true;
+      }
+      if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isYaml(MediaType type) {
+    return !type.isWildcardSubtype()
+        && (type.getSubtype().equals("yaml") || type.getSubtype().equals("x-yaml"));
+  }
+}

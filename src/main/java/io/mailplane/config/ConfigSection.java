@@ -1,0 +1,42 @@
+package io.mailplane.config;
+
+import java.util.List;
+
+/**
+ * One kind of object in the configuration document. Implementations are CDI beans; {@link
+ * ConfigService} finds them all and runs them by {@link #rank()}: deletes from the highest rank
+ * down, creates and updates from the lowest up, so that what an object depends on exists first and
+ * is removed last.
+ *
+ * <p>Every write goes through the feature's own service (validation, scope checks, audit, outbox):
+ * a section only translates entries to that service's requests.
+ */
+public interface ConfigSection<T> {
+  /** Name of the section in the document, e.g. "mailboxes". */
+  String name();
+
+  /** The audit/feed resource type, e.g. "mailbox". */
+  String resourceType();
+
+  /** Dependency order: a kind that refers to another has a higher rank. */
+  int rank();
+
+  /** This section's entries in a document, or null when the document does not manage it. */
+  List<T> entries(ConfigDocument document);
+
+  /** The normalized key of an entry (the resource's natural key); a bad key is a 400. */
+  String key(T entry);
+
+  /** Current state in the caller's scope, sorted by key. */
+  List<T> export();
+
+  /**
+   * Makes the object match the entry: creates it (current null) or updates it. Does nothing when
+   * the entry, with defaults applied, equals the current state, so that an unchanged object never
+   * needs a permission its caller may lack (a domain token cannot write its domain).
+   */
+  void put(String key, T desired, T current);
+
+  /** Deletes the object (it exists and is visible). */
+  void delete(String key);
+}

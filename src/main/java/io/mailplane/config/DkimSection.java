@@ -1,0 +1,117 @@
+package io.mailplane.config;
+
+import io.mailplane.auth.Caller;
+import io.mailplane.config.ConfigDocument.DkimEntry;
+import io.mailplane.dkim.DkimDto;
+import io.mailplane.dkim.DkimKey;
+import io.mailplane.dkim.DkimService;
+import io.mailplane.domains.DomainNames;
+import io.mailplane.domains.DomainService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * DKIM settings: an entry means signing is enabled with that selector and algorithm. Private keys
+ * are secrets and never leave the server, so a new entry generates a key and a round trip keeps the
+ * current one.
+ */
+@ApplicationScoped
+class DkimSection implements ConfigSection<DkimEntry> {
+  private static final String ED25519 = "ed25519";
+
+  @Inject Caller caller;
+  @Inject DkimService service;
+  @Inject EntryValidator validator;
+
+  @Override
+  public String name() {
+    return "dkim";
+  }
+
+  @Override
+  public String resourceType() {
+    return "dkim";
+  }
+
+  @Override
+  public int rank() {
+    return 30;
+  }
+
+  @Override
+  public List<DkimEntry> entries(ConfigDocument document) {
+    return document.dkim();
+  }
+
+  @Override
+  public String key(DkimEntry entry) {
+    return DomainNames.normalize(entry.domain(), "domain");
+  }
+
+  @Override
+  public List<DkimEntry> export() {
+    Optional<Set<String>> visible = caller.visibleDomains();
+    String query = "select k from DkimKey k join fetch k.domain where k.status = 'active'";
+    List<DkimKey> rows =
+        visible.isEmpty()
+            ? DkimKey.list(query + " order by k.domain.name")
+            : visible.get().isEmpty()
+                ? List.of()
+                : DkimKey.list(
+                    query + " and k.domain.id in ?1 order by k.domain.name",
+                    DomainService.idsOf(visible.get()));
+    return rows.stream()
+        .map(
+            k ->
+                new DkimEntry(
+                    k.domain.name,
+                    k.selector,
+                    k.algorithm,
+                    ED25519.equals(k.algorithm) ? null : k.keyBits))
+        .toList();
+  }
+
+  @Override
+  public void put(String key, DkimEntry desired, DkimEntry current) {
+    if (current != null) {
+      String algorithm = desired.algorithm() == null ? current.algorithm() : desired.algorithm();
+      DkimEntry normalized =
+          new DkimEntry(
+              key,
+              desired.selector() == null
+                  ? current.selector()
+                  : desired.selector().toLowerCase(Locale.ROOT),
+              algorithm,
+              ED25519.equals(algorithm)
+                  ? null
+                  : desired.keyBits() != null
+                      ? desired.keyBits()
+                      : algorithm.equals(current.algorithm()) ? current.keyBits() : null);
+      if (normalized.equals(current)) {
+        return;
+      }
+    }
+    DkimDto request =
+        new DkimDto(
+            null,
+            null,
+            desired.selector(),
+            desired.algorithm(),
+            desired.keyBits(),
+            null,
+            null,
+            null,
+            null);
+    validator.check(request);
+    service.put(key, request, null, null);
+  }
+
+  @Override
+  public void delete(String key) {
+    service.disable(key, null);
+  }
+}

@@ -1,0 +1,109 @@
+package io.mailplane.config;
+
+import io.mailplane.auth.Caller;
+import io.mailplane.config.ConfigDocument.MailboxEntry;
+import io.mailplane.domains.DomainService;
+import io.mailplane.domains.MailAddress;
+import io.mailplane.mailboxes.Mailbox;
+import io.mailplane.mailboxes.MailboxDto;
+import io.mailplane.mailboxes.MailboxService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+@ApplicationScoped
+class MailboxSection implements ConfigSection<MailboxEntry> {
+  @Inject Caller caller;
+  @Inject MailboxService service;
+  @Inject EntryValidator validator;
+
+  @Override
+  public String name() {
+    return "mailboxes";
+  }
+
+  @Override
+  public String resourceType() {
+    return "mailbox";
+  }
+
+  @Override
+  public int rank() {
+    return 40;
+  }
+
+  @Override
+  public List<MailboxEntry> entries(ConfigDocument document) {
+    return document.mailboxes();
+  }
+
+  @Override
+  public String key(MailboxEntry entry) {
+    return MailAddress.parse(entry.address(), "address", false).toString();
+  }
+
+  @Override
+  public List<MailboxEntry> export() {
+    Optional<Set<String>> visible = caller.visibleDomains();
+    List<Mailbox> rows =
+        visible.isEmpty()
+            ? Mailbox.list("order by address")
+            : visible.get().isEmpty()
+                ? List.of()
+                : Mailbox.list(
+                    "domain.id in ?1 order by address", DomainService.idsOf(visible.get()));
+    return rows.stream()
+        .map(
+            m ->
+                new MailboxEntry(
+                    m.address,
+                    m.displayName,
+                    m.passwordHash,
+                    null,
+                    m.quotaMb,
+                    m.enabled,
+                    m.sendOnly))
+        .toList();
+  }
+
+  @Override
+  public void put(String key, MailboxEntry desired, MailboxEntry current) {
+    if (current != null
+        && desired.password() == null
+        && desired.quotaMb() != null
+        && new MailboxEntry(
+                key,
+                desired.displayName() == null ? null : desired.displayName().strip(),
+                desired.passwordHash() == null ? current.passwordHash() : desired.passwordHash(),
+                null,
+                desired.quotaMb(),
+                desired.enabled() == null || desired.enabled(),
+                desired.sendOnly() != null && desired.sendOnly())
+            .equals(current)) {
+      return;
+    }
+    MailboxDto request =
+        new MailboxDto(
+            key,
+            desired.displayName(),
+            desired.password(),
+            desired.passwordHash(),
+            desired.quotaMb(),
+            desired.enabled(),
+            desired.sendOnly(),
+            null,
+            null,
+            null,
+            null,
+            null);
+    validator.check(request);
+    service.put(key, request, null, null);
+  }
+
+  @Override
+  public void delete(String key) {
+    service.delete(key, null);
+  }
+}
