@@ -110,10 +110,13 @@ public class FetchmailRunner {
 
   Path workDirectory() {
     return Path.of(
-        config
-            .workDirectory()
-            .orElse(
-                Path.of(System.getProperty("java.io.tmpdir"), "mailplane-fetchmail").toString()));
+            config
+                .workDirectory()
+                .orElse(
+                    Path.of(System.getProperty("java.io.tmpdir"), "mailplane-fetchmail")
+                        .toString()))
+        // fetchmail wants an absolute HOME and rc path.
+        .toAbsolutePath();
   }
 
   private Claimed claim(long accountId, Long runId, String instance) {

@@ -166,8 +166,12 @@ public final class RcFile {
         .append(" service ")
         .append(quote(Integer.toString(spec.port())))
         .append(" timeout ")
-        .append(spec.timeoutSeconds())
-        .append('\n');
+        .append(spec.timeoutSeconds());
+    if (spec.protocol().equals("pop3") && spec.keep()) {
+      // POP3 has no \Seen flag: with keep, fetchmail's id file is what prevents refetching.
+      rc.append(" uidl");
+    }
+    rc.append('\n');
     rc.append("  user ")
         .append(quote(spec.username()))
         .append(" there with password ")
@@ -195,10 +199,6 @@ public final class RcFile {
     }
     rc.append(spec.keep() ? " keep" : " no keep");
     rc.append(spec.fetchAll() ? " fetchall" : " no fetchall");
-    if (spec.protocol().equals("pop3") && spec.keep()) {
-      // POP3 has no \Seen flag: with keep, fetchmail's id file is what prevents refetching.
-      rc.append(" uidl");
-    }
     rc.append('\n');
     if (!spec.folders().isEmpty()) {
       rc.append("  folder ");

@@ -212,6 +212,39 @@ class RcFileTest {
     assertTrue(rc.contains("smtphost \"127.0.0.1\\x2f2424\""), rc);
   }
 
+  @Test
+  void everyCombinationParses() throws Exception {
+    for (String protocol : List.of("imap", "pop3")) {
+      for (String tls : List.of("none", "starttls", "tls")) {
+        for (boolean flag : List.of(true, false)) {
+          String rc =
+              RcFile.render(
+                  new RcFile.Spec(
+                      "mail.example.net",
+                      993,
+                      protocol,
+                      "u",
+                      "p",
+                      tls,
+                      flag,
+                      flag ? "/etc/ssl/certs/ca-certificates.crt" : null,
+                      protocol.equals("imap") && flag ? List.of("INBOX", "Archive") : List.of(),
+                      flag,
+                      !flag,
+                      !flag,
+                      "127.0.0.1",
+                      2525,
+                      "t@example.com",
+                      30));
+          Map<String, String> dump = configdump(rc);
+          assertEquals(flag ? "TRUE" : "FALSE", dump.get("keep"), rc);
+          assertEquals(tls.equals("tls") ? "TRUE" : "FALSE", dump.get("ssl"), rc);
+          assertEquals(protocol.equals("pop3") && flag ? "TRUE" : "FALSE", dump.get("uidl"), rc);
+        }
+      }
+    }
+  }
+
   /** fetchmail --configdump of the rc, as key → value of the (only) server and user. */
   static Map<String, String> configdump(String rc) throws Exception {
     Path dir =
