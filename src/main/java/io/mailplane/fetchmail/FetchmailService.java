@@ -74,8 +74,10 @@ public class FetchmailService {
     apply(account, settings);
     account.persist();
     FetchmailAccount.getEntityManager().flush();
-    account.passwordEnc = encrypt(account.id, request.password());
-    FetchmailAccount.getEntityManager().flush();
+    // A bulk update, so that the new object starts at version 0 like every other.
+    FetchmailAccount.update(
+        "passwordEnc = ?1 where id = ?2", encrypt(account.id, request.password()), account.id);
+    FetchmailAccount.getEntityManager().refresh(account);
     schedule.sync(account, true);
     FetchmailAccountDto created = toDto(account);
     audit.record(
@@ -260,7 +262,7 @@ public class FetchmailService {
     schedule.sync(account, account.intervalSeconds != intervalBefore || !enabledBefore);
     FetchmailAccountDto after = plainDto(account);
     audit.record(
-        passwordChanged && Objects.equals(before, after)
+        passwordChanged && !changed
             ? "fetchmail-account.password-change"
             : "fetchmail-account.update",
         TYPE,
