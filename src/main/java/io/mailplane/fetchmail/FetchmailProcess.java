@@ -27,9 +27,12 @@ final class FetchmailProcess {
   record Result(String outcome, Integer exitCode, int messages, String idState, String log) {}
 
   private static final Pattern READING = Pattern.compile("(?m)reading message ");
+  // fetchmail's own lines for a failed handshake or certificate check. Not the bare word "TLS":
+  // every socket failure prints "Socket or TLS error".
   private static final Pattern TLS_TROUBLE =
       Pattern.compile(
-          "(?i)(ssl|tls|certificate|x509|starttls|handshake)", Pattern.CASE_INSENSITIVE);
+          "(?i)(OpenSSL reported|upgrade to TLS failed|certificate|SSL connection failed"
+              + "|handshake|server does not support STARTTLS)");
   private static final int MAX_CAPTURE = 256 * 1024;
 
   private FetchmailProcess() {}

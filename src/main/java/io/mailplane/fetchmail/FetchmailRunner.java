@@ -3,6 +3,7 @@ package io.mailplane.fetchmail;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
+import io.mailplane.push.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +34,7 @@ public class FetchmailRunner {
   @Inject FetchmailSchedule schedule;
   @Inject AuditService audit;
   @Inject Caller caller;
+  @Inject Outbox outbox;
 
   private Semaphore permits;
   private final AtomicInteger running = new AtomicInteger();
@@ -94,7 +96,19 @@ public class FetchmailRunner {
         result = failed(claimed, "cannot run fetchmail: " + e.getMessage());
       }
       FetchmailProcess.Result outcome = result;
-      QuarkusTransaction.requiringNew().run(() -> finish(claimed, outcome));
+      // The result must land, or the run stays active until it is taken as abandoned: retry a
+      // deadlock or lock timeout (a concurrent API write on the same account).
+      for (int attempt = 1; ; attempt++) {
+        try {
+          QuarkusTransaction.requiringNew().run(() -> finish(claimed, outcome));
+          break;
+        } catch (RuntimeException e) {
+          if (attempt == 3) {
+            throw e;
+          }
+          LOG.debugf("recording run %d, attempt %d: %s", claimed.runId(), attempt, e.toString());
+        }
+      }
     } catch (RuntimeException e) {
       LOG.errorf("fetchmail run of account %d failed: %s", accountId, e.toString());
     } finally {
@@ -226,14 +240,15 @@ public class FetchmailRunner {
   }
 
   private void finish(Claimed claimed, FetchmailProcess.Result result) {
-    FetchmailRun run = FetchmailRun.findById(claimed.runId());
-    if (run != null) {
-      finishRow(run, result.outcome(), result.exitCode(), result.messages(), result.log());
-    }
+    // Account row first, then the run: the order claim() and the service's writes lock in.
     FetchmailAccount account =
         FetchmailAccount.findById(claimed.accountId(), LockModeType.PESSIMISTIC_WRITE);
     if (account == null) {
-      return;
+      return; // deleted meanwhile; its runs went with it
+    }
+    FetchmailRun run = FetchmailRun.findById(claimed.runId());
+    if (run != null) {
+      finishRow(run, result.outcome(), result.exitCode(), result.messages(), result.log());
     }
     boolean success = result.outcome().equals("fetched") || result.outcome().equals("no_mail");
     boolean authFailed = result.outcome().equals("auth_failed");
@@ -258,6 +273,7 @@ public class FetchmailRunner {
             "disabled after " + authFailures + " consecutive authentication failures";
         account.updatedAt = Instant.now();
         schedule.unschedule(account.id);
+        outbox.record(FetchmailCompat.KIND, account.id.toString());
         FetchmailAccount.getEntityManager().flush();
         audit.record(
             "fetchmail-account.disable",

@@ -15,6 +15,7 @@ import io.mailplane.domains.DomainNames;
 import io.mailplane.domains.DomainService;
 import io.mailplane.domains.MailAddress;
 import io.mailplane.mailboxes.Mailbox;
+import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,6 +44,7 @@ public class FetchmailService {
   @Inject FetchmailSchedule schedule;
   @Inject FetchmailConfig config;
   @Inject FetchmailRunner runner;
+  @Inject Outbox outbox;
 
   /** The validated, normalized settings of an account (everything but the password). */
   private record Settings(
@@ -79,6 +81,7 @@ public class FetchmailService {
         "passwordEnc = ?1 where id = ?2", encrypt(account.id, request.password()), account.id);
     FetchmailAccount.getEntityManager().refresh(account);
     schedule.sync(account, true);
+    outbox.record(FetchmailCompat.KIND, account.id.toString());
     FetchmailAccountDto created = toDto(account);
     audit.record(
         "fetchmail-account.create",
@@ -112,11 +115,14 @@ public class FetchmailService {
   @Transactional
   public void delete(long id, String ifMatch) {
     FetchmailAccount account = writable(id, ifMatch);
+    // Account row first, then its runs: the lock order of the runner.
+    FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
     FetchmailAccountDto before = plainDto(account);
     String domain = domainOf(account);
     FetchmailRun.delete("accountId", account.id);
     account.delete();
     schedule.remove(id);
+    outbox.record(FetchmailCompat.KIND, Long.toString(id));
     audit.record("fetchmail-account.delete", TYPE, Long.toString(id), domain, before, null);
   }
 
@@ -260,6 +266,7 @@ public class FetchmailService {
     account.updatedAt = Instant.now();
     FetchmailAccount.getEntityManager().flush();
     schedule.sync(account, account.intervalSeconds != intervalBefore || !enabledBefore);
+    outbox.record(FetchmailCompat.KIND, account.id.toString());
     FetchmailAccountDto after = plainDto(account);
     audit.record(
         passwordChanged && !changed
