@@ -141,6 +141,7 @@ class FetchmailClusterTest {
       second.shutdown(true);
     }
     Set<String> instances = new HashSet<>();
+    Map<String, Integer> perInstance = new TreeMap<>();
     int total = 0;
     try {
       for (Map.Entry<Long, Instant> account : firstFire.entrySet()) {
@@ -169,6 +170,7 @@ class FetchmailClusterTest {
                   Duration.between(account.getValue(), started).toMillis() / (INTERVAL * 1000.0));
           assertTrue(slots.add(slot), "due time " + slot + " of account " + id + " ran twice");
           instances.add((String) run.get("instance"));
+          perInstance.merge((String) run.get("instance"), 1, Integer::sum);
         }
         long due =
             Duration.between(account.getValue(), end.minusSeconds(2)).toMillis()
@@ -185,6 +187,7 @@ class FetchmailClusterTest {
         admin().delete("/api/v1/fetchmail-accounts/" + id);
       }
     }
+    System.out.println("FetchmailClusterTest: " + total + " runs, per instance " + perInstance);
     assertTrue(total >= ACCOUNTS * 6, "runs: " + total);
     assertTrue(instances.contains(secondId), "the second member ran none: " + instances);
     assertTrue(
