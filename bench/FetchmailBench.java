@@ -47,6 +47,7 @@ public class FetchmailBench {
   static final AtomicInteger sessions = new AtomicInteger();
   static final AtomicInteger overlaps = new AtomicInteger();
   static final Map<String, AtomicInteger> perLogin = new ConcurrentHashMap<>();
+  static volatile int sessionDelayMs;
 
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new HashMap<>();
@@ -60,6 +61,7 @@ public class FetchmailBench {
     int interval = Integer.parseInt(a.getOrDefault("--interval", "60"));
     int rounds = Integer.parseInt(a.getOrDefault("--rounds", "2"));
     int bound = Integer.parseInt(a.getOrDefault("--bound", "8"));
+    sessionDelayMs = Integer.parseInt(a.getOrDefault("--session-delay-ms", "0"));
 
     ServerSocket server = new ServerSocket(0, 200, java.net.InetAddress.getLoopbackAddress());
     Thread acceptor =
@@ -241,8 +243,10 @@ public class FetchmailBench {
             }
             write(out, tag + " OK logged in");
           }
-          case "SELECT", "EXAMINE" ->
-              write(out, "* 0 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n" + tag + " OK [READ-WRITE] done");
+          case "SELECT", "EXAMINE" -> {
+            if (sessionDelayMs > 0) Thread.sleep(sessionDelayMs);
+            write(out, "* 0 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n" + tag + " OK [READ-WRITE] done");
+          }
           case "SEARCH", "UID" -> write(out, "* SEARCH\r\n" + tag + " OK done");
           case "LOGOUT" -> {
             write(out, "* BYE bye\r\n" + tag + " OK done");

@@ -7,7 +7,8 @@
 #   bench/fetchmail.sh                                     # 1000 accounts, 60 s, 2 rounds (~5 min)
 #   FM_ACCOUNTS=200 FM_ROUNDS=1 BENCH_SKIP_BUILD=1 bench/fetchmail.sh
 # Env: FM_PORT (18082; the second instance uses +1), FM_ACCOUNTS (1000), FM_INTERVAL (60),
-#      FM_ROUNDS (2), FM_MAX_CONCURRENT (4 per instance), FM_IDLE_SECONDS (60).
+#      FM_ROUNDS (2), FM_MAX_CONCURRENT (4 per instance), FM_IDLE_SECONDS (60),
+#      FM_SESSION_DELAY_MS (0: how long the IMAP server holds each session, to load the bound).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,14 +63,14 @@ cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
   bench_header
   echo "- instances: 2 (pids $PID1, $PID2), mailplane.fetchmail.max-concurrent-runs=$MAXC each"
   echo "- load on the machine before the run (1-min loadavg): $(cut -d' ' -f1 /proc/loadavg)"
-  echo "- command: FM_ACCOUNTS=${FM_ACCOUNTS:-1000} FM_INTERVAL=${FM_INTERVAL:-60} FM_ROUNDS=${FM_ROUNDS:-2} bench/fetchmail.sh"
+  echo "- command: FM_ACCOUNTS=${FM_ACCOUNTS:-1000} FM_INTERVAL=${FM_INTERVAL:-60} FM_ROUNDS=${FM_ROUNDS:-2} FM_SESSION_DELAY_MS=${FM_SESSION_DELAY_MS:-0} bench/fetchmail.sh"
 } | tee "$OUT/results.md"
 
 C1=$(cpu $PID1); C2=$(cpu $PID2); T0=$(date +%s.%N)
 java -cp "$OUT/classes:$MARIADB_JAR" FetchmailBench \
   --base "http://127.0.0.1:$APP_PORT" --jdbc "$DB_URL" --token "$APP_TOKEN" \
   --accounts "${FM_ACCOUNTS:-1000}" --interval "${FM_INTERVAL:-60}" --rounds "${FM_ROUNDS:-2}" \
-  --bound $((2 * MAXC)) | tee -a "$OUT/results.md"
+  --bound $((2 * MAXC)) --session-delay-ms "${FM_SESSION_DELAY_MS:-0}" | tee -a "$OUT/results.md"
 T1=$(date +%s.%N)
 echo "- CPU of the two instances while busy: $(echo "($(cpu $PID1) - $C1 + $(cpu $PID2) - $C2) / $(getconf CLK_TCK) / ($T1 - $T0)" | bc -l | xargs printf '%.2f') cores (fetchmail processes not included)" | tee -a "$OUT/results.md"
 
