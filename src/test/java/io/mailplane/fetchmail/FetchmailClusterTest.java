@@ -68,6 +68,10 @@ class FetchmailClusterTest {
     p.put("org.quartz.scheduler.instanceName", quartz.getSchedulerName());
     p.put("org.quartz.scheduler.instanceId", instanceId);
     p.put("org.quartz.scheduler.skipUpdateCheck", "true");
+    // The application's member hears of triggers it creates at once; another member only when it
+    // next polls (Quartz's idle wait, 30 s by default, about this test's whole length). A short
+    // wait lets the second member compete from the start, as replicas do over a longer time.
+    p.put("org.quartz.scheduler.idleWaitTime", "1000");
     p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.put("org.quartz.threadPool.threadCount", "4");
     p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
@@ -189,9 +193,11 @@ class FetchmailClusterTest {
     }
     System.out.println("FetchmailClusterTest: " + total + " runs, per instance " + perInstance);
     assertTrue(total >= ACCOUNTS * 6, "runs: " + total);
-    assertTrue(instances.contains(secondId), "the second member ran none: " + instances);
+    assertTrue(
+        perInstance.getOrDefault(secondId, 0) >= total / 20,
+        "the second member ran too few: " + perInstance);
     assertTrue(
         instances.contains(quartz.getSchedulerInstanceId()),
-        "the application ran none: " + instances);
+        "the application ran none: " + perInstance);
   }
 }
