@@ -71,6 +71,9 @@ public class Publisher {
   @Scheduled(
       identity = "push-publisher",
       every = "${mailplane.push.interval:1s}",
+      // Stays on the in-memory scheduler: its row lock already makes one replica deliver, and a
+      // sub-second tick through Quartz's clustered JDBC store would only add database load.
+      executeWith = Scheduled.SIMPLE,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     wake();

@@ -41,14 +41,17 @@ public interface PushConfig {
   Map<String, Target> targets();
 
   interface Target {
-    /** rspamd-redis, doveadm or command. */
+    /** rspamd-redis, doveadm, command or fetchmailmgr. */
     String type();
 
     /**
-     * rspamd-redis: redis://[:password@]host:port/db; doveadm: the API base, e.g.
+     * rspamd-redis, fetchmailmgr: redis://[:password@]host:port/db; doveadm: the API base, e.g.
      * http://127.0.0.1:8091/doveadm/v1.
      */
     Optional<String> url();
+
+    /** fetchmailmgr: the Redis key the seed's fetchmailmgr reads (default fetchmail_accounts). */
+    Optional<String> key();
 
     /** rspamd-redis: the hash Rspamd reads (its dkim_signing key_prefix). */
     @WithDefault("dkim_keys")
