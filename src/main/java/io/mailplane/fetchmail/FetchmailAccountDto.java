@@ -79,9 +79,13 @@ public record FetchmailAccountDto(
             readOnly = true,
             nullable = true,
             description =
-                "Why the server disabled the account (e.g. repeated authentication failures)")
+                "Why the server disabled the account (e.g. repeated authentication failures)",
+            example = "disabled after 5 consecutive authentication failures")
         String disabledReason,
-    @Schema(readOnly = true, description = "Failed runs since the last successful one")
+    @Schema(
+            readOnly = true,
+            description = "Failed runs since the last successful one",
+            example = "0")
         Integer consecutiveFailures,
     @Schema(readOnly = true, nullable = true, description = "The latest run")
         FetchmailRunDto lastRun,

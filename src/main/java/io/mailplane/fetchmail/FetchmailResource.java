@@ -186,7 +186,6 @@ public class FetchmailResource {
   @Operation(
       operationId = "startFetchmailRun",
       summary = "Run the account now; 409 while one of its runs is queued or running")
-  @RequestBody(required = false)
   @APIResponse(
       responseCode = "202",
       description = "Queued; poll the Location until status is finished",
@@ -228,9 +227,19 @@ public class FetchmailResource {
 
   @Schema(name = "FetchmailAccountPage")
   public record FetchmailAccountPage(
-      List<FetchmailAccountDto> items, @Schema(nullable = true) String next) {}
+      List<FetchmailAccountDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiNDIifQ")
+          String next) {}
 
   @Schema(name = "FetchmailRunPage")
   public record FetchmailRunPage(
-      List<FetchmailRunDto> items, @Schema(nullable = true) String next) {}
+      List<FetchmailRunDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiNDIifQ")
+          String next) {}
 }

@@ -36,7 +36,11 @@ public record FetchmailRunDto(
         Integer exitCode,
     @Schema(readOnly = true, nullable = true, description = "Messages fetched", example = "3")
         Integer messages,
-    @Schema(readOnly = true, nullable = true, description = "The scheduler instance that ran it")
+    @Schema(
+            readOnly = true,
+            nullable = true,
+            description = "The scheduler instance that ran it",
+            example = "mail-1-1700000000000")
         String instance,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant queuedAt,
     @Schema(readOnly = true, nullable = true, type = SchemaType.STRING, format = "date-time")
@@ -46,7 +50,8 @@ public record FetchmailRunDto(
     @Schema(
             readOnly = true,
             nullable = true,
-            description = "The end of fetchmail's output, secrets removed")
+            description = "The end of fetchmail's output, secrets removed",
+            example = "fetchmail: 2 messages for alice at imap.example.net (2048 octets).")
         String log) {
 
   static FetchmailRunDto of(FetchmailRun run) {
