@@ -268,7 +268,7 @@ public class Publisher {
     return error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
   }
 
-  /** Deletes events every configured target has applied. */
+  /** Deletes events every configured target has applied, once they are older than retention. */
   void prune() throws SQLException {
     if (targets.all().isEmpty()) {
       return;
@@ -291,8 +291,11 @@ public class Publisher {
         return;
       }
       try (PreparedStatement delete =
-          connection.prepareStatement("DELETE FROM outbox_event WHERE id <= ?")) {
+          connection.prepareStatement(
+              "DELETE FROM outbox_event WHERE id <= ? AND created_at < ?")) {
         delete.setLong(1, applied);
+        delete.setTimestamp(
+            2, java.sql.Timestamp.from(java.time.Instant.now().minus(config.retention())));
         delete.executeUpdate();
       }
     }

@@ -33,6 +33,13 @@ public interface PushConfig {
   @WithDefault("5s")
   Duration gapWait();
 
+  /**
+   * Delivered events stay in the outbox at least this long before they are pruned: an operator can
+   * see what was pushed recently, and tests can count what a write recorded.
+   */
+  @WithDefault("10m")
+  Duration retention();
+
   /** Events delivered to a target per batch. */
   @WithDefault("200")
   int batchSize();
