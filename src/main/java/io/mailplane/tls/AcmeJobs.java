@@ -50,6 +50,8 @@ public class AcmeJobs {
 
   @Scheduled(
       identity = "acme-orders",
+      // Row locks make it run once across replicas; Quartz's shared triggers would add nothing.
+      executeWith = Scheduled.SIMPLE,
       every = "${mailplane.acme.poll-interval:2s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
@@ -91,6 +93,7 @@ public class AcmeJobs {
 
   @Scheduled(
       identity = "acme-renewal",
+      executeWith = Scheduled.SIMPLE,
       every = "${mailplane.acme.renewal-check-interval:1m}",
       delayed = "${mailplane.acme.renewal-delay:10s}",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
