@@ -186,5 +186,11 @@ public class AliasResource {
   }
 
   @Schema(name = "AliasPage")
-  public record AliasPage(List<AliasDto> items, @Schema(nullable = true) String next) {}
+  public record AliasPage(
+      List<AliasDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

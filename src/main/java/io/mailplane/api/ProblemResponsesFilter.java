@@ -37,7 +37,11 @@ public class ProblemResponsesFilter implements OASFilter {
                 return;
               }
               item.getOperations()
-                  .forEach((method, operation) -> addProblems(path, method, operation));
+                  .forEach(
+                      (method, operation) -> {
+                        addProblems(path, method, operation);
+                        OpenApiExamples.addTo(openAPI, path, operation);
+                      });
             });
   }
 

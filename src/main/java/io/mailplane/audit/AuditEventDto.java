@@ -2,6 +2,7 @@ package io.mailplane.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -18,12 +19,14 @@ public record AuditEventDto(
     @Schema(
             readOnly = true,
             type = SchemaType.OBJECT,
+            implementation = Map.class,
             description = "The object before the change",
             nullable = true)
         JsonNode before,
     @Schema(
             readOnly = true,
             type = SchemaType.OBJECT,
+            implementation = Map.class,
             description = "The object after the change",
             nullable = true)
         JsonNode after) {}

@@ -77,5 +77,11 @@ public class AuditResource {
   }
 
   @Schema(name = "AuditEventPage")
-  public record AuditEventPage(java.util.List<AuditEventDto> items, String next) {}
+  public record AuditEventPage(
+      java.util.List<AuditEventDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

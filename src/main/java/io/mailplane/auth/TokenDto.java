@@ -29,7 +29,7 @@ public record TokenDto(
         Instant expiresAt,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant lastUsedAt,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(readOnly = true, description = "Id of the token that created this one")
+    @Schema(readOnly = true, description = "Id of the token that created this one", example = "1")
         String createdBy,
     @Schema(
             readOnly = true,

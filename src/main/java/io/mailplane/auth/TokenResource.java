@@ -81,5 +81,11 @@ public class TokenResource {
   }
 
   @Schema(name = "TokenPage")
-  public record TokenPage(java.util.List<TokenDto> items, String next) {}
+  public record TokenPage(
+      java.util.List<TokenDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

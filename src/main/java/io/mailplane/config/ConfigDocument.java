@@ -3,6 +3,7 @@ package io.mailplane.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mailplane.domains.DomainLimits;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -22,20 +23,21 @@ public record ConfigDocument(
     @Schema(nullable = true) List<AliasDomainEntry> aliasDomains,
     @Schema(nullable = true) List<DkimEntry> dkim,
     @Schema(nullable = true) List<MailboxEntry> mailboxes,
-    @Schema(nullable = true) List<AliasEntry> aliases) {
+    @Schema(nullable = true) List<AliasEntry> aliases,
+    @Schema(nullable = true) List<CertificateEntry> certificates) {
 
   @Schema(name = "ConfigDomain", description = "A hosted domain (see Domain)")
   public record DomainEntry(
       @Schema(example = "example.com") String name,
-      @Schema(nullable = true) String description,
+      @Schema(nullable = true, example = "Main company domain") String description,
       @Schema(description = "Default true", example = "true") Boolean enabled,
-      @Schema(nullable = true) DomainLimits limits) {}
+      @Schema(nullable = true, description = "Absent or null: no limits") DomainLimits limits) {}
 
   @Schema(name = "ConfigAliasDomain", description = "An alias domain (see AliasDomain)")
   public record AliasDomainEntry(
       @Schema(example = "example.net") String name,
       @Schema(example = "example.com") String targetDomain,
-      @Schema(nullable = true) String description,
+      @Schema(nullable = true, example = "old brand") String description,
       @Schema(description = "Default true", example = "true") Boolean enabled) {}
 
   @Schema(
@@ -56,18 +58,22 @@ public record ConfigDocument(
               + " new mailbox needs passwordHash or password.")
   public record MailboxEntry(
       @Schema(example = "john@example.com") String address,
-      @Schema(nullable = true) String displayName,
+      @Schema(nullable = true, example = "John Doe") String displayName,
       @Schema(
               nullable = true,
               description = "Dovecot password hash; absent keeps the current one",
-              example = "$2y$11$abcdefghijklmnopqrstuu6vnWrfvpk8ZBqUBmHVPoOJpZ5rSrXsS")
+              example = "$2y$11$abcdefghijklmnopqrstuu6vnWrfvpk8ZBqUBmHVPoOJpZ5rSrXsS",
+              // Exported on purpose: the round trip must be lossless.
+              extensions =
+                  @Extension(name = "x-mailplane-exported", value = "true", parseValue = true))
           String passwordHash,
       @JsonInclude(JsonInclude.Include.NON_NULL)
           @Schema(
               writeOnly = true,
               nullable = true,
               description =
-                  "A plaintext password to hash (instead of passwordHash); never exported")
+                  "A plaintext password to hash (instead of passwordHash); never exported",
+              example = "correct horse battery staple")
           String password,
       @Schema(description = "MiB, 0 = unlimited; absent = the domain's default", example = "2048")
           Long quotaMb,
@@ -86,5 +92,19 @@ public record ConfigDocument(
       @Schema(example = "sales@example.com") String address,
       @Schema(example = "[\"john@example.com\"]") List<String> destinations,
       @Schema(description = "Default true", example = "true") Boolean enabled,
-      @Schema(nullable = true) String description) {}
+      @Schema(nullable = true, example = "Sales team") String description) {}
+
+  @Schema(
+      name = "ConfigCertificate",
+      description =
+          "An ACME certificate (see Certificate): what is asked of the CA; the issued state is not"
+              + " configuration. The EAB HMAC key is a secret and never exported; absent keeps the"
+              + " stored one.")
+  public record CertificateEntry(
+      @Schema(example = "mail") String name,
+      @Schema(example = "[\"mail.example.com\"]") List<String> domains,
+      @Schema(description = "Default false", example = "true") Boolean primary,
+      @Schema(description = "Default http-01", example = "http-01") String challenge,
+      @Schema(description = "Default ec-p256", example = "ec-p256") String keyType,
+      io.mailplane.tls.IssuerDto issuer) {}
 }

@@ -40,8 +40,6 @@ public record ConfigPlan(
   @Schema(name = "ConfigFieldChange")
   public record FieldChange(
       @Schema(description = "Field path within the entry", example = "quotaMb") String field,
-      @Schema(nullable = true, description = "Value before (null: none)", example = "1024")
-          JsonNode before,
-      @Schema(nullable = true, description = "Value after (null: none)", example = "2048")
-          JsonNode after) {}
+      @Schema(description = "Value before (null: none)", example = "1024") JsonNode before,
+      @Schema(description = "Value after (null: none)", example = "2048") JsonNode after) {}
 }

@@ -51,7 +51,9 @@ public record DkimDto(
             nullable = true,
             description =
                 "Import this PEM private key (PKCS#8 or PKCS#1, unencrypted) instead of"
-                    + " generating one. Never returned.")
+                    + " generating one. Never returned.",
+            example =
+                "-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEIF...\\n-----END PRIVATE KEY-----\\n")
         String privateKey,
     @Schema(readOnly = true, description = "The active selector first, then retiring ones")
         List<DkimSelectorDto> selectors,

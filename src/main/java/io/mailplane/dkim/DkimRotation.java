@@ -26,10 +26,18 @@ public record DkimRotation(
         String algorithm,
     @Min(DkimKeyMaterial.MIN_RSA_BITS)
         @Max(DkimKeyMaterial.MAX_RSA_BITS)
-        @Schema(nullable = true, description = "RSA key size; default: the current key's size")
+        @Schema(
+            nullable = true,
+            description = "RSA key size; default: the current key's size",
+            example = "2048")
         Integer keyBits,
     @JsonInclude(JsonInclude.Include.NON_NULL)
-        @Schema(writeOnly = true, nullable = true, description = "Import this PEM private key")
+        @Schema(
+            writeOnly = true,
+            nullable = true,
+            description = "Import this PEM private key",
+            example =
+                "-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEIF...\\n-----END PRIVATE KEY-----\\n")
         String privateKey) {
   static final DkimRotation DEFAULTS = new DkimRotation(null, null, null, null);
 

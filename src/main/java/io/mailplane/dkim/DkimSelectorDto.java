@@ -14,13 +14,16 @@ public record DkimSelectorDto(
             example = "rsa")
         String algorithm,
     @Schema(description = "Key size in bits (256 for Ed25519)", example = "2048") int keyBits,
-    @Schema(description = "The public key, as published in DNS (p=)") String publicKey,
+    @Schema(
+            description = "The public key, as published in DNS (p=)",
+            example = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
+        String publicKey,
     @Schema(
             enumeration = {"active", "retiring"},
             description =
                 "active: signs outgoing mail; retiring: no longer signs, stays in DNS until retireAt")
         String status,
-    @Schema(type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
     @Schema(
             type = SchemaType.STRING,
             format = "date-time",

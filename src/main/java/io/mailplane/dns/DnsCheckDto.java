@@ -12,4 +12,4 @@ public record DnsCheckDto(
                     + " none matches; timeout/error: the resolver gave no usable answer")
         String status,
     @Schema(description = "The values found (TXT strings joined)") List<String> found,
-    @Schema(nullable = true) String detail) {}
+    @Schema(nullable = true, example = "SERVFAIL") String detail) {}

@@ -182,5 +182,11 @@ public class AliasDomainResource {
   }
 
   @Schema(name = "AliasDomainPage")
-  public record AliasDomainPage(List<AliasDomainDto> items, @Schema(nullable = true) String next) {}
+  public record AliasDomainPage(
+      List<AliasDomainDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

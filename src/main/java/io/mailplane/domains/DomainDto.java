@@ -21,7 +21,7 @@ public record DomainDto(
                 "Disabled domains receive no mail and their users cannot log in; default true",
             example = "true")
         Boolean enabled,
-    @Valid @Schema(nullable = true) DomainLimits limits,
+    @Valid @Schema(nullable = true, description = "Absent or null: no limits") DomainLimits limits,
     @Schema(readOnly = true, description = "Changes on every update; also the ETag", example = "3")
         Long version,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,

@@ -181,5 +181,11 @@ public class DomainResource {
   }
 
   @Schema(name = "DomainPage")
-  public record DomainPage(List<DomainDto> items, @Schema(nullable = true) String next) {}
+  public record DomainPage(
+      List<DomainDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

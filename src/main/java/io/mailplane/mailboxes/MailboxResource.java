@@ -178,5 +178,11 @@ public class MailboxResource {
   }
 
   @Schema(name = "MailboxPage")
-  public record MailboxPage(List<MailboxDto> items, @Schema(nullable = true) String next) {}
+  public record MailboxPage(
+      List<MailboxDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

@@ -11,13 +11,23 @@ public record PushTargetDto(
             example = "rspamd-redis",
             enumeration = {"rspamd-redis", "doveadm", "command"})
         String type,
-    @Schema(readOnly = true, description = "Id of the last outbox event the target has applied")
+    @Schema(
+            readOnly = true,
+            description = "Id of the last outbox event the target has applied",
+            example = "1042")
         long lastEventId,
-    @Schema(readOnly = true, description = "Outbox events the target has not applied yet")
+    @Schema(
+            readOnly = true,
+            description = "Outbox events the target has not applied yet",
+            example = "0")
         long pendingEvents,
-    @Schema(readOnly = true, description = "Failed attempts since the last success")
+    @Schema(readOnly = true, description = "Failed attempts since the last success", example = "0")
         int consecutiveFailures,
-    @Schema(readOnly = true, description = "Why the last attempt failed; null after a success")
+    @Schema(
+            readOnly = true,
+            description = "Why the last attempt failed; null after a success",
+            nullable = true,
+            example = "connection refused")
         String lastError,
     @Schema(readOnly = true) Instant lastAttemptAt,
     @Schema(readOnly = true) Instant lastSuccessAt,

@@ -32,7 +32,11 @@ public class AcmeChallengeResource {
       content =
           @Content(
               mediaType = MediaType.TEXT_PLAIN,
-              schema = @Schema(implementation = String.class)))
+              schema =
+                  @Schema(
+                      implementation = String.class,
+                      example =
+                          "LoqXcYV8q5ONbJQxbmR7SCTNo3tiAXDfowyjxAjEuX0.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI")))
   @APIResponse(
       responseCode = "404",
       description = "Not a token of an order in progress",

@@ -72,7 +72,8 @@ public record CertificateDto(
     @Schema(
             readOnly = true,
             nullable = true,
-            description = "SHA-256 fingerprint of the installed certificate (DER), hex")
+            description = "SHA-256 fingerprint of the installed certificate (DER), hex",
+            example = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
         String fingerprintSha256,
     @Schema(
             readOnly = true,
@@ -99,6 +100,7 @@ public record CertificateDto(
             readOnly = true,
             nullable = true,
             type = SchemaType.OBJECT,
+            implementation = java.util.Map.class,
             description =
                 "Problem document of the last failed order (the CA's RFC 8555 problem, passed"
                     + " through)")

@@ -27,11 +27,21 @@ public record CertificateOrderDto(
             description = "The step it is at; valid and failed are final")
         String status,
     List<String> domains,
-    String challenge,
-    String keyType,
-    @Schema(nullable = true, description = "The order's URL at the CA") String orderUrl,
-    @Schema(type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(type = SchemaType.STRING, format = "date-time") Instant updatedAt,
+    @Schema(
+            enumeration = {"http-01", "dns-01"},
+            example = "http-01")
+        String challenge,
+    @Schema(
+            enumeration = {"ec-p256", "rsa2048"},
+            example = "ec-p256")
+        String keyType,
+    @Schema(
+            nullable = true,
+            description = "The order's URL at the CA",
+            example = "https://acme.example.org/order/1234")
+        String orderUrl,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt,
     @Schema(
             nullable = true,
             type = SchemaType.STRING,
@@ -43,5 +53,6 @@ public record CertificateOrderDto(
     @Schema(
             nullable = true,
             type = SchemaType.OBJECT,
+            implementation = java.util.Map.class,
             description = "Problem document of the failure (the CA's, passed through)")
         JsonNode error) {}

@@ -176,9 +176,20 @@ public class CertificateResource {
   }
 
   @Schema(name = "CertificatePage")
-  public record CertificatePage(List<CertificateDto> items, @Schema(nullable = true) String next) {}
+  public record CertificatePage(
+      List<CertificateDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 
   @Schema(name = "CertificateOrderPage")
   public record CertificateOrderPage(
-      List<CertificateOrderDto> items, @Schema(nullable = true) String next) {}
+      List<CertificateOrderDto> items,
+      @Schema(
+              nullable = true,
+              description = "Cursor for the next page (`after`); null on the last page",
+              example = "eyJrIjoiZXhhbXBsZS5jb20ifQ")
+          String next) {}
 }

@@ -77,7 +77,7 @@ public class CertificateService {
     }
     ManagedCertificate existing = ManagedCertificate.lockByName(name);
     Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
-    Desired desired = validate(request, existing);
+    Desired desired = validate(request, existing, true);
     if (existing == null) {
       ManagedCertificate certificate = new ManagedCertificate();
       certificate.name = name;
@@ -113,6 +113,37 @@ public class CertificateService {
       audit.record("certificate.update", TYPE, name, null, before, after);
     }
     return new Upserted<>(after, false);
+  }
+
+  /** Every certificate, by name (the configuration export). */
+  public List<CertificateDto> all() {
+    caller.requireReadAll();
+    return ManagedCertificate.<ManagedCertificate>list("order by name").stream()
+        .map(this::toDto)
+        .toList();
+  }
+
+  /**
+   * A request with defaults applied and names normalized, as a comparable string; the EAB HMAC key
+   * is left out (write-only, absent keeps the stored one), and so are the checks that depend on
+   * this server's settings (a dns-01 entry compares equal even where DNS-01 is not configured).
+   */
+  public String normalized(CertificateDto request) {
+    Desired desired = validate(request, null, false);
+    return String.join(
+        "|",
+        desired.joinedDomains(),
+        Boolean.toString(desired.primary()),
+        desired.challenge(),
+        desired.keyType(),
+        desired.directoryUrl(),
+        String.valueOf(desired.contactEmail()),
+        Boolean.toString(desired.termsAgreed()),
+        String.valueOf(desired.eabKid()));
+  }
+
+  public static String validName(String name) {
+    return TlsVolume.validName(name);
   }
 
   public CertificateDto get(String key) {
@@ -227,7 +258,7 @@ public class CertificateService {
     return certificate;
   }
 
-  private Desired validate(CertificateDto request, ManagedCertificate existing) {
+  private Desired validate(CertificateDto request, ManagedCertificate existing, boolean strict) {
     String challenge = request.challenge() == null ? HTTP_01 : request.challenge();
     if (!CHALLENGES.contains(challenge)) {
       throw ApiException.invalid("challenge", "must be http-01 or dns-01");
@@ -248,7 +279,7 @@ public class CertificateService {
             : issuer.contactEmail().strip();
     String eabKid = issuer.eabKid() == null || issuer.eabKid().isBlank() ? null : issuer.eabKid();
     String eabHmac = issuer.eabHmacKey();
-    if (eabKid != null && eabHmac == null) {
+    if (strict && eabKid != null && eabHmac == null) {
       boolean kept =
           existing != null && eabKid.equals(existing.eabKid) && existing.eabHmacEnc != null;
       if (!kept) {
@@ -261,7 +292,7 @@ public class CertificateService {
     if (eabHmac != null && !eabHmac.matches("[A-Za-z0-9_=+/-]{16,512}")) {
       throw ApiException.invalid("issuer.eabHmacKey", "must be the base64url key the CA gave");
     }
-    if (DNS_01.equals(challenge)) {
+    if (strict && DNS_01.equals(challenge)) {
       dns.requireConfigured();
     }
     return new Desired(

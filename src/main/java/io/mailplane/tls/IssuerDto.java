@@ -40,5 +40,6 @@ public record IssuerDto(
             nullable = true,
             description =
                 "External Account Binding HMAC key (base64url, as the CA gives it). Stored"
-                    + " encrypted, never returned; omit it on later PUTs to keep the stored one.")
+                    + " encrypted, never returned; omit it on later PUTs to keep the stored one.",
+            example = "zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W")
         String eabHmacKey) {}

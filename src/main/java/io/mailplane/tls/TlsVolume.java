@@ -121,6 +121,9 @@ public class TlsVolume {
   /** Deletes `&lt;name&gt;` and its versions; the primary pair is never touched. */
   public synchronized void remove(String name) throws IOException {
     Path live = directory.resolve(validName(name));
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
     Files.deleteIfExists(live);
     Path versions = directory.resolve(VERSIONS).resolve(name);
     if (Files.isDirectory(versions)) {

@@ -90,7 +90,7 @@ class ConfigResourceTest {
     response.then().statusCode(200).header("ETag", org.hamcrest.Matchers.matchesRegex("\"\\d+\""));
     ObjectNode doc = (ObjectNode) JSON.readTree(response.asString());
     assertEquals(
-        List.of("domains", "aliasDomains", "dkim", "mailboxes", "aliases"),
+        List.of("certificates", "domains", "aliasDomains", "dkim", "mailboxes", "aliases"),
         iterate(doc.fieldNames()));
     assertEquals(1, doc.get("domains").size());
     JsonNode domain = doc.get("domains").get(0);
@@ -441,7 +441,7 @@ class ConfigResourceTest {
             new String[] {"{\"mailboxes\":[" + m + "1}," + m + "2}]}", "400"},
             new String[] {"{\"mailboxes\":[null]}", "400"},
             new String[] {"{\"mailboxes\":{}}", "400"},
-            new String[] {"{\"certificates\":[]}", "400"},
+            new String[] {"{\"tokens\":[]}", "400"},
             new String[] {"[]", "400"},
             new String[] {"null", "400"},
             new String[] {"{\"aliases\":[]} {}", "400"},

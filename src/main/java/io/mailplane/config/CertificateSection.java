@@ -1,0 +1,132 @@
+package io.mailplane.config;
+
+import io.mailplane.auth.Caller;
+import io.mailplane.config.ConfigDocument.CertificateEntry;
+import io.mailplane.tls.CertificateDto;
+import io.mailplane.tls.CertificateService;
+import io.mailplane.tls.IssuerDto;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * ACME certificates. Server-wide objects: only callers that see everything export or manage them (a
+ * domain token's export has none, and a section it sends is refused by the service's admin check).
+ * A changed entry starts an order, exactly as a PUT does.
+ */
+@ApplicationScoped
+class CertificateSection implements ConfigSection<CertificateEntry> {
+  @Inject Caller caller;
+  @Inject CertificateService service;
+  @Inject EntryValidator validator;
+
+  @Override
+  public String name() {
+    return "certificates";
+  }
+
+  @Override
+  public String resourceType() {
+    return "certificate";
+  }
+
+  @Override
+  public int rank() {
+    return 5;
+  }
+
+  @Override
+  public List<CertificateEntry> entries(ConfigDocument document) {
+    return document.certificates();
+  }
+
+  @Override
+  public String key(CertificateEntry entry) {
+    return CertificateService.validName(entry.name());
+  }
+
+  @Override
+  public List<CertificateEntry> export() {
+    if (caller.visibleDomains().isPresent()) {
+      return List.of();
+    }
+    return service.all().stream()
+        .map(
+            c ->
+                new CertificateEntry(
+                    c.name(),
+                    c.domains(),
+                    c.primary(),
+                    c.challenge(),
+                    c.keyType(),
+                    new IssuerDto(
+                        c.issuer().directoryUrl(),
+                        c.issuer().contactEmail(),
+                        c.issuer().termsAgreed(),
+                        c.issuer().eabKid(),
+                        null)))
+        .toList();
+  }
+
+  @Override
+  public void put(String key, CertificateEntry desired, CertificateEntry current) {
+    CertificateDto request =
+        new CertificateDto(
+            key,
+            desired.domains(),
+            desired.primary(),
+            desired.challenge(),
+            desired.keyType(),
+            desired.issuer(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    validator.check(request);
+    if (current != null
+        && Objects.equals(service.normalized(request), service.normalized(toRequest(current)))) {
+      return;
+    }
+    service.put(key, request, null, null);
+  }
+
+  private static CertificateDto toRequest(CertificateEntry entry) {
+    return new CertificateDto(
+        entry.name(),
+        entry.domains(),
+        entry.primary(),
+        entry.challenge(),
+        entry.keyType(),
+        entry.issuer(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  @Override
+  public void delete(String key) {
+    service.delete(key, null);
+  }
+}
