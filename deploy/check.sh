@@ -42,11 +42,13 @@ grep -q '\${[^}]*[:?-]' "$compose" && fail "no defaults in the compose file: .en
 
 # --- mounted files exist (relative bind mounts, resolved from deploy/compose) --------------------
 count=0
+absent=0
 for src in $(grep -oE '^\s+- \.\.?/[^:]+' "$compose" | sed -E 's/^\s+- //'); do
   count=$((count + 1))
-  [ -f "deploy/compose/$src" ] || fail "mounted file missing: deploy/compose/$src"
+  [ -f "deploy/compose/$src" ] || { fail "mounted file missing: deploy/compose/$src"; absent=1; }
 done
-[ "$count" -gt 0 ] && ok "$count mounted files exist" || fail "no bind mounts found in $compose"
+[ "$count" -gt 0 ] || fail "no bind mounts found in $compose"
+[ "$count" -gt 0 ] && [ "$absent" = 0 ] && ok "$count mounted files exist"
 
 # --- docker-compose config -----------------------------------------------------------------------
 if have docker-compose docker-compose; then
