@@ -71,6 +71,9 @@ public class Publisher {
   @Scheduled(
       identity = "push-publisher",
       every = "${mailplane.push.interval:1s}",
+      // Stays on the in-memory scheduler: its row lock already makes one replica deliver, and a
+      // sub-second tick through Quartz's clustered JDBC store would only add database load.
+      executeWith = Scheduled.SIMPLE,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     wake();
@@ -265,7 +268,7 @@ public class Publisher {
     return error.length() > MAX_ERROR ? error.substring(0, MAX_ERROR) : error;
   }
 
-  /** Deletes events every configured target has applied. */
+  /** Deletes events every configured target has applied, once they are older than retention. */
   void prune() throws SQLException {
     if (targets.all().isEmpty()) {
       return;
@@ -288,8 +291,11 @@ public class Publisher {
         return;
       }
       try (PreparedStatement delete =
-          connection.prepareStatement("DELETE FROM outbox_event WHERE id <= ?")) {
+          connection.prepareStatement(
+              "DELETE FROM outbox_event WHERE id <= ? AND created_at < ?")) {
         delete.setLong(1, applied);
+        delete.setTimestamp(
+            2, java.sql.Timestamp.from(java.time.Instant.now().minus(config.retention())));
         delete.executeUpdate();
       }
     }

@@ -33,6 +33,13 @@ public interface PushConfig {
   @WithDefault("5s")
   Duration gapWait();
 
+  /**
+   * Delivered events stay in the outbox at least this long before they are pruned: an operator can
+   * see what was pushed recently, and tests can count what a write recorded.
+   */
+  @WithDefault("10m")
+  Duration retention();
+
   /** Events delivered to a target per batch. */
   @WithDefault("200")
   int batchSize();
@@ -41,14 +48,17 @@ public interface PushConfig {
   Map<String, Target> targets();
 
   interface Target {
-    /** rspamd-redis, doveadm or command. */
+    /** rspamd-redis, doveadm, command or fetchmailmgr. */
     String type();
 
     /**
-     * rspamd-redis: redis://[:password@]host:port/db; doveadm: the API base, e.g.
+     * rspamd-redis, fetchmailmgr: redis://[:password@]host:port/db; doveadm: the API base, e.g.
      * http://127.0.0.1:8091/doveadm/v1.
      */
     Optional<String> url();
+
+    /** fetchmailmgr: the Redis key the seed's fetchmailmgr reads (default fetchmail_accounts). */
+    Optional<String> key();
 
     /** rspamd-redis: the hash Rspamd reads (its dkim_signing key_prefix). */
     @WithDefault("dkim_keys")

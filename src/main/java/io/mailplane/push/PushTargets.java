@@ -1,6 +1,8 @@
 package io.mailplane.push;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.fetchmail.FetchmailCompat;
+import io.mailplane.fetchmail.FetchmailmgrTarget;
 import io.quarkus.runtime.Startup;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PostConstruct;
@@ -22,6 +24,7 @@ public class PushTargets {
   @Inject Instance<DkimKeys> dkimKeys;
   @Inject LoginStates logins;
   @Inject ObjectMapper json;
+  @Inject Instance<FetchmailCompat> fetchmailCompat;
 
   private final Map<String, PushTarget> targets = new ConcurrentSkipListMap<>();
 
@@ -79,9 +82,20 @@ public class PushTargets {
           throw new IllegalStateException(prefix + "kinds: only dkim, mailbox, tls");
         }
         return new CommandTarget(target.command().get(), kinds, target.timeout());
+      case "fetchmailmgr":
+        return new FetchmailmgrTarget(
+            vertx,
+            required(target.url(), prefix + "url"),
+            target.key().orElse("fetchmail_accounts"),
+            fetchmailCompat.get(),
+            json,
+            target.timeout());
       default:
         throw new IllegalStateException(
-            prefix + "type: '" + target.type() + "' is not rspamd-redis, doveadm or command");
+            prefix
+                + "type: '"
+                + target.type()
+                + "' is not rspamd-redis, doveadm, command or fetchmailmgr");
     }
   }
 

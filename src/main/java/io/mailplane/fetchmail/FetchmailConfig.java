@@ -1,0 +1,82 @@
+package io.mailplane.fetchmail;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Fetchmail jobs: the binary, where runs deliver, and how they are scheduled and bounded. */
+@ConfigMapping(prefix = "mailplane.fetchmail")
+public interface FetchmailConfig {
+  /** Off: no account is scheduled by this instance (runs-now are still queued in the cluster). */
+  @WithDefault("true")
+  boolean enabled();
+
+  /** The fetchmail executable, a path or a name looked up in /usr/bin:/bin. */
+  @WithDefault("fetchmail")
+  String binary();
+
+  /**
+   * Directory of the private per-run directories (0700). Default: mailplane-fetchmail under the
+   * JVM's temp directory.
+   */
+  Optional<String> workDirectory();
+
+  /** A run still going after this long is killed (with its whole process tree) as `timeout`. */
+  @WithDefault("5m")
+  Duration timeout();
+
+  /** Fetchmail runs at once on one instance (the global bound of that instance). */
+  @WithDefault("4")
+  int maxConcurrentRuns();
+
+  /** The smallest interval an account may ask for. */
+  @WithDefault("60s")
+  Duration minInterval();
+
+  /** Each schedule starts at a random offset up to this (never more than its interval). */
+  @WithDefault("60s")
+  Duration jitter();
+
+  /** Delivery: smtp (to the MTA, so mail passes the spam filter) or lmtp (straight to the MDA). */
+  @WithDefault("smtp")
+  String delivery();
+
+  @WithDefault("127.0.0.1")
+  String smtpHost();
+
+  @WithDefault("2525")
+  int smtpPort();
+
+  @WithDefault("127.0.0.1")
+  String lmtpHost();
+
+  @WithDefault("2424")
+  int lmtpPort();
+
+  /**
+   * PEM file of the CAs that remote servers' certificates are checked against (sslcertfile).
+   * Default: the system's trust store.
+   */
+  Optional<String> caFile();
+
+  /** First delay after an authentication failure; it doubles with every further one. */
+  @WithDefault("5m")
+  Duration authFailureBackoff();
+
+  /** Upper bound of the authentication-failure backoff. */
+  @WithDefault("6h")
+  Duration maxBackoff();
+
+  /** Consecutive authentication failures after which the account is disabled (with a reason). */
+  @WithDefault("5")
+  int disableAfterAuthFailures();
+
+  /** Runs kept per account (older ones are deleted). */
+  @WithDefault("100")
+  int runsKept();
+
+  /** Characters of fetchmail's output stored with a run (the tail). */
+  @WithDefault("4000")
+  int logTailChars();
+}

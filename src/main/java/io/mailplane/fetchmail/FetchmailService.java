@@ -1,0 +1,524 @@
+package io.mailplane.fetchmail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailplane.api.ApiException;
+import io.mailplane.api.Page;
+import io.mailplane.api.PageRequest;
+import io.mailplane.api.Patches;
+import io.mailplane.api.Preconditions;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.audit.AuditService;
+import io.mailplane.auth.Caller;
+import io.mailplane.crypto.SecretCipher;
+import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainNames;
+import io.mailplane.domains.DomainService;
+import io.mailplane.domains.MailAddress;
+import io.mailplane.mailboxes.Mailbox;
+import io.mailplane.push.Outbox;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** Fetchmail accounts and their runs. */
+@ApplicationScoped
+public class FetchmailService {
+  static final String TYPE = "fetchmail-account";
+
+  @Inject Caller caller;
+  @Inject AuditService audit;
+  @Inject Patches patches;
+  @Inject SecretCipher cipher;
+  @Inject FetchmailSchedule schedule;
+  @Inject FetchmailConfig config;
+  @Inject FetchmailRunner runner;
+  @Inject Outbox outbox;
+
+  /** The validated, normalized settings of an account (everything but the password). */
+  private record Settings(
+      Mailbox mailbox,
+      String host,
+      int port,
+      String protocol,
+      String username,
+      String tls,
+      boolean verifyCertificate,
+      List<String> folders,
+      boolean keep,
+      boolean fetchAll,
+      int intervalSeconds,
+      boolean enabled) {}
+
+  @Transactional
+  public FetchmailAccountDto create(FetchmailAccountDto request) {
+    caller.requireSomeWrite();
+    Settings settings = validate(request);
+    if (request.password() == null) {
+      throw ApiException.invalid("password", "required");
+    }
+    checkPassword(request.password());
+    FetchmailAccount account = new FetchmailAccount();
+    account.createdAt = Instant.now();
+    // Encrypted once the id (part of the ciphertext's context) is known.
+    account.passwordEnc = "pending";
+    apply(account, settings);
+    account.persist();
+    FetchmailAccount.getEntityManager().flush();
+    // A bulk update, so that the new object starts at version 0 like every other.
+    FetchmailAccount.update(
+        "passwordEnc = ?1 where id = ?2", encrypt(account.id, request.password()), account.id);
+    FetchmailAccount.getEntityManager().refresh(account);
+    schedule.sync(account, true);
+    outbox.record(FetchmailCompat.KIND, account.id.toString());
+    FetchmailAccountDto created = toDto(account);
+    audit.record(
+        "fetchmail-account.create",
+        TYPE,
+        account.id.toString(),
+        domainOf(account),
+        null,
+        plainDto(account));
+    return created;
+  }
+
+  public FetchmailAccountDto get(long id) {
+    return toDto(visible(id));
+  }
+
+  @Transactional
+  public FetchmailAccountDto put(long id, FetchmailAccountDto request, String ifMatch) {
+    FetchmailAccount account = writable(id, ifMatch);
+    checkId(id, request.id());
+    return replace(account, request);
+  }
+
+  @Transactional
+  public FetchmailAccountDto patch(long id, JsonNode patch, String ifMatch) {
+    FetchmailAccount account = writable(id, ifMatch);
+    FetchmailAccountDto merged = patches.merge(plainDto(account), patch, FetchmailAccountDto.class);
+    checkId(id, merged.id());
+    return replace(account, merged);
+  }
+
+  @Transactional
+  public void delete(long id, String ifMatch) {
+    FetchmailAccount account = writable(id, ifMatch);
+    // Account row first, then its runs: the lock order of the runner.
+    FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
+    FetchmailAccountDto before = plainDto(account);
+    String domain = domainOf(account);
+    FetchmailRun.delete("accountId", account.id);
+    account.delete();
+    schedule.remove(id);
+    outbox.record(FetchmailCompat.KIND, Long.toString(id));
+    audit.record("fetchmail-account.delete", TYPE, Long.toString(id), domain, before, null);
+  }
+
+  public Page<FetchmailAccountDto> list(
+      PageRequest page, String mailboxFilter, String domainFilter, Boolean enabled) {
+    List<String> where = new ArrayList<>();
+    Parameters params = new Parameters();
+    if (page.afterKey() != null) {
+      where.add("a.id > :after");
+      params.and("after", parseId(page.afterKey(), "after"));
+    }
+    Optional<Set<String>> visible = caller.visibleDomains();
+    if (visible.isPresent()) {
+      if (visible.get().isEmpty()) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("a.mailbox.domain.id in :visible");
+      params.and("visible", DomainService.idsOf(visible.get()));
+    }
+    if (domainFilter != null && !domainFilter.isEmpty()) {
+      Domain domain = Domain.findByName(DomainNames.normalize(domainFilter, "domain"));
+      if (domain == null) {
+        return new Page<>(List.of(), null);
+      }
+      where.add("a.mailbox.domain = :domain");
+      params.and("domain", domain);
+    }
+    if (mailboxFilter != null && !mailboxFilter.isEmpty()) {
+      where.add("a.mailbox.address = :mailbox");
+      params.and("mailbox", MailAddress.parse(mailboxFilter, "mailbox", false).toString());
+    }
+    if (enabled != null) {
+      where.add("a.enabled = :enabled");
+      params.and("enabled", enabled);
+    }
+    String query =
+        "select a from FetchmailAccount a join fetch a.mailbox"
+            + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+            + " order by a.id";
+    List<FetchmailAccount> rows =
+        FetchmailAccount.<FetchmailAccount>find(query, params).page(0, page.limit() + 1).list();
+    List<FetchmailAccount> shown =
+        rows.size() > page.limit() ? rows.subList(0, page.limit()) : rows;
+    Map<Long, Instant> next = schedule.nextRuns(shown.stream().map(a -> a.id).toList());
+    List<Long> runIds = shown.stream().map(a -> a.lastRunId).filter(Objects::nonNull).toList();
+    Map<Long, FetchmailRun> runs = new HashMap<>();
+    if (!runIds.isEmpty()) {
+      FetchmailRun.<FetchmailRun>list("id in ?1", runIds).forEach(r -> runs.put(r.id, r));
+    }
+    return Page.of(
+        rows,
+        page.limit(),
+        a -> a.id.toString(),
+        a -> dto(a, runs.get(a.lastRunId), next.get(a.id), true));
+  }
+
+  // --- runs ---
+
+  public Page<FetchmailRunDto> runs(long id, PageRequest page) {
+    FetchmailAccount account = visible(id);
+    String query = "accountId = :account";
+    Parameters params = Parameters.with("account", account.id);
+    if (page.afterKey() != null) {
+      query += " and id < :after";
+      params.and("after", parseId(page.afterKey(), "after"));
+    }
+    List<FetchmailRun> rows =
+        FetchmailRun.<FetchmailRun>find(query + " order by id desc", params)
+            .page(0, page.limit() + 1)
+            .list();
+    return Page.of(rows, page.limit(), r -> r.id.toString(), FetchmailRunDto::of);
+  }
+
+  public FetchmailRunDto run(long id, long runId) {
+    FetchmailAccount account = visible(id);
+    FetchmailRun run = FetchmailRun.findById(runId);
+    if (run == null || run.accountId != account.id) {
+      throw ApiException.notFound("fetchmail run", Long.toString(runId));
+    }
+    return FetchmailRunDto.of(run);
+  }
+
+  /** Queues a run now; 409 while a run of the account is queued or running. */
+  @Transactional
+  public FetchmailRunDto runNow(long id) {
+    FetchmailAccount account = visible(id);
+    caller.requireWrite(domainOf(account), notFound(id));
+    // The account row lock serializes run-now with the scheduler's claim of the same account.
+    FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
+    Instant now = Instant.now();
+    FetchmailRun active = FetchmailRunner.activeRun(account.id);
+    if (active != null && !runner.abandonIfStale(active, now)) {
+      throw new ApiException(
+          ProblemKind.CONFLICT,
+          "run " + active.id + " of fetchmail account " + id + " is still " + active.status);
+    }
+    FetchmailRun run = new FetchmailRun();
+    run.accountId = account.id;
+    run.activeAccountId = account.id;
+    run.trigger = "manual";
+    run.status = FetchmailRun.QUEUED;
+    run.queuedAt = now;
+    try {
+      run.persist();
+      FetchmailRun.getEntityManager().flush();
+    } catch (PersistenceException e) {
+      // The unique active key: another replica queued or started one a moment ago.
+      throw new ApiException(
+          ProblemKind.CONFLICT, "a run of fetchmail account " + id + " is already active");
+    }
+    schedule.runNow(account.id, run.id);
+    return FetchmailRunDto.of(run);
+  }
+
+  // --- helpers ---
+
+  private FetchmailAccountDto replace(FetchmailAccount account, FetchmailAccountDto request) {
+    Settings settings = validate(request);
+    FetchmailAccountDto before = plainDto(account);
+    int intervalBefore = account.intervalSeconds;
+    boolean enabledBefore = account.enabled;
+    boolean changed = apply(account, settings);
+    boolean passwordChanged = false;
+    if (request.password() != null) {
+      checkPassword(request.password());
+      String current = decrypt(account);
+      if (!current.equals(request.password())) {
+        account.passwordEnc = encrypt(account.id, request.password());
+        passwordChanged = true;
+      }
+    }
+    if (!changed && !passwordChanged) {
+      return toDto(account);
+    }
+    if (passwordChanged || (account.enabled && !enabledBefore)) {
+      // A new password or an explicit re-enable is a fresh start for the failure counters.
+      account.consecutiveAuthFailures = 0;
+      account.consecutiveFailures = 0;
+      account.disabledReason = null;
+    }
+    account.updatedAt = Instant.now();
+    FetchmailAccount.getEntityManager().flush();
+    schedule.sync(account, account.intervalSeconds != intervalBefore || !enabledBefore);
+    outbox.record(FetchmailCompat.KIND, account.id.toString());
+    FetchmailAccountDto after = plainDto(account);
+    audit.record(
+        passwordChanged && !changed
+            ? "fetchmail-account.password-change"
+            : "fetchmail-account.update",
+        TYPE,
+        account.id.toString(),
+        domainOf(account),
+        before,
+        after);
+    return toDto(account);
+  }
+
+  /** Copies the settings; true when something changed. */
+  private static boolean apply(FetchmailAccount account, Settings s) {
+    String folders = s.folders().isEmpty() ? null : String.join("\n", s.folders());
+    boolean same =
+        account.mailbox == s.mailbox()
+            && Objects.equals(account.host, s.host())
+            && account.port == s.port()
+            && Objects.equals(account.protocol, s.protocol())
+            && Objects.equals(account.username, s.username())
+            && Objects.equals(account.tlsMode, s.tls())
+            && account.verifyCertificate == s.verifyCertificate()
+            && Objects.equals(account.folders, folders)
+            && account.keep == s.keep()
+            && account.fetchAll == s.fetchAll()
+            && account.intervalSeconds == s.intervalSeconds()
+            && account.enabled == s.enabled();
+    if (same) {
+      return false;
+    }
+    if (!Objects.equals(account.host, s.host())
+        || !Objects.equals(account.username, s.username())
+        || !Objects.equals(account.protocol, s.protocol())) {
+      // The id file describes what was seen on one remote mailbox; another one starts afresh.
+      account.idState = null;
+    }
+    account.mailbox = s.mailbox();
+    account.host = s.host();
+    account.port = s.port();
+    account.protocol = s.protocol();
+    account.username = s.username();
+    account.tlsMode = s.tls();
+    account.verifyCertificate = s.verifyCertificate();
+    account.folders = folders;
+    account.keep = s.keep();
+    account.fetchAll = s.fetchAll();
+    account.intervalSeconds = s.intervalSeconds();
+    account.enabled = s.enabled();
+    account.updatedAt = Instant.now();
+    return true;
+  }
+
+  private Settings validate(FetchmailAccountDto r) {
+    List<io.mailplane.api.Problem.FieldError> errors = new ArrayList<>();
+    Mailbox mailbox = null;
+    if (r.mailbox() == null) {
+      errors.add(error("mailbox", "required"));
+    } else {
+      MailAddress address = MailAddress.parse(r.mailbox(), "mailbox", false);
+      mailbox = caller.canRead(address.domain()) ? Mailbox.findByAddress(address.toString()) : null;
+      if (mailbox == null) {
+        errors.add(error("mailbox", "no such mailbox"));
+      } else if (!caller.canWrite(address.domain())) {
+        throw new ApiException(
+            ProblemKind.FORBIDDEN, "this token may not change objects in " + address.domain());
+      }
+    }
+    String host = null;
+    if (r.host() == null) {
+      errors.add(error("host", "required"));
+    } else {
+      try {
+        host = RcFile.normalizeHost(r.host());
+      } catch (IllegalArgumentException e) {
+        errors.add(error("host", e.getMessage()));
+      }
+    }
+    String protocol = r.protocol() == null ? null : r.protocol();
+    if (protocol == null) {
+      errors.add(error("protocol", "required"));
+    } else if (!protocol.equals("imap") && !protocol.equals("pop3")) {
+      errors.add(error("protocol", "must be imap or pop3"));
+    }
+    String tls = r.tls() == null ? "starttls" : r.tls();
+    if (!Set.of("none", "starttls", "tls").contains(tls)) {
+      errors.add(error("tls", "must be none, starttls or tls"));
+    }
+    if (r.username() == null) {
+      errors.add(error("username", "required"));
+    } else {
+      text(errors, "username", r.username(), RcFile.MAX_USERNAME);
+    }
+    List<String> folders = r.folders() == null ? List.of() : r.folders();
+    if (folders.size() > RcFile.MAX_FOLDERS) {
+      errors.add(error("folders", "at most " + RcFile.MAX_FOLDERS + " folders"));
+    } else {
+      for (int i = 0; i < folders.size(); i++) {
+        if (folders.get(i) == null) {
+          errors.add(error("folders[" + i + "]", "must not be null"));
+        } else {
+          text(errors, "folders[" + i + "]", folders.get(i), RcFile.MAX_FOLDER);
+        }
+      }
+      if (!folders.isEmpty() && "pop3".equals(protocol)) {
+        errors.add(error("folders", "POP3 has no folders"));
+      }
+      if (folders.stream().distinct().count() != folders.size()) {
+        errors.add(error("folders", "must not repeat a folder"));
+      }
+    }
+    long min = config.minInterval().toSeconds();
+    int interval = r.intervalSeconds() == null ? (int) Math.max(300, min) : r.intervalSeconds();
+    if (interval < min || interval > 7 * 86_400) {
+      errors.add(error("intervalSeconds", "must be between " + min + " and 604800"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ApiException(
+          ProblemKind.VALIDATION_FAILED,
+          errors.get(0).field() + ": " + errors.get(0).message(),
+          errors,
+          Map.of());
+    }
+    int port =
+        r.port() != null
+            ? r.port()
+            : protocol.equals("imap")
+                ? (tls.equals("tls") ? 993 : 143)
+                : (tls.equals("tls") ? 995 : 110);
+    return new Settings(
+        mailbox,
+        host,
+        port,
+        protocol,
+        r.username(),
+        tls,
+        r.verifyCertificate() == null || r.verifyCertificate(),
+        List.copyOf(folders),
+        r.keep() != null && r.keep(),
+        r.fetchAll() != null && r.fetchAll(),
+        interval,
+        r.enabled() == null || r.enabled());
+  }
+
+  private static void text(
+      List<io.mailplane.api.Problem.FieldError> errors, String field, String value, int max) {
+    try {
+      RcFile.checkText(value, max);
+    } catch (IllegalArgumentException e) {
+      errors.add(error(field, e.getMessage()));
+    }
+  }
+
+  private static void checkPassword(String password) {
+    try {
+      RcFile.checkText(password, RcFile.MAX_PASSWORD);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("password", e.getMessage());
+    }
+  }
+
+  private static io.mailplane.api.Problem.FieldError error(String field, String message) {
+    return new io.mailplane.api.Problem.FieldError(field, message);
+  }
+
+  private String encrypt(long id, String password) {
+    return cipher.encrypt(
+        password.getBytes(StandardCharsets.UTF_8), FetchmailAccount.passwordContext(id));
+  }
+
+  private String decrypt(FetchmailAccount account) {
+    return new String(
+        cipher.decrypt(account.passwordEnc, FetchmailAccount.passwordContext(account.id)),
+        StandardCharsets.UTF_8);
+  }
+
+  private FetchmailAccount visible(long id) {
+    FetchmailAccount account = FetchmailAccount.findById(id);
+    if (account == null || !caller.canRead(domainOf(account))) {
+      throw notFound(id);
+    }
+    return account;
+  }
+
+  private FetchmailAccount writable(long id, String ifMatch) {
+    FetchmailAccount account = visible(id);
+    caller.requireWrite(domainOf(account), notFound(id));
+    Preconditions.check(ifMatch, null, account.version);
+    return account;
+  }
+
+  private static void checkId(long id, Long bodyId) {
+    if (bodyId != null && bodyId != id) {
+      throw ApiException.invalid("id", "must match the id in the path");
+    }
+  }
+
+  static ApiException notFound(long id) {
+    return ApiException.notFound("fetchmail account", Long.toString(id));
+  }
+
+  static long parseId(String raw, String field) {
+    try {
+      return Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid(field, "not a valid id");
+    }
+  }
+
+  static String domainOf(FetchmailAccount account) {
+    String address = account.mailbox.address;
+    return address.substring(address.lastIndexOf('@') + 1);
+  }
+
+  static List<String> foldersOf(String stored) {
+    return stored == null || stored.isEmpty() ? List.of() : List.of(stored.split("\n"));
+  }
+
+  FetchmailAccountDto toDto(FetchmailAccount account) {
+    FetchmailRun last = account.lastRunId == null ? null : FetchmailRun.findById(account.lastRunId);
+    return dto(account, last, schedule.nextRuns(List.of(account.id)).get(account.id), true);
+  }
+
+  /** Without run state: what audit events record (it carries no secret by construction). */
+  static FetchmailAccountDto plainDto(FetchmailAccount account) {
+    return dto(account, null, null, false);
+  }
+
+  private static FetchmailAccountDto dto(
+      FetchmailAccount a, FetchmailRun lastRun, Instant nextRunAt, boolean withState) {
+    return new FetchmailAccountDto(
+        a.id,
+        a.mailbox.address,
+        a.host,
+        a.port,
+        a.protocol,
+        a.username,
+        null,
+        a.tlsMode,
+        a.verifyCertificate,
+        foldersOf(a.folders),
+        a.keep,
+        a.fetchAll,
+        a.intervalSeconds,
+        a.enabled,
+        a.disabledReason,
+        withState ? a.consecutiveFailures : null,
+        lastRun == null ? null : FetchmailRunDto.of(lastRun),
+        a.enabled ? nextRunAt : null,
+        a.version,
+        a.createdAt,
+        a.updatedAt);
+  }
+}
