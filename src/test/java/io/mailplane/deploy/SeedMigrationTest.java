@@ -155,7 +155,7 @@ class SeedMigrationTest {
         .body("selector", equalTo("dkim"))
         .body("selectors[0].publicKey", equalTo(publicKey));
 
-    // Fetchmail: what POST /api/v1/fetchmail-accounts takes (issue 6).
+    // Fetchmail: what POST /api/v1/fetchmail-accounts takes (issue 6), then taken by it.
     assertEquals(1, fetchmailLines.size());
     JsonNode account = json.readTree(fetchmailLines.get(0));
     assertEquals("john@" + d1, account.get("mailbox").asText());
@@ -164,6 +164,21 @@ class SeedMigrationTest {
     assertEquals(995, account.get("port").asInt());
     assertTrue(account.get("verifyCertificate").asBoolean());
     assertEquals("remote secret", account.get("password").asText());
+    JsonPath created =
+        admin()
+            .body(fetchmailLines.get(0))
+            .post("/api/v1/fetchmail-accounts")
+            .then()
+            .statusCode(201)
+            .body("mailbox", equalTo("john@" + d1))
+            .body("host", equalTo("pop.provider.example"))
+            .body("protocol", equalTo("pop3"))
+            .body("tls", equalTo("tls"))
+            .body("port", equalTo(995))
+            .extract()
+            .jsonPath();
+    // Not left behind to be scheduled against a host that does not exist.
+    admin().delete("/api/v1/fetchmail-accounts/" + created.getLong("id")).then().statusCode(204);
   }
 
   private static int byKind(String a, String b) {
