@@ -187,11 +187,14 @@ public class DkimService {
   @Transactional(Transactional.TxType.MANDATORY)
   public void forgetDomain(Domain domain) {
     DkimDomain state = DkimDomain.findById(domain.id);
-    long keys = DkimKey.delete("domain", domain);
+    // Entity by entity, not a bulk delete: keys already loaded in this persistence context (a
+    // config export, say) would otherwise stay managed and point at the deleted domain.
+    List<DkimKey> keys = DkimKey.list("domain", domain);
+    keys.forEach(DkimKey::delete);
     if (state != null) {
       state.delete();
     }
-    if (state != null || keys > 0) {
+    if (state != null || !keys.isEmpty()) {
       outbox.record(Outbox.DKIM, domain.name);
     }
   }
