@@ -88,9 +88,19 @@ ensure_jdk() {
   fi
 }
 
+# The contract checks run Spectral and tsc from npm (tools/contract) and the TypeScript SDK
+# scenario with node.
+ensure_node() {
+  if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+    log "installing Node.js and npm"
+    apt_install nodejs npm
+  fi
+}
+
 case "${1:-start}" in
   start)
     ensure_jdk
+    ensure_node
     start_mariadb
     start_redis
     "$(dirname "$0")/filter-services.sh" start
