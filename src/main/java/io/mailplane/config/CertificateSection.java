@@ -71,39 +71,19 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
 
   @Override
   public void put(String key, CertificateEntry desired, CertificateEntry current) {
-    CertificateDto request =
-        new CertificateDto(
-            key,
-            desired.domains(),
-            desired.primary(),
-            desired.challenge(),
-            desired.keyType(),
-            desired.issuer(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    CertificateDto request = toRequest(key, desired);
     validator.check(request);
     if (current != null
-        && Objects.equals(service.normalized(request), service.normalized(toRequest(current)))) {
+        && Objects.equals(
+            service.normalized(request), service.normalized(toRequest(key, current)))) {
       return;
     }
     service.put(key, request, null, null);
   }
 
-  private static CertificateDto toRequest(CertificateEntry entry) {
+  private static CertificateDto toRequest(String key, CertificateEntry entry) {
     return new CertificateDto(
-        entry.name(),
+        key,
         entry.domains(),
         entry.primary(),
         entry.challenge(),

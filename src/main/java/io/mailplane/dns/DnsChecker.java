@@ -100,7 +100,12 @@ public class DnsChecker {
     if (config.resolver().isEmpty()) {
       return new ExtendedResolver();
     }
-    String value = config.resolver().get().strip();
+    return resolverAt(config.resolver().get());
+  }
+
+  /** A resolver for one server given as `host` or `host:port` (an IPv6 literal takes port 53). */
+  public static SimpleResolver resolverAt(String server) {
+    String value = server.strip();
     String host = value;
     int port = 53;
     int colon = value.lastIndexOf(':');

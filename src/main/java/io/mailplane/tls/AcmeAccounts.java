@@ -28,8 +28,11 @@ public class AcmeAccounts {
   @Inject KeyPairs keyPairs;
   @Inject SecretCipher cipher;
 
+  /** A login and the row of its account (an order remembers the id for its later steps). */
+  public record AccountLogin(long accountId, Login login) {}
+
   /** Logs into the certificate's issuer account, registering it first when it is new. */
-  public Login login(ManagedCertificate certificate) throws AcmeException {
+  public AccountLogin login(ManagedCertificate certificate) throws AcmeException {
     String identity =
         DigestUtils.sha256Hex(
             (certificate.directoryUrl
@@ -41,7 +44,9 @@ public class AcmeAccounts {
     AcmeAccount account = AcmeAccount.find("identityHash", identity).firstResult();
     Session session = client.session(certificate.directoryUrl);
     if (account != null && account.accountUrl != null) {
-      return session.login(url(account.accountUrl), keyPairs.open(account.keyPairEnc, CONTEXT));
+      return new AccountLogin(
+          account.id,
+          session.login(url(account.accountUrl), keyPairs.open(account.keyPairEnc, CONTEXT)));
     }
     KeyPair keyPair = KeyPairs.generate(KeyPairs.EC_P256);
     AccountBuilder builder = new AccountBuilder().useKeyPair(keyPair);
@@ -70,7 +75,7 @@ public class AcmeAccounts {
     account.accountUrl = login.getAccountLocation().toString();
     account.updatedAt = Instant.now();
     account.persist();
-    return login;
+    return new AccountLogin(account.id, login);
   }
 
   /** The login of an order's account, for the steps after the first. */
@@ -79,12 +84,6 @@ public class AcmeAccounts {
     return client
         .session(account.directoryUrl)
         .login(url(account.accountUrl), keyPairs.open(account.keyPairEnc, CONTEXT));
-  }
-
-  public Long accountIdOf(Login login) {
-    AcmeAccount account =
-        AcmeAccount.find("accountUrl", login.getAccountLocation().toString()).firstResult();
-    return account == null ? null : account.id;
   }
 
   static java.net.URL url(String url) {

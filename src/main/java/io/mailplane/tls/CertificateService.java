@@ -240,18 +240,18 @@ public class CertificateService {
     return ledger.toDto(order, certificate.name);
   }
 
-  private ManagedCertificate locked(String key) {
-    String name = TlsVolume.validName(key);
-    ManagedCertificate certificate = ManagedCertificate.lockByName(name);
-    if (certificate == null) {
-      throw ApiException.notFound(TYPE, name);
-    }
-    return certificate;
+  private static ManagedCertificate locked(String key) {
+    return existing(key, ManagedCertificate::lockByName);
   }
 
-  private ManagedCertificate visible(String key) {
+  private static ManagedCertificate visible(String key) {
+    return existing(key, ManagedCertificate::findByName);
+  }
+
+  private static ManagedCertificate existing(
+      String key, java.util.function.Function<String, ManagedCertificate> find) {
     String name = TlsVolume.validName(key);
-    ManagedCertificate certificate = ManagedCertificate.findByName(name);
+    ManagedCertificate certificate = find.apply(name);
     if (certificate == null) {
       throw ApiException.notFound(TYPE, name);
     }

@@ -164,8 +164,9 @@ public class OrderWorker {
 
   private void begin(AcmeOrder order, ManagedCertificate certificate)
       throws AcmeException, IOException {
-    Login login = accounts.login(certificate);
-    order.accountId = accounts.accountIdOf(login);
+    AcmeAccounts.AccountLogin account = accounts.login(certificate);
+    order.accountId = account.accountId();
+    Login login = account.login();
     Order acmeOrder = login.newOrder().domains(order.domainList()).create();
     order.orderUrl = acmeOrder.getLocation().toString();
     // Stored with the order, so a resumed order finalizes with the same key.
@@ -389,7 +390,7 @@ public class OrderWorker {
     }
     ManagedCertificate certificate = ManagedCertificate.findById(due.get(0).longValue());
     try {
-      Login login = accounts.login(certificate);
+      Login login = accounts.login(certificate).login();
       scheduleRenewal(
           certificate, login.bindCertificate(AcmeAccounts.url(certificate.certificateUrl)));
     } catch (AcmeException | RuntimeException e) {

@@ -1,10 +1,10 @@
 package io.mailplane.tls;
 
 import io.mailplane.api.ApiException;
+import io.mailplane.dns.DnsChecker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,14 +121,7 @@ public class Rfc2136 {
   }
 
   private Resolver resolver(String server, boolean signed) throws IOException {
-    String host = server;
-    int port = 53;
-    int colon = server.lastIndexOf(':');
-    if (colon > 0 && server.indexOf(':') == colon) {
-      host = server.substring(0, colon);
-      port = Integer.parseInt(server.substring(colon + 1));
-    }
-    SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(host, port));
+    SimpleResolver resolver = DnsChecker.resolverAt(server);
     resolver.setTimeout(TIMEOUT);
     if (signed) {
       AcmeConfig.Dns dns = config.dns();
