@@ -96,6 +96,12 @@ public class CertificateService {
     }
     CertificateDto before = toDto(existing);
     boolean needsOrder = !sameOrder(existing, desired);
+    if (!needsOrder
+        && desired.primary() == existing.primary
+        && desired.termsAgreed() == existing.termsAgreed) {
+      // A repeated PUT changes nothing: same version, no audit event.
+      return new Upserted<>(before, false);
+    }
     boolean becomesPrimary = desired.primary() && !existing.primary;
     apply(existing, desired);
     if (becomesPrimary) {
@@ -109,7 +115,6 @@ public class CertificateService {
     ManagedCertificate.getEntityManager().flush();
     CertificateDto after = toDto(existing);
     if (!Objects.equals(before, after)) {
-      existing.updatedAt = Instant.now();
       audit.record("certificate.update", TYPE, name, null, before, after);
     }
     return new Upserted<>(after, false);

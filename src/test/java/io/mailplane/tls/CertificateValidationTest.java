@@ -134,7 +134,16 @@ class CertificateValidationTest {
         .body(
             "domains",
             equalTo(List.of(java.net.IDN.toASCII("b\u00fccher-" + name) + ".acme.test")));
-    // A PUT with the same body is a no-op: same version.
+    // A PUT with the same body is a no-op: no update recorded (the job's own state changes are
+    // not audited, so this does not race the failing order).
+    admin().body(body).put("/api/v1/certificates/" + name).then().statusCode(200);
+    admin()
+        .queryParam("resourceKey", name)
+        .queryParam("action", "certificate.update")
+        .get("/api/v1/audit-events")
+        .then()
+        .statusCode(200)
+        .body("items.size()", equalTo(0));
     String etag = admin().get("/api/v1/certificates/" + name).then().extract().header("ETag");
     admin().delete("/api/v1/certificates/" + name).then().statusCode(204);
     admin().get("/api/v1/certificates/" + name).then().statusCode(404);
