@@ -29,11 +29,7 @@ public final class DomainNames {
     }
     String ascii;
     try {
-      // Lowercase first: Punycode encodes case, so "Bücher" and "bücher" would become different
-      // A-labels for what DNS treats as one name.
-      ascii =
-          IDN.toASCII(name.toLowerCase(Locale.ROOT), IDN.USE_STD3_ASCII_RULES)
-              .toLowerCase(Locale.ROOT);
+      ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid(field, "is not a valid domain name");
     }
