@@ -290,14 +290,11 @@ public class Publisher {
       if (found < targets.all().size() || applied == 0) {
         return;
       }
-      try (PreparedStatement delete =
-          connection.prepareStatement(
-              "DELETE FROM outbox_event WHERE id <= ? AND created_at < ?")) {
-        delete.setLong(1, applied);
-        delete.setTimestamp(
-            2, java.sql.Timestamp.from(java.time.Instant.now().minus(config.retention())));
-        delete.executeUpdate();
-      }
+      update(
+          connection,
+          "DELETE FROM outbox_event WHERE id <= ? AND created_at < ?",
+          applied,
+          Instant.now().minus(config.retention()));
     }
   }
 
