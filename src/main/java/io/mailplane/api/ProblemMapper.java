@@ -162,9 +162,6 @@ public class ProblemMapper {
       if (cause instanceof ApiException api) {
         return api(api, uriInfo);
       }
-      if (cause == cause.getCause()) {
-        break;
-      }
     }
     int status = e.getResponse().getStatus();
     if (status == 404 && e.getCause() != null) {

@@ -94,7 +94,9 @@ public class DomainService {
               domain.name, mailboxes, aliases, aliasDomains));
     }
     DomainDto before = toDto(domain);
-    outbox.recordMailboxesOf(domain.id);
+    if (mailboxes > 0) {
+      outbox.recordMailboxesOf(domain.id);
+    }
     if (cascade) {
       Alias.deleteAllOfDomain(domain);
       Mailbox.delete("domain", domain);

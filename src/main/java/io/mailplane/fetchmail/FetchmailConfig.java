@@ -8,10 +8,6 @@ import java.util.Optional;
 /** Fetchmail jobs: the binary, where runs deliver, and how they are scheduled and bounded. */
 @ConfigMapping(prefix = "mailplane.fetchmail")
 public interface FetchmailConfig {
-  /** Off: no account is scheduled by this instance (runs-now are still queued in the cluster). */
-  @WithDefault("true")
-  boolean enabled();
-
   /** The fetchmail executable, a path or a name looked up in /usr/bin:/bin. */
   @WithDefault("fetchmail")
   String binary();

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,8 +36,6 @@ public class FetchmailRunner {
   @Inject Outbox outbox;
 
   private Semaphore permits;
-  private final AtomicInteger running = new AtomicInteger();
-  private final AtomicInteger maxRunning = new AtomicInteger();
 
   @PostConstruct
   void init() {
@@ -47,15 +44,6 @@ public class FetchmailRunner {
 
   /** What a claimed run needs outside the transaction. The password lives only here and in rc. */
   private record Claimed(long runId, long accountId, String rc, String password, String idState) {}
-
-  /** Runs of this instance going on now, and the most there have been at once (benchmarks). */
-  public int running() {
-    return running.get();
-  }
-
-  public int maxRunning() {
-    return maxRunning.get();
-  }
 
   /**
    * @param runId the queued run of a run-now, or null for a scheduled firing
@@ -70,8 +58,6 @@ public class FetchmailRunner {
       Thread.currentThread().interrupt();
       return;
     }
-    int now = running.incrementAndGet();
-    maxRunning.accumulateAndGet(now, Math::max);
     try {
       Claimed claimed =
           QuarkusTransaction.requiringNew().call(() -> claim(accountId, runId, instance));
@@ -112,7 +98,6 @@ public class FetchmailRunner {
     } catch (RuntimeException e) {
       LOG.errorf("fetchmail run of account %d failed: %s", accountId, e.toString());
     } finally {
-      running.decrementAndGet();
       permits.release();
     }
   }

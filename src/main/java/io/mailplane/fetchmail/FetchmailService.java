@@ -346,7 +346,7 @@ public class FetchmailService {
         errors.add(error("host", e.getMessage()));
       }
     }
-    String protocol = r.protocol() == null ? null : r.protocol();
+    String protocol = r.protocol();
     if (protocol == null) {
       errors.add(error("protocol", "required"));
     } else if (!protocol.equals("imap") && !protocol.equals("pop3")) {

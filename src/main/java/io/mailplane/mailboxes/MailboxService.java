@@ -185,8 +185,6 @@ public class MailboxService {
     // Dovecot caches the userdb answer (quota) with the login, so any change must flush it.
     if (passwordChanged || !Objects.equals(before, after)) {
       outbox.record(Outbox.MAILBOX, mailbox.address);
-    }
-    if (passwordChanged || !Objects.equals(before, after)) {
       audit.record(
           passwordChanged && Objects.equals(withoutVersion(before), withoutVersion(after))
               ? "mailbox.password-change"
