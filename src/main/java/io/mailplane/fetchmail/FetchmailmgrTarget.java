@@ -2,6 +2,7 @@ package io.mailplane.fetchmail;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.push.Outbox;
 import io.mailplane.push.PushTarget;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -51,7 +52,13 @@ public class FetchmailmgrTarget implements PushTarget {
 
   @Override
   public void apply(List<Change> changes) throws JsonProcessingException {
-    if (changes.stream().anyMatch(change -> change.kind().equals(FetchmailCompat.KIND))) {
+    // Deleting a mailbox (or its domain) deletes its accounts by cascade, and only a mailbox event
+    // says so: the list must drop them then, not at the next reconcile.
+    if (changes.stream()
+        .anyMatch(
+            change ->
+                change.kind().equals(FetchmailCompat.KIND)
+                    || change.kind().equals(Outbox.MAILBOX))) {
       reconcile();
     }
   }

@@ -76,6 +76,39 @@ class FetchmailmgrTargetTest {
     }
   }
 
+  @Test
+  void deletingTheMailboxDropsItsAccounts() throws Exception {
+    String url =
+        org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getValue("quarkus.redis.hosts", String.class);
+    String key = "fetchmail_accounts_test_" + UUID.randomUUID();
+    String mailbox = FetchmailResourceTest.mailbox();
+    Map<String, Object> body = FetchmailResourceTest.body(mailbox);
+    body.put("enabled", true);
+    body.put("intervalSeconds", 3600);
+    body.put("host", "192.0.2.1");
+    long id =
+        admin()
+            .body(body)
+            .post("/api/v1/fetchmail-accounts")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    try (PushTarget target =
+        new FetchmailmgrTarget(vertx, url, key, compat, json, Duration.ofSeconds(5))) {
+      target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
+      assertTrue(find(key, id) != null);
+      // The account goes with its mailbox (cascade); only a mailbox event reports it.
+      admin().delete("/api/v1/mailboxes/" + mailbox).then().statusCode(204);
+      target.apply(List.of(new PushTarget.Change(io.mailplane.push.Outbox.MAILBOX, mailbox)));
+      assertEquals(null, find(key, id));
+    } finally {
+      redis.key().del(key);
+    }
+  }
+
   private JsonNode find(String key, long id) throws Exception {
     String value = redis.value(String.class).get(key);
     for (JsonNode entry : json.readTree(value)) {
