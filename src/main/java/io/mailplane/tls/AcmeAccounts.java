@@ -13,6 +13,7 @@ import org.shredzone.acme4j.AccountBuilder;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeServerException;
 
 /**
  * One ACME account per issuer identity (directory, contact, EAB key id), registered on first use
@@ -22,6 +23,8 @@ import org.shredzone.acme4j.exception.AcmeException;
 @ApplicationScoped
 public class AcmeAccounts {
   private static final String CONTEXT = "acme-account";
+  private static final URI ACCOUNT_DOES_NOT_EXIST =
+      URI.create("urn:ietf:params:acme:error:accountDoesNotExist");
   static final String EAB_CONTEXT = "acme-eab";
 
   @Inject AcmeClient client;
@@ -76,6 +79,24 @@ public class AcmeAccounts {
     account.updatedAt = Instant.now();
     account.persist();
     return new AccountLogin(account.id, login);
+  }
+
+  /**
+   * The CA no longer knows the account: a CA whose database was reset (a test CA restarted, a
+   * private CA rebuilt) or an account removed by its operator. Orders of that account are gone with
+   * it; the certificate itself is not, so the next order registers a new account.
+   */
+  static boolean isUnknownAccount(AcmeServerException e) {
+    return ACCOUNT_DOES_NOT_EXIST.equals(e.getType());
+  }
+
+  /** Drops the stored URL and key, so the next login registers a new account for the identity. */
+  public void forget(long accountId) {
+    AcmeAccount account = AcmeAccount.findById(accountId);
+    if (account != null) {
+      account.accountUrl = null;
+      account.updatedAt = Instant.now();
+    }
   }
 
   /** The login of an order's account, for the steps after the first. */

@@ -138,6 +138,9 @@ public class OrderWorker {
           e.getProblem().getDetail().orElse(e.getMessage()) + "; retry at " + retry);
       again(order, retry);
     } catch (AcmeServerException e) {
+      if (AcmeAccounts.isUnknownAccount(e) && order.accountId != null) {
+        accounts.forget(order.accountId);
+      }
       fail(order, certificate, e.getProblem().asJSON().toString());
     } catch (AcmeNetworkException e) {
       if (order.orderUrl == null) {
@@ -165,9 +168,20 @@ public class OrderWorker {
   private void begin(AcmeOrder order, ManagedCertificate certificate)
       throws AcmeException, IOException {
     AcmeAccounts.AccountLogin account = accounts.login(certificate);
+    Order acmeOrder;
+    try {
+      acmeOrder = account.login().newOrder().domains(order.domainList()).create();
+    } catch (AcmeServerException e) {
+      if (!AcmeAccounts.isUnknownAccount(e)) {
+        throw e;
+      }
+      ledger.step(order, "account-unknown", e.getProblem().getDetail().orElse(e.getMessage()));
+      accounts.forget(account.accountId());
+      account = accounts.login(certificate);
+      ledger.step(order, "account-registered", account.login().getAccountLocation().toString());
+      acmeOrder = account.login().newOrder().domains(order.domainList()).create();
+    }
     order.accountId = account.accountId();
-    Login login = account.login();
-    Order acmeOrder = login.newOrder().domains(order.domainList()).create();
     order.orderUrl = acmeOrder.getLocation().toString();
     // Stored with the order, so a resumed order finalizes with the same key.
     order.keyPairEnc = keyPairs.seal(orderKey(order, certificate), ORDER_KEY);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -47,6 +48,65 @@ class AcmeFailureTest {
     JsonPath orders =
         admin().get("/api/v1/certificates/" + name + "/orders").then().extract().jsonPath();
     assertEquals("retry", orders.getString("items[0].reason"));
+  }
+
+  /**
+   * A CA that forgot the account (Pebble restarted under a database that outlived it, as on a CI
+   * machine; a private CA rebuilt): the next order registers a new account instead of failing for
+   * ever with accountDoesNotExist.
+   */
+  @Test
+  void anAccountTheCaForgotIsRegisteredAgain() throws Exception {
+    String name = Acme.uniqueName();
+    Map<String, Object> request =
+        new HashMap<>(Acme.http01(List.of("a-" + name + ".acme.test"), false));
+    String contact = "forgotten-" + name + "@acme.test";
+    request.put(
+        "issuer",
+        Map.of(
+            "directoryUrl",
+            AcmeTestProfile.PEBBLE_HTTP,
+            "contactEmail",
+            contact,
+            "termsAgreed",
+            true));
+    admin().body(request).put("/api/v1/certificates/" + name).then().statusCode(201);
+    JsonPath first = Acme.awaitStatus(name, "valid");
+
+    String forgotten =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  AcmeAccount account = AcmeAccount.find("contactEmail", contact).singleResult();
+                  // An account id Pebble never issued: its answer is accountDoesNotExist.
+                  account.accountUrl =
+                      account.accountUrl.substring(0, account.accountUrl.lastIndexOf('/') + 1)
+                          + "0000forgotten";
+                  return account.accountUrl;
+                });
+
+    admin().post("/api/v1/certificates/" + name + "/renew").then().statusCode(202);
+    JsonPath renewed =
+        Acme.awaitCertificate(
+            name,
+            c ->
+                "valid".equals(c.getString("status"))
+                    && !first.getString("serial").equals(c.getString("serial")),
+            Duration.ofSeconds(60));
+    assertEquals(0, renewed.getInt("consecutiveFailures"));
+    JsonPath orders =
+        admin().get("/api/v1/certificates/" + name + "/orders").then().extract().jsonPath();
+    List<String> steps = orders.getList("items[0].timeline.step");
+    assertTrue(
+        steps.containsAll(List.of("account-unknown", "account-registered")), steps.toString());
+    String registered =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    AcmeAccount.<AcmeAccount>find("contactEmail", contact)
+                        .singleResult()
+                        .accountUrl);
+    assertTrue(!registered.equals(forgotten), "a new account URL is stored");
   }
 
   @Test
