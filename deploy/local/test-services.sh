@@ -59,6 +59,8 @@ GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'localhost';
 GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'localhost';
+GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'localhost';
 FLUSH PRIVILEGES;
 SQL
   log "MariaDB ready: ${DB_USER}@127.0.0.1:3306/${DB_NAME}"
