@@ -9,7 +9,7 @@ public record PushTargetDto(
     @Schema(
             readOnly = true,
             example = "rspamd-redis",
-            enumeration = {"rspamd-redis", "doveadm", "command"})
+            enumeration = {"rspamd-redis", "doveadm", "command", "fetchmailmgr"})
         String type,
     @Schema(
             readOnly = true,

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -19,6 +20,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 @Startup
 @ApplicationScoped
 public class PushTargets {
+  /** The configurable target types; the API's PushTarget.type enumeration lists the same. */
+  static final List<String> TYPES = List.of("rspamd-redis", "doveadm", "command", "fetchmailmgr");
+
   @Inject PushConfig config;
   @Inject Vertx vertx;
   @Inject Instance<DkimKeys> dkimKeys;
@@ -92,10 +96,7 @@ public class PushTargets {
             target.timeout());
       default:
         throw new IllegalStateException(
-            prefix
-                + "type: '"
-                + target.type()
-                + "' is not rspamd-redis, doveadm, command or fetchmailmgr");
+            prefix + "type: '" + target.type() + "' is not one of " + String.join(", ", TYPES));
     }
   }
 
