@@ -79,7 +79,11 @@ class AcmeRestartIT {
     for (int attempt = 1; attempt <= 5; attempt++) {
       service = start("run-" + attempt + "a");
       String name = "r" + UUID.randomUUID().toString().substring(0, 8);
-      send("PUT", "/api/v1/certificates/" + name, request(name), 201);
+      send(
+          "PUT",
+          "/api/v1/certificates/" + name,
+          Acme.http01(List.of(name + ".acme.test"), false),
+          201);
       JsonNode caught = awaitInFlightOrder(name);
       service.destroyForcibly().waitFor();
       service = null;
@@ -111,24 +115,6 @@ class AcmeRestartIT {
       return;
     }
     fail("five orders completed before they could be killed");
-  }
-
-  private Map<String, Object> request(String name) {
-    return Map.of(
-        "domains",
-        List.of(name + ".acme.test"),
-        "challenge",
-        "http-01",
-        "keyType",
-        "ec-p256",
-        "issuer",
-        Map.of(
-            "directoryUrl",
-            AcmeTestProfile.PEBBLE_HTTP,
-            "contactEmail",
-            "restart@acme.test",
-            "termsAgreed",
-            true));
   }
 
   /** Polls the order tightly; null when the order finished before it was seen in flight. */
