@@ -7,7 +7,8 @@
 #   bench/fetchmail.sh                                     # 1000 accounts, 60 s, 2 rounds (~5 min)
 #   FM_ACCOUNTS=200 FM_ROUNDS=1 BENCH_SKIP_BUILD=1 bench/fetchmail.sh
 # Env: FM_PORT (18082; the second instance uses +1), FM_ACCOUNTS (1000), FM_INTERVAL (60),
-#      FM_ROUNDS (2), FM_MAX_CONCURRENT (4 per instance), FM_IDLE_SECONDS (60),
+#      FM_ROUNDS (2), FM_MAX_CONCURRENT (4 per instance), FM_CLUSTER_MAX (16: the cluster-wide
+#      bound, mailplane.fetchmail.cluster-max-concurrent-runs), FM_IDLE_SECONDS (60),
 #      FM_SESSION_DELAY_MS (0: how long the IMAP server holds each session, to load the bound).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,9 @@ PORT2=$((APP_PORT + 1))
 OUT=target/bench/fetchmail
 APP_LOG=$OUT/app1.log
 MAXC=${FM_MAX_CONCURRENT:-4}
+CLUSTER_MAX=${FM_CLUSTER_MAX:-16}
+# What may run at once: both instances' own bounds, or the cluster's when it is lower.
+BOUND=$((2 * MAXC < CLUSTER_MAX ? 2 * MAXC : CLUSTER_MAX))
 mkdir -p "$OUT"
 . bench/app.sh
 app_build
@@ -40,6 +44,7 @@ APP_ENV=(
   MAILPLANE_CRYPTO_KEYS_BENCH="$KEY"
   MAILPLANE_CRYPTO_ACTIVE_KEY=bench
   MAILPLANE_FETCHMAIL_MAX_CONCURRENT_RUNS="$MAXC"
+  MAILPLANE_FETCHMAIL_CLUSTER_MAX_CONCURRENT_RUNS="$CLUSTER_MAX"
   MAILPLANE_FETCHMAIL_JITTER="${FM_INTERVAL:-60}s"
   MAILPLANE_FETCHMAIL_WORK_DIRECTORY="$PWD/$OUT/work1"
   MAILPLANE_QUARTZ_THREADS=$((MAXC + 2))
@@ -61,16 +66,16 @@ done
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 {
   bench_header
-  echo "- instances: 2 (pids $PID1, $PID2), mailplane.fetchmail.max-concurrent-runs=$MAXC each"
+  echo "- instances: 2 (pids $PID1, $PID2), mailplane.fetchmail.max-concurrent-runs=$MAXC each, cluster-max-concurrent-runs=$CLUSTER_MAX"
   echo "- load on the machine before the run (1-min loadavg): $(cut -d' ' -f1 /proc/loadavg)"
-  echo "- command: FM_ACCOUNTS=${FM_ACCOUNTS:-1000} FM_INTERVAL=${FM_INTERVAL:-60} FM_ROUNDS=${FM_ROUNDS:-2} FM_SESSION_DELAY_MS=${FM_SESSION_DELAY_MS:-0} bench/fetchmail.sh"
+  echo "- command: FM_ACCOUNTS=${FM_ACCOUNTS:-1000} FM_INTERVAL=${FM_INTERVAL:-60} FM_ROUNDS=${FM_ROUNDS:-2} FM_SESSION_DELAY_MS=${FM_SESSION_DELAY_MS:-0} FM_CLUSTER_MAX=$CLUSTER_MAX bench/fetchmail.sh"
 } | tee "$OUT/results.md"
 
 C1=$(cpu $PID1); C2=$(cpu $PID2); T0=$(date +%s.%N)
 java -cp "$OUT/classes:$MARIADB_JAR" FetchmailBench \
   --base "http://127.0.0.1:$APP_PORT" --jdbc "$DB_URL" --token "$APP_TOKEN" \
   --accounts "${FM_ACCOUNTS:-1000}" --interval "${FM_INTERVAL:-60}" --rounds "${FM_ROUNDS:-2}" \
-  --bound $((2 * MAXC)) --session-delay-ms "${FM_SESSION_DELAY_MS:-0}" | tee -a "$OUT/results.md"
+  --bound "$BOUND" --session-delay-ms "${FM_SESSION_DELAY_MS:-0}" | tee -a "$OUT/results.md"
 T1=$(date +%s.%N)
 echo "- CPU of the two instances while busy: $(echo "($(cpu $PID1) - $C1 + $(cpu $PID2) - $C2) / $(getconf CLK_TCK) / ($T1 - $T0)" | bc -l | xargs printf '%.2f') cores (fetchmail processes not included)" | tee -a "$OUT/results.md"
 

@@ -22,9 +22,16 @@ public interface FetchmailConfig {
   @WithDefault("5m")
   Duration timeout();
 
-  /** Fetchmail runs at once on one instance (the global bound of that instance). */
+  /** Fetchmail runs at once on one instance: what one replica's CPU, memory and threads carry. */
   @WithDefault("4")
   int maxConcurrentRuns();
+
+  /**
+   * Fetchmail runs at once across every instance on the database: what the MTA and the remote
+   * servers carry, however many replicas run. A due run past it waits for a free slot.
+   */
+  @WithDefault("16")
+  int clusterMaxConcurrentRuns();
 
   /** The smallest interval an account may ask for. */
   @WithDefault("60s")

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +46,9 @@ public class FetchmailRunner {
   /** What a claimed run needs outside the transaction. The password lives only here and in rc. */
   private record Claimed(long runId, long accountId, String rc, String password, String idState) {}
 
+  /** claim()'s answer when the cluster already runs its bound: try again shortly. */
+  private static final Claimed CLUSTER_FULL = new Claimed(-1, -1, null, null, null);
+
   /**
    * @param runId the queued run of a run-now, or null for a scheduled firing
    * @param instance the scheduler instance, recorded with the run
@@ -59,8 +63,7 @@ public class FetchmailRunner {
       return;
     }
     try {
-      Claimed claimed =
-          QuarkusTransaction.requiringNew().call(() -> claim(accountId, runId, instance));
+      Claimed claimed = claimWhenASlotIsFree(accountId, runId, instance);
       if (claimed == null) {
         return;
       }
@@ -102,6 +105,64 @@ public class FetchmailRunner {
     }
   }
 
+  /**
+   * Claims the run as soon as the cluster has a free slot, polling with jitter. One that finds none
+   * within the run timeout is dropped: a scheduled firing comes again at its next time, a queued
+   * run-now is closed as an error that says why.
+   */
+  private Claimed claimWhenASlotIsFree(long accountId, Long runId, String instance) {
+    Instant giveUp = Instant.now().plus(config.timeout());
+    while (true) {
+      Claimed claimed =
+          QuarkusTransaction.requiringNew().call(() -> claim(accountId, runId, instance));
+      if (claimed != CLUSTER_FULL) {
+        return claimed;
+      }
+      if (Instant.now().isAfter(giveUp)) {
+        String why =
+            "no free run slot: the cluster ran "
+                + config.clusterMaxConcurrentRuns()
+                + " runs at once for "
+                + config.timeout().toSeconds()
+                + " s";
+        LOG.warnf("fetchmail account %d: %s", accountId, why);
+        if (runId != null) {
+          QuarkusTransaction.requiringNew().run(() -> closeQueued(runId, why));
+        }
+        return null;
+      }
+      try {
+        Thread.sleep(ThreadLocalRandom.current().nextLong(100, 500));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+
+  private static void closeQueued(long runId, String why) {
+    FetchmailRun run = FetchmailRun.findById(runId);
+    if (run != null && run.status.equals(FetchmailRun.QUEUED)) {
+      finishRow(run, "error", null, 0, why);
+    }
+  }
+
+  /**
+   * Locks the gate row, then counts the running runs. The lock comes first in the transaction, so
+   * the count (its first plain read) sees every claim committed before this one took the lock.
+   */
+  private boolean clusterSlotFree() {
+    FetchmailRun.getEntityManager()
+        .createNativeQuery("SELECT id FROM fetchmail_gate WHERE id = 1 FOR UPDATE")
+        .getResultList();
+    long running =
+        FetchmailRun.count(
+            "activeAccountId is not null and status = ?1 and startedAt > ?2",
+            FetchmailRun.RUNNING,
+            Instant.now().minus(abandonedAfter()));
+    return running < config.clusterMaxConcurrentRuns();
+  }
+
   private FetchmailProcess.Result failed(Claimed claimed, String message) {
     return new FetchmailProcess.Result(
         "error", null, 0, claimed.idState(), FetchmailProcess.redact(message, claimed.password()));
@@ -119,6 +180,9 @@ public class FetchmailRunner {
   }
 
   private Claimed claim(long accountId, Long runId, String instance) {
+    if (!clusterSlotFree()) {
+      return CLUSTER_FULL;
+    }
     FetchmailAccount account = FetchmailAccount.findById(accountId, LockModeType.PESSIMISTIC_WRITE);
     if (account == null) {
       // Deleted with its mailbox (foreign-key cascade): drop the orphaned job.
@@ -182,13 +246,17 @@ public class FetchmailRunner {
    */
   boolean abandonIfStale(FetchmailRun active, Instant now) {
     Instant since = active.startedAt != null ? active.startedAt : active.queuedAt;
-    Duration limit = config.timeout().multipliedBy(2).plusMinutes(1);
+    Duration limit = abandonedAfter();
     if (since.plus(limit).isAfter(now)) {
       return false;
     }
     finishRow(active, "error", null, 0, "abandoned: no result after " + limit.toSeconds() + " s");
     FetchmailRun.getEntityManager().flush();
     return true;
+  }
+
+  private Duration abandonedAfter() {
+    return config.timeout().multipliedBy(2).plusMinutes(1);
   }
 
   private static void finishRow(

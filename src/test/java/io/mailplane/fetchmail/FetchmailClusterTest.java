@@ -63,7 +63,8 @@ class FetchmailClusterTest {
     public void initialize() {}
   }
 
-  Scheduler secondMember(String instanceId) throws Exception {
+  /** A second clustered Quartz member beside the application's {@code quartz}, started. */
+  static Scheduler secondMember(Scheduler quartz, String instanceId) throws Exception {
     Properties p = new Properties();
     p.put("org.quartz.scheduler.instanceName", quartz.getSchedulerName());
     p.put("org.quartz.scheduler.instanceId", instanceId);
@@ -106,7 +107,7 @@ class FetchmailClusterTest {
     createMailbox(remote, PASSWORD);
     createMailbox("local@" + d, PASSWORD);
     String secondId = "second-member-" + System.nanoTime();
-    Scheduler second = secondMember(secondId);
+    Scheduler second = secondMember(quartz, secondId);
     Map<Long, Instant> firstFire = new TreeMap<>();
     Instant end;
     try {

@@ -1,0 +1,183 @@
+package io.mailplane.fetchmail;
+
+import static io.mailplane.TestApi.admin;
+import static io.mailplane.TestApi.createDomain;
+import static io.mailplane.TestApi.createMailbox;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.quartz.Scheduler;
+
+/**
+ * The cluster-wide bound: two Quartz members (as in FetchmailClusterTest), each allowed 4 runs, the
+ * cluster allowed 2. Every run talks to a server that holds each connection for 1.5 s, so without
+ * the gate the due runs of five accounts would overlap five deep; with it, never more than two run
+ * at once over the whole cluster, and two do.
+ */
+@QuarkusTest
+@TestProfile(FetchmailClusterBoundTest.Bound.class)
+class FetchmailClusterBoundTest {
+  static final int ACCOUNTS = 5;
+  static final int INTERVAL = 8;
+  static final int BOUND = 2;
+
+  public static class Bound implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "mailplane.fetchmail.cluster-max-concurrent-runs",
+          String.valueOf(BOUND),
+          "mailplane.fetchmail.max-concurrent-runs",
+          "4");
+    }
+  }
+
+  @Inject Scheduler quartz;
+
+  @Test
+  void neverMoreRunsAtOnceThanTheClusterBoundAcrossTwoMembers() throws Exception {
+    String d = createDomain();
+    createMailbox("local@" + d, FetchmailClusterTest.PASSWORD);
+    List<Long> ids = new ArrayList<>();
+    Map<String, Integer> perInstance = new TreeMap<>();
+    List<Instant[]> runs = new ArrayList<>();
+    try (ServerSocket slowServer = new ServerSocket(0)) {
+      Thread acceptor = daemon(() -> holdEachConnection(slowServer));
+      Scheduler second = FetchmailClusterTest.secondMember(quartz, "bound-" + System.nanoTime());
+      try {
+        for (int i = 0; i < ACCOUNTS; i++) {
+          Map<String, Object> body = new HashMap<>();
+          body.put("mailbox", "local@" + d);
+          body.put("host", "127.0.0.1");
+          body.put("port", slowServer.getLocalPort());
+          body.put("protocol", "imap");
+          body.put("tls", "none");
+          body.put("username", "remote" + i);
+          body.put("password", FetchmailClusterTest.PASSWORD);
+          body.put("intervalSeconds", INTERVAL);
+          ids.add(
+              admin()
+                  .body(body)
+                  .post("/api/v1/fetchmail-accounts")
+                  .then()
+                  .statusCode(201)
+                  .extract()
+                  .jsonPath()
+                  .getLong("id"));
+        }
+        Thread.sleep(INTERVAL * 2500L);
+      } finally {
+        for (Long id : ids) {
+          admin()
+              .body(Map.of("enabled", false))
+              .patch("/api/v1/fetchmail-accounts/" + id)
+              .then()
+              .statusCode(200);
+        }
+        second.shutdown(true);
+        acceptor.interrupt();
+      }
+      for (Long id : ids) {
+        List<Map<String, Object>> items =
+            admin()
+                .get("/api/v1/fetchmail-accounts/" + id + "/runs?limit=1000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("items");
+        for (Map<String, Object> run : items) {
+          if (run.get("finishedAt") == null) {
+            continue; // cut off by the disable above; it started after the measured window
+          }
+          runs.add(
+              new Instant[] {
+                Instant.parse((String) run.get("startedAt")),
+                Instant.parse((String) run.get("finishedAt"))
+              });
+          perInstance.merge((String) run.get("instance"), 1, Integer::sum);
+        }
+      }
+    } finally {
+      for (Long id : ids) {
+        admin().delete("/api/v1/fetchmail-accounts/" + id);
+      }
+    }
+    int deepest = deepestOverlap(runs);
+    System.out.println(
+        "FetchmailClusterBoundTest: "
+            + runs.size()
+            + " runs, at most "
+            + deepest
+            + " at once, per instance "
+            + perInstance);
+    assertTrue(runs.size() >= ACCOUNTS * 2, "runs: " + runs.size());
+    runs.sort((a, b) -> a[0].compareTo(b[0]));
+    StringBuilder timeline = new StringBuilder();
+    for (Instant[] run : runs) {
+      timeline.append('\n').append(run[0]).append(" .. ").append(run[1]);
+    }
+    assertEquals(BOUND, deepest, "runs at once over the cluster:" + timeline);
+  }
+
+  /** The most intervals open at one instant; an end and a start at the same instant do not meet. */
+  static int deepestOverlap(List<Instant[]> intervals) {
+    TreeMap<Instant, Integer> delta = new TreeMap<>();
+    for (Instant[] interval : intervals) {
+      delta.merge(interval[0], 1, Integer::sum);
+      delta.merge(interval[1], -1, Integer::sum);
+    }
+    int open = 0;
+    int deepest = 0;
+    for (int change : delta.values()) {
+      open += change;
+      deepest = Math.max(deepest, open);
+    }
+    return deepest;
+  }
+
+  /** Greets like an IMAP server, then says nothing for 1.5 s and hangs up: a run of ~1.5 s. */
+  private static void holdEachConnection(ServerSocket server) {
+    while (!server.isClosed()) {
+      Socket connection;
+      try {
+        connection = server.accept();
+      } catch (IOException closed) {
+        return;
+      }
+      daemon(
+          () -> {
+            try (connection) {
+              OutputStream out = connection.getOutputStream();
+              out.write("* OK slow test server\r\n".getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+              Thread.sleep(1500);
+            } catch (IOException | InterruptedException ignored) {
+              // the run ends either way
+            }
+          });
+    }
+  }
+
+  private static Thread daemon(Runnable task) {
+    Thread thread = new Thread(task, "slow-imap");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+}
