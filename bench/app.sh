@@ -26,6 +26,9 @@ app_start() {
     echo "port $APP_PORT is in use; choose another port" >&2
     exit 1
   fi
+  # A fresh machine has no benchmark database yet (test-services.sh grants it, the app migrates it).
+  mysql -h127.0.0.1 -umailplane -pmailplane -e \
+    "CREATE DATABASE IF NOT EXISTS mailplane_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
   APP_TOKEN="bench-bootstrap-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "starting the app on 127.0.0.1:$APP_PORT (log: $APP_LOG) ..." >&2
   env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$APP_PORT \

@@ -2,6 +2,7 @@ package io.mailplane.fetchmail;
 
 import io.mailplane.mailboxes.Mailbox;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Basic;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
@@ -78,7 +79,11 @@ public class FetchmailAccount extends PanacheEntityBase {
   @Column(name = "last_run_id")
   public Long lastRunId;
 
-  /** fetchmail's id file (UIDs already seen), carried from run to run across replicas. */
+  /**
+   * fetchmail's id file (UIDs already seen), carried from run to run across replicas. Lazy: with
+   * `keep` it grows with the remote mailbox (tens of KB), and only a run reads it, not a list page.
+   */
+  @Basic(fetch = FetchType.LAZY)
   @Column(name = "id_state", columnDefinition = "LONGTEXT")
   public String idState;
 
