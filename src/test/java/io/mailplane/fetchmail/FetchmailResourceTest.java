@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.Hibernate;
 import org.junit.jupiter.api.Test;
 
 /** The fetchmail-accounts resource: DESIGN §3 conventions, validation, scopes, secrecy. */
@@ -281,6 +283,29 @@ class FetchmailResourceTest {
     as(reader).delete("/api/v1/fetchmail-accounts/" + theirs).then().statusCode(403);
     admin().delete("/api/v1/fetchmail-accounts/" + mine).then().statusCode(204);
     admin().delete("/api/v1/fetchmail-accounts/" + theirs).then().statusCode(204);
+  }
+
+  /** The id state grows with a kept remote mailbox: loading an account must not read it. */
+  @Test
+  void theIdStateIsLoadedOnlyWhenRead() {
+    long id =
+        admin()
+            .body(body(mailbox()))
+            .post("/api/v1/fetchmail-accounts")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              FetchmailAccount account = FetchmailAccount.findById(id);
+              assertFalse(Hibernate.isPropertyInitialized(account, "idState"));
+              assertEquals(null, account.idState);
+              assertTrue(Hibernate.isPropertyInitialized(account, "idState"));
+            });
+    admin().delete("/api/v1/fetchmail-accounts/" + id).then().statusCode(204);
   }
 
   @Test
