@@ -71,37 +71,16 @@ class FetchmailClusterBoundTest {
           body.put("username", "remote" + i);
           body.put("password", FetchmailClusterTest.PASSWORD);
           body.put("intervalSeconds", INTERVAL);
-          ids.add(
-              admin()
-                  .body(body)
-                  .post("/api/v1/fetchmail-accounts")
-                  .then()
-                  .statusCode(201)
-                  .extract()
-                  .jsonPath()
-                  .getLong("id"));
+          ids.add(FetchmailApi.create(body));
         }
         Thread.sleep(INTERVAL * 2500L);
       } finally {
-        for (Long id : ids) {
-          admin()
-              .body(Map.of("enabled", false))
-              .patch("/api/v1/fetchmail-accounts/" + id)
-              .then()
-              .statusCode(200);
-        }
+        ids.forEach(FetchmailApi::disable);
         second.shutdown(true);
         acceptor.interrupt();
       }
       for (Long id : ids) {
-        List<Map<String, Object>> items =
-            admin()
-                .get("/api/v1/fetchmail-accounts/" + id + "/runs?limit=1000")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("items");
-        for (Map<String, Object> run : items) {
+        for (Map<String, Object> run : FetchmailApi.runs(id)) {
           if (run.get("finishedAt") == null) {
             continue; // cut off by the disable above; it started after the measured window
           }

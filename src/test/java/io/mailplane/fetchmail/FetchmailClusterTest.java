@@ -135,14 +135,7 @@ class FetchmailClusterTest {
       Thread.sleep(Duration.ofSeconds(INTERVAL * 8L).toMillis());
     } finally {
       end = Instant.now();
-      for (Long id : firstFire.keySet()) {
-        // Disable first (the schedule goes at once), keep the rows to read their runs.
-        admin()
-            .body(Map.of("enabled", false))
-            .patch("/api/v1/fetchmail-accounts/" + id)
-            .then()
-            .statusCode(200);
-      }
+      firstFire.keySet().forEach(FetchmailApi::disable);
       second.shutdown(true);
     }
     Set<String> instances = new HashSet<>();
@@ -151,14 +144,7 @@ class FetchmailClusterTest {
     try {
       for (Map.Entry<Long, Instant> account : firstFire.entrySet()) {
         long id = account.getKey();
-        List<Map<String, Object>> runs =
-            admin()
-                .get("/api/v1/fetchmail-accounts/" + id + "/runs?limit=1000")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("items");
-        List<Map<String, Object>> ordered = new ArrayList<>(runs);
+        List<Map<String, Object>> ordered = new ArrayList<>(FetchmailApi.runs(id));
         ordered.sort(
             (a, b) -> ((String) a.get("startedAt")).compareTo((String) b.get("startedAt")));
         Set<Long> slots = new HashSet<>();

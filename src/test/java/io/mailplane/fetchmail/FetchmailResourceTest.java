@@ -149,15 +149,7 @@ class FetchmailResourceTest {
   @Test
   void passwordChangeIsAuditedWithoutTheSecret() {
     String mailbox = mailbox();
-    long id =
-        admin()
-            .body(body(mailbox))
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = FetchmailApi.create(body(mailbox));
     admin()
         .body(Map.of("password", "Another-Secret-77"))
         .patch("/api/v1/fetchmail-accounts/" + id)
@@ -256,15 +248,7 @@ class FetchmailResourceTest {
             .extract()
             .jsonPath()
             .getLong("id");
-    long theirs =
-        admin()
-            .body(body(other))
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long theirs = FetchmailApi.create(body(other));
     // Another domain's mailbox does not exist for this token.
     as(scoped).body(body(other)).post("/api/v1/fetchmail-accounts").then().statusCode(400);
     as(scoped).get("/api/v1/fetchmail-accounts/" + theirs).then().statusCode(404);
@@ -288,15 +272,7 @@ class FetchmailResourceTest {
   /** The id state grows with a kept remote mailbox: loading an account must not read it. */
   @Test
   void theIdStateIsLoadedOnlyWhenRead() {
-    long id =
-        admin()
-            .body(body(mailbox()))
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = FetchmailApi.create(body(mailbox()));
     QuarkusTransaction.requiringNew()
         .run(
             () -> {

@@ -45,15 +45,7 @@ class FetchmailmgrTargetTest {
     body.put("enabled", true);
     body.put("intervalSeconds", 3600);
     body.put("host", "192.0.2.1"); // TEST-NET: never answers; the schedule's run just fails
-    long id =
-        admin()
-            .body(body)
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = FetchmailApi.create(body);
     try (PushTarget target =
         new FetchmailmgrTarget(vertx, url, key, compat, json, Duration.ofSeconds(5))) {
       target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
@@ -87,15 +79,7 @@ class FetchmailmgrTargetTest {
     body.put("enabled", true);
     body.put("intervalSeconds", 3600);
     body.put("host", "192.0.2.1");
-    long id =
-        admin()
-            .body(body)
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = FetchmailApi.create(body);
     try (PushTarget target =
         new FetchmailmgrTarget(vertx, url, key, compat, json, Duration.ofSeconds(5))) {
       target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));

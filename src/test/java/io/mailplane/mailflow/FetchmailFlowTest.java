@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.fetchmail.FetchmailApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.ServerSocket;
@@ -59,15 +60,7 @@ class FetchmailFlowTest {
   }
 
   long account(Map<String, Object> body) {
-    long id =
-        admin()
-            .body(body)
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = FetchmailApi.create(body);
     created.add(id);
     return id;
   }
