@@ -4,11 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.push.Outbox;
 import io.mailplane.push.PushTarget;
+import io.mailplane.push.RedisTargetConnection;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.RedisAPI;
-import io.vertx.redis.client.RedisOptions;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,9 +19,7 @@ public class FetchmailmgrTarget implements PushTarget {
   private final FetchmailCompat accounts;
   private final ObjectMapper json;
   private final Duration timeout;
-  private final String password;
-  private final Redis client;
-  private final RedisAPI redis;
+  private final RedisTargetConnection connection;
 
   public FetchmailmgrTarget(
       Vertx vertx,
@@ -37,12 +32,7 @@ public class FetchmailmgrTarget implements PushTarget {
     this.accounts = accounts;
     this.json = json;
     this.timeout = timeout;
-    String userInfo = URI.create(url).getRawUserInfo();
-    this.password = userInfo == null ? null : userInfo.substring(userInfo.indexOf(':') + 1);
-    RedisOptions options = new RedisOptions().setConnectionString(url).setMaxPoolSize(1);
-    options.getNetClientOptions().setConnectTimeout((int) timeout.toMillis());
-    this.client = Redis.createClient(vertx, options);
-    this.redis = RedisAPI.api(client);
+    this.connection = new RedisTargetConnection(vertx, url, timeout);
   }
 
   @Override
@@ -66,18 +56,16 @@ public class FetchmailmgrTarget implements PushTarget {
   @Override
   public void reconcile() throws JsonProcessingException {
     String value = json.writeValueAsString(accounts.accounts());
-    redis.set(List.of(key, value)).await().atMost(timeout);
+    connection.api().set(List.of(key, value)).await().atMost(timeout);
   }
 
   @Override
   public String redact(String message) {
-    return password == null || password.isEmpty() || message == null
-        ? message
-        : message.replace(password, "[redacted]");
+    return connection.redact(message);
   }
 
   @Override
   public void close() {
-    client.close();
+    connection.close();
   }
 }

@@ -1,11 +1,8 @@
 package io.mailplane.push;
 
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.RedisOptions;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,8 +25,7 @@ class RspamdRedisTarget implements PushTarget {
   private final String selectors;
   private final DkimKeys keys;
   private final Duration timeout;
-  private final String password;
-  private final Redis client;
+  private final RedisTargetConnection connection;
   private final RedisAPI redis;
 
   RspamdRedisTarget(
@@ -38,16 +34,8 @@ class RspamdRedisTarget implements PushTarget {
     this.selectors = selectors;
     this.keys = keys;
     this.timeout = timeout;
-    this.password = passwordOf(url);
-    RedisOptions options =
-        new RedisOptions()
-            .setConnectionString(url)
-            .setMaxPoolSize(1)
-            .setMaxPoolWaiting(8)
-            .setPoolRecycleTimeout((int) timeout.toMillis());
-    options.getNetClientOptions().setConnectTimeout((int) timeout.toMillis());
-    this.client = Redis.createClient(vertx, options);
-    this.redis = RedisAPI.api(client);
+    this.connection = new RedisTargetConnection(vertx, url, timeout);
+    this.redis = connection.api();
   }
 
   @Override
@@ -158,20 +146,11 @@ class RspamdRedisTarget implements PushTarget {
 
   @Override
   public String redact(String message) {
-    return password == null || message == null ? message : message.replace(password, "***");
-  }
-
-  private static String passwordOf(String url) {
-    String userInfo = URI.create(url).getRawUserInfo();
-    if (userInfo == null || userInfo.isEmpty()) {
-      return null;
-    }
-    String secret = userInfo.substring(userInfo.indexOf(':') + 1);
-    return secret.isEmpty() ? null : secret;
+    return connection.redact(message);
   }
 
   @Override
   public void close() {
-    client.close();
+    connection.close();
   }
 }

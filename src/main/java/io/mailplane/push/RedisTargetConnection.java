@@ -1,0 +1,70 @@
+package io.mailplane.push;
+
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The Redis connection of a push target (rspamd-redis, fetchmailmgr): its own small pool apart from
+ * the application's Redis client, since a target's Redis is often another server, and the redaction
+ * of the URL's password from whatever error reaches the target's lastError.
+ */
+public final class RedisTargetConnection implements AutoCloseable {
+  private final Redis client;
+  private final RedisAPI api;
+  private final List<String> secrets;
+
+  public RedisTargetConnection(Vertx vertx, String url, Duration timeout) {
+    RedisOptions options =
+        new RedisOptions()
+            .setConnectionString(url)
+            .setMaxPoolSize(1)
+            .setMaxPoolWaiting(8)
+            .setPoolRecycleTimeout((int) timeout.toMillis());
+    options.getNetClientOptions().setConnectTimeout((int) timeout.toMillis());
+    this.client = Redis.createClient(vertx, options);
+    this.api = RedisAPI.api(client);
+    this.secrets = passwordForms(url);
+  }
+
+  public RedisAPI api() {
+    return api;
+  }
+
+  /** The message without the password, as written in the URL or percent-decoded. */
+  public String redact(String message) {
+    if (message == null) {
+      return null;
+    }
+    String redacted = message;
+    for (String secret : secrets) {
+      redacted = redacted.replace(secret, "***");
+    }
+    return redacted;
+  }
+
+  private static List<String> passwordForms(String url) {
+    String userInfo = URI.create(url).getRawUserInfo();
+    if (userInfo == null || userInfo.indexOf(':') < 0) {
+      return List.of();
+    }
+    String raw = userInfo.substring(userInfo.indexOf(':') + 1);
+    if (raw.isEmpty()) {
+      return List.of();
+    }
+    String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    return Stream.of(raw, decoded).distinct().toList();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
