@@ -28,7 +28,7 @@ public interface FetchmailConfig {
 
   /**
    * Fetchmail runs at once across every instance on the database: what the MTA and the remote
-   * servers carry, however many replicas run. A due run past it waits for a free slot.
+   * servers carry, however many replicas run. A due run past it waits for a free slot. At least 1.
    */
   @WithDefault("16")
   int clusterMaxConcurrentRuns();

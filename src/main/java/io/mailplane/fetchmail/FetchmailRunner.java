@@ -121,7 +121,7 @@ public class FetchmailRunner {
       if (Instant.now().isAfter(giveUp)) {
         String why =
             "no free run slot: the cluster ran "
-                + config.clusterMaxConcurrentRuns()
+                + Math.max(1, config.clusterMaxConcurrentRuns())
                 + " runs at once for "
                 + config.timeout().toSeconds()
                 + " s";
@@ -134,6 +134,11 @@ public class FetchmailRunner {
       try {
         Thread.sleep(ThreadLocalRandom.current().nextLong(100, 500));
       } catch (InterruptedException e) {
+        // Shutting down: a queued run-now must not stay active (and block run-now with 409).
+        if (runId != null) {
+          QuarkusTransaction.requiringNew()
+              .run(() -> closeQueued(runId, "not started: the instance shut down"));
+        }
         Thread.currentThread().interrupt();
         return null;
       }
@@ -147,20 +152,20 @@ public class FetchmailRunner {
     }
   }
 
-  /**
-   * Locks the gate row, then counts the running runs. The lock comes first in the transaction, so
-   * the count (its first plain read) sees every claim committed before this one took the lock.
-   */
-  private boolean clusterSlotFree() {
+  /** Serializes claims across the cluster: held from here until the claim commits. */
+  private static void lockGate() {
     FetchmailRun.getEntityManager()
         .createNativeQuery("SELECT id FROM fetchmail_gate WHERE id = 1 FOR UPDATE")
         .getResultList();
+  }
+
+  private boolean clusterSlotFree() {
     long running =
         FetchmailRun.count(
             "activeAccountId is not null and status = ?1 and startedAt > ?2",
             FetchmailRun.RUNNING,
             Instant.now().minus(abandonedAfter()));
-    return running < config.clusterMaxConcurrentRuns();
+    return running < Math.max(1, config.clusterMaxConcurrentRuns());
   }
 
   private FetchmailProcess.Result failed(Claimed claimed, String message) {
@@ -179,15 +184,21 @@ public class FetchmailRunner {
         .toAbsolutePath();
   }
 
+  /**
+   * Both locks (gate, then account row) come before the first plain read: on MariaDB's REPEATABLE
+   * READ that read fixes the snapshot, so the running count, the active run and the id state are
+   * all read as of after the locks — nothing committed while this claim waited is missed.
+   */
   private Claimed claim(long accountId, Long runId, String instance) {
-    if (!clusterSlotFree()) {
-      return CLUSTER_FULL;
-    }
+    lockGate();
     FetchmailAccount account = FetchmailAccount.findById(accountId, LockModeType.PESSIMISTIC_WRITE);
     if (account == null) {
       // Deleted with its mailbox (foreign-key cascade): drop the orphaned job.
       schedule.remove(accountId);
       return null;
+    }
+    if (!clusterSlotFree()) {
+      return CLUSTER_FULL;
     }
     Instant now = Instant.now();
     FetchmailRun run;

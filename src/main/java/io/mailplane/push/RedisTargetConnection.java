@@ -8,6 +8,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -50,17 +51,37 @@ public final class RedisTargetConnection implements AutoCloseable {
     return redacted;
   }
 
+  /**
+   * The password of the user-info part and of a {@code password=} query parameter (both are read by
+   * Vert.x), each as written and decoded with '+' kept and as a space.
+   */
   private static List<String> passwordForms(String url) {
-    String userInfo = URI.create(url).getRawUserInfo();
-    if (userInfo == null || userInfo.indexOf(':') < 0) {
-      return List.of();
+    URI uri = URI.create(url);
+    List<String> raw = new ArrayList<>();
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && userInfo.indexOf(':') >= 0) {
+      raw.add(userInfo.substring(userInfo.indexOf(':') + 1));
     }
-    String raw = userInfo.substring(userInfo.indexOf(':') + 1);
-    if (raw.isEmpty()) {
-      return List.of();
+    String query = uri.getRawQuery();
+    if (query != null) {
+      for (String parameter : query.split("&")) {
+        if (parameter.startsWith("password=")) {
+          raw.add(parameter.substring("password=".length()));
+        }
+      }
     }
-    String decoded = URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-    return Stream.of(raw, decoded).distinct().toList();
+    return raw.stream()
+        .filter(secret -> !secret.isEmpty())
+        .flatMap(
+            secret ->
+                Stream.of(
+                    secret,
+                    URLDecoder.decode(secret.replace("+", "%2B"), StandardCharsets.UTF_8),
+                    URLDecoder.decode(secret, StandardCharsets.UTF_8)))
+        .distinct()
+        // Longest first, so a form containing another is replaced whole.
+        .sorted((a, b) -> b.length() - a.length())
+        .toList();
   }
 
   @Override

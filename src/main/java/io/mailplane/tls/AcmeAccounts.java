@@ -3,6 +3,7 @@ package io.mailplane.tls;
 import io.mailplane.crypto.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -90,18 +91,31 @@ public class AcmeAccounts {
     return ACCOUNT_DOES_NOT_EXIST.equals(e.getType());
   }
 
-  /** Drops the stored URL and key, so the next login registers a new account for the identity. */
+  /**
+   * Drops the stored account URL when it is still the one this transaction logged in with (and the
+   * CA did not know), so the next login registers a new account for the identity. Re-read under the
+   * row lock: when another replica has registered the new account meanwhile, its URL stays.
+   */
   public void forget(long accountId) {
     AcmeAccount account = AcmeAccount.findById(accountId);
-    if (account != null) {
+    if (account == null) {
+      return;
+    }
+    String unknownUrl = account.accountUrl;
+    AcmeAccount.getEntityManager().refresh(account, LockModeType.PESSIMISTIC_WRITE);
+    if (account.accountUrl != null && account.accountUrl.equals(unknownUrl)) {
       account.accountUrl = null;
       account.updatedAt = Instant.now();
     }
   }
 
   /** The login of an order's account, for the steps after the first. */
-  public Login login(long accountId) {
+  public Login login(long accountId) throws AcmeException {
     AcmeAccount account = AcmeAccount.findById(accountId);
+    if (account.accountUrl == null) {
+      throw new AcmeException(
+          "the CA no longer knows this order's account; the next order registers a new one");
+    }
     return client
         .session(account.directoryUrl)
         .login(url(account.accountUrl), keyPairs.open(account.keyPairEnc, CONTEXT));

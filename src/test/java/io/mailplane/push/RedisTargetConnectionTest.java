@@ -35,6 +35,13 @@ class RedisTargetConnectionTest {
   }
 
   @Test
+  void removesAPasswordGivenAsQueryParameter() {
+    assertEquals(
+        "NOAUTH *** and ***",
+        redact("redis://127.0.0.1:6379/0?password=a+b%21", "NOAUTH a+b! and a b!"));
+  }
+
+  @Test
   void leavesMessagesAloneWithoutAPassword() {
     assertEquals("refused", redact("redis://127.0.0.1:6379/0", "refused"));
     assertEquals("refused", redact("redis://user@127.0.0.1:6379/0", "refused"));
