@@ -9,8 +9,6 @@ import io.mailplane.domains.DomainNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 @ApplicationScoped
 class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
@@ -45,15 +43,12 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
 
   @Override
   public List<AliasDomainEntry> export() {
-    Optional<Set<String>> visible = caller.visibleDomains();
     String query = "select a from AliasDomain a join fetch a.target";
     List<AliasDomain> rows =
-        visible.isEmpty()
-            ? AliasDomain.list(query + " order by a.name")
-            : visible.get().isEmpty()
-                ? List.of()
-                : AliasDomain.list(
-                    query + " where a.target.name in ?1 order by a.name", visible.get());
+        ConfigSection.visibleRows(
+            caller.visibleDomains(),
+            () -> AliasDomain.list(query + " order by a.name"),
+            names -> AliasDomain.list(query + " where a.target.name in ?1 order by a.name", names));
     return rows.stream()
         .map(a -> new AliasDomainEntry(a.name, a.target.name, a.description, a.enabled))
         .toList();

@@ -10,8 +10,6 @@ import io.mailplane.domains.MailAddress;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 @ApplicationScoped
 class AliasSection implements ConfigSection<AliasEntry> {
@@ -47,16 +45,15 @@ class AliasSection implements ConfigSection<AliasEntry> {
 
   @Override
   public List<AliasEntry> export() {
-    Optional<Set<String>> visible = caller.visibleDomains();
     String query = "select distinct a from Alias a left join fetch a.destinations";
     List<Alias> rows =
-        visible.isEmpty()
-            ? Alias.list(query + " order by a.address")
-            : visible.get().isEmpty()
-                ? List.of()
-                : Alias.list(
+        ConfigSection.visibleRows(
+            caller.visibleDomains(),
+            () -> Alias.list(query + " order by a.address"),
+            names ->
+                Alias.list(
                     query + " where a.domain.id in ?1 order by a.address",
-                    DomainService.idsOf(visible.get()));
+                    DomainService.idsOf(names)));
     return rows.stream()
         .map(a -> new AliasEntry(a.address, List.copyOf(a.destinations), a.enabled, a.description))
         .toList();

@@ -1,6 +1,10 @@
 package io.mailplane.config;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One kind of object in the configuration document. Implementations are CDI beans; {@link
@@ -39,4 +43,18 @@ public interface ConfigSection<T> {
 
   /** Deletes the object (it exists and is visible). */
   void delete(String key);
+
+  /**
+   * The rows an export shows: all of them for an unscoped caller ({@code visible} empty), none for
+   * a token that sees no domain, else those of the visible domains.
+   */
+  static <R> List<R> visibleRows(
+      Optional<Set<String>> visible,
+      Supplier<List<R>> all,
+      Function<Set<String>, List<R>> ofDomains) {
+    if (visible.isEmpty()) {
+      return all.get();
+    }
+    return visible.get().isEmpty() ? List.of() : ofDomains.apply(visible.get());
+  }
 }

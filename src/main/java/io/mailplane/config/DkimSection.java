@@ -11,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * DKIM settings: an entry means signing is enabled with that selector and algorithm. Private keys
@@ -54,16 +52,15 @@ class DkimSection implements ConfigSection<DkimEntry> {
 
   @Override
   public List<DkimEntry> export() {
-    Optional<Set<String>> visible = caller.visibleDomains();
     String query = "select k from DkimKey k join fetch k.domain where k.status = 'active'";
     List<DkimKey> rows =
-        visible.isEmpty()
-            ? DkimKey.list(query + " order by k.domain.name")
-            : visible.get().isEmpty()
-                ? List.of()
-                : DkimKey.list(
+        ConfigSection.visibleRows(
+            caller.visibleDomains(),
+            () -> DkimKey.list(query + " order by k.domain.name"),
+            names ->
+                DkimKey.list(
                     query + " and k.domain.id in ?1 order by k.domain.name",
-                    DomainService.idsOf(visible.get()));
+                    DomainService.idsOf(names)));
     return rows.stream()
         .map(
             k ->

@@ -11,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 
 @ApplicationScoped
 class DomainSection implements ConfigSection<DomainEntry> {
@@ -47,13 +45,11 @@ class DomainSection implements ConfigSection<DomainEntry> {
 
   @Override
   public List<DomainEntry> export() {
-    Optional<Set<String>> visible = caller.visibleDomains();
     List<Domain> rows =
-        visible.isEmpty()
-            ? Domain.list("order by name")
-            : visible.get().isEmpty()
-                ? List.of()
-                : Domain.list("name in ?1 order by name", visible.get());
+        ConfigSection.visibleRows(
+            caller.visibleDomains(),
+            () -> Domain.list("order by name"),
+            names -> Domain.list("name in ?1 order by name", names));
     return rows.stream()
         .map(
             d ->

@@ -10,8 +10,6 @@ import io.mailplane.mailboxes.MailboxService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 @ApplicationScoped
 class MailboxSection implements ConfigSection<MailboxEntry> {
@@ -46,14 +44,11 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
 
   @Override
   public List<MailboxEntry> export() {
-    Optional<Set<String>> visible = caller.visibleDomains();
     List<Mailbox> rows =
-        visible.isEmpty()
-            ? Mailbox.list("order by address")
-            : visible.get().isEmpty()
-                ? List.of()
-                : Mailbox.list(
-                    "domain.id in ?1 order by address", DomainService.idsOf(visible.get()));
+        ConfigSection.visibleRows(
+            caller.visibleDomains(),
+            () -> Mailbox.list("order by address"),
+            names -> Mailbox.list("domain.id in ?1 order by address", DomainService.idsOf(names)));
     return rows.stream()
         .map(
             m ->
