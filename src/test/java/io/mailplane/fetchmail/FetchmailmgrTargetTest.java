@@ -36,18 +36,10 @@ class FetchmailmgrTargetTest {
 
   @Test
   void writesTheSeedFormatAndFollowsChanges() throws Exception {
-    String url =
-        org.eclipse.microprofile.config.ConfigProvider.getConfig()
-            .getValue("quarkus.redis.hosts", String.class);
     String key = "fetchmail_accounts_test_" + UUID.randomUUID();
     String mailbox = FetchmailResourceTest.mailbox();
-    Map<String, Object> body = FetchmailResourceTest.body(mailbox);
-    body.put("enabled", true);
-    body.put("intervalSeconds", 3600);
-    body.put("host", "192.0.2.1"); // TEST-NET: never answers; the schedule's run just fails
-    long id = FetchmailApi.create(body);
-    try (PushTarget target =
-        new FetchmailmgrTarget(vertx, url, key, compat, json, Duration.ofSeconds(5))) {
+    long id = enabledAccount(mailbox);
+    try (PushTarget target = target(key)) {
       target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
       JsonNode entry = find(key, id);
       assertEquals("192.0.2.1", entry.get("host").asText());
@@ -70,18 +62,10 @@ class FetchmailmgrTargetTest {
 
   @Test
   void deletingTheMailboxDropsItsAccounts() throws Exception {
-    String url =
-        org.eclipse.microprofile.config.ConfigProvider.getConfig()
-            .getValue("quarkus.redis.hosts", String.class);
     String key = "fetchmail_accounts_test_" + UUID.randomUUID();
     String mailbox = FetchmailResourceTest.mailbox();
-    Map<String, Object> body = FetchmailResourceTest.body(mailbox);
-    body.put("enabled", true);
-    body.put("intervalSeconds", 3600);
-    body.put("host", "192.0.2.1");
-    long id = FetchmailApi.create(body);
-    try (PushTarget target =
-        new FetchmailmgrTarget(vertx, url, key, compat, json, Duration.ofSeconds(5))) {
+    long id = enabledAccount(mailbox);
+    try (PushTarget target = target(key)) {
       target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
       assertTrue(find(key, id) != null);
       // The account goes with its mailbox (cascade); only a mailbox event reports it.
@@ -91,6 +75,22 @@ class FetchmailmgrTargetTest {
     } finally {
       redis.key().del(key);
     }
+  }
+
+  /** An enabled account whose scheduled runs just fail: 192.0.2.1 (TEST-NET) never answers. */
+  private static long enabledAccount(String mailbox) {
+    Map<String, Object> body = FetchmailResourceTest.body(mailbox);
+    body.put("enabled", true);
+    body.put("intervalSeconds", 3600);
+    body.put("host", "192.0.2.1");
+    return FetchmailApi.create(body);
+  }
+
+  private PushTarget target(String key) {
+    String url =
+        org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getValue("quarkus.redis.hosts", String.class);
+    return new FetchmailmgrTarget(vertx, url, key, compat, json, Duration.ofSeconds(5));
   }
 
   private JsonNode find(String key, long id) throws Exception {
