@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing) and runs the filter side on loopback from a private directory:
 # Unbound as the DNS of the test world and Rspamd (milter for Postfix, DKIM signing from Redis).
-# Usage: deploy/local/filter-services.sh start|stop|status|restart
+# Usage: deploy/local/filter-services.sh start|stop|status|restart|rspamd-reload
 #
 # Unbound on 127.0.0.1:5353 answers only local data (NXDOMAIN for everything else, no recursion:
 # rspamd never waits on the internet). Tests add and remove records at runtime:
@@ -199,5 +199,9 @@ case "${1:-start}" in
   stop) stop ;;
   restart) stop; start ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
+  # Re-renders only Rspamd's configuration from this repo and reloads the running Rspamd (Unbound
+  # keeps the records tests added at runtime).
+  rspamd-reload)
+    if rspamd_running; then start_rspamd; else log "rspamd is not running"; exit 1; fi ;;
+  *) echo "usage: $0 start|stop|restart|status|rspamd-reload" >&2; exit 2 ;;
 esac

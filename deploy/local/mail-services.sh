@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (when missing) and runs Postfix and Dovecot on loopback from private directories, with
 # the repo's deploy/mta and deploy/mda files pointed at mailplane's database.
-# Usage: deploy/local/mail-services.sh start|stop|status|restart
+# Usage: deploy/local/mail-services.sh start|stop|status|restart|postfix-reload
 # Ports: SMTP 2525, submission 5587, IMAP 1143, POP3 1110, LMTP 2424, Dovecot auth 2426,
 # doveadm HTTP 8091. Postfix uses the Rspamd milter at $MAILPLANE_FILTER_MILTER_ADDRESS (default
 # 127.0.0.1:11332, see filter-services.sh); mail still flows when it is down. State and logs live in $MAILPLANE_MAIL_DIR (default /var/tmp/mailplane-mail).
@@ -233,5 +233,8 @@ case "${1:-start}" in
   stop) stop ;;
   restart) stop; start ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
+  # Re-renders only Postfix's files from this repo and reloads the running Postfix (Dovecot and
+  # the seed's Dovecot are left alone).
+  postfix-reload) configure_postfix; postfix -c "$POSTFIX_DIR" reload ;;
+  *) echo "usage: $0 start|stop|restart|status|postfix-reload" >&2; exit 2 ;;
 esac

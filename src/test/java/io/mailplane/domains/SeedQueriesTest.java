@@ -100,7 +100,8 @@ class SeedQueriesTest {
         Set.of("john@" + d, "ext@other.example"),
         postfix("virtual-alias-maps", "sales@" + aliasDomain));
     assertEquals(Set.of("john@" + d), postfix("virtual-alias-maps", "@" + aliasDomain));
-    assertEquals(Set.of(), postfix("virtual-alias-maps", "dis@" + aliasDomain));
+    // A disabled mailbox keeps its address: x@alias goes to it (and bounces), not to @alias.
+    assertEquals(Set.of("dis@" + d), postfix("virtual-alias-maps", "dis@" + aliasDomain));
   }
 
   @Test
@@ -108,6 +109,8 @@ class SeedQueriesTest {
     assertEquals(Set.of("john@" + d), postfix("email2email", "JOHN@" + d));
     assertEquals(Set.of(), postfix("email2email", "nobody@" + d));
     assertEquals(Set.of(), postfix("email2email", "bob@" + disabled));
+    // A disabled mailbox maps to itself, so the catch-all never takes its mail.
+    assertEquals(Set.of("dis@" + d), postfix("email2email", "dis@" + d));
   }
 
   @Test
@@ -117,6 +120,15 @@ class SeedQueriesTest {
         Set.of("john@" + d, "ext@other.example"), postfix("email-submission", "sales@" + d));
     assertEquals(Set.of("REJECT"), postfix("recipient-access", "sendonly@" + d));
     assertEquals(Set.of("OK"), postfix("recipient-access", "john@" + d));
+    // Issue 12: refused at RCPT, directly and through the alias domain.
+    assertEquals(Set.of("REJECT"), postfix("recipient-access", "dis@" + d));
+    assertEquals(Set.of("REJECT"), postfix("recipient-access", "dis@" + aliasDomain));
+    assertEquals(Set.of("REJECT"), postfix("recipient-access", "sendonly@" + aliasDomain));
+    assertEquals(Set.of(), postfix("recipient-access", "john@" + aliasDomain));
+    // An enabled alias on the disabled mailbox's address is a forward: the address stays open.
+    createAlias("dis@" + d, List.of("john@" + d));
+    assertEquals(Set.of("OK"), postfix("recipient-access", "dis@" + d));
+    assertEquals(Set.of(), postfix("recipient-access", "dis@" + aliasDomain));
   }
 
   @Test
@@ -130,6 +142,8 @@ class SeedQueriesTest {
     assertEquals(0, dovecot("dovecot-passdb", "sendonly", d, "pop3").size());
     assertEquals(1, dovecot("dovecot-passdb", "sendonly", d, "smtp").size());
     assertEquals(0, dovecot("dovecot-passdb", "bob", disabled, "imap").size());
+    assertEquals(0, dovecot("dovecot-passdb", "dis", aliasDomain, "smtp").size());
+    assertEquals(0, dovecot("dovecot-passdb", "sendonly", aliasDomain, "smtp").size());
     assertEquals(List.of(List.of("2048M")), dovecot("dovecot-userdb", "john", d, "imap"));
     List<List<String>> users = dovecot("dovecot-iterate", "", "", "");
     assertTrue(users.contains(List.of("john", d)));

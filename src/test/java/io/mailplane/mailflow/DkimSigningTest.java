@@ -94,6 +94,52 @@ class DkimSigningTest {
     assertTrue(headers.contains("s=ed;") || headers.contains("s=ed\n"), headers);
   }
 
+  /**
+   * Issue 12: Rspamd signs authenticated submissions only. A message from 127.0.0.1 on the SMTP
+   * port (unauthenticated, as a forger behind a proxy or NAT looks) that claims the hosted domain
+   * is delivered unsigned, and so is one Postfix picks up from sendmail on this host.
+   */
+  @Test
+  void onlyAuthenticatedSubmissionsAreSigned() throws Exception {
+    String d = createDomain();
+    createMailbox("sender@" + d, PASSWORD);
+    createMailbox("reader@" + d, PASSWORD);
+    admin()
+        .body(Map.of("selector", "auth"))
+        .put("/api/v1/domains/" + d + "/dkim")
+        .then()
+        .statusCode(201);
+    awaitSigningSelector(d, "auth");
+
+    String forged = subject();
+    MailClient.send("sender@" + d, "reader@" + d, forged);
+    String local = subject();
+    sendmail("sender@" + d, "reader@" + d, local);
+    String signed = headers(send(d));
+    assertTrue(signed.contains("\nDKIM-Signature:") && signed.contains("d=" + d), signed);
+
+    String forgedHeaders = headers(rawMessage("reader@" + d, PASSWORD, forged));
+    assertFalse(forgedHeaders.contains("\nDKIM-Signature:"), forgedHeaders);
+    String localHeaders = headers(rawMessage("reader@" + d, PASSWORD, local));
+    assertFalse(localHeaders.contains("\nDKIM-Signature:"), localHeaders);
+  }
+
+  /** Postfix's sendmail command with the test Postfix's configuration (the pickup path). */
+  private static void sendmail(String from, String to, String subject) throws Exception {
+    Process process =
+        new ProcessBuilder(
+                "sendmail", "-C", MailClient.STATE + "/postfix", "-f", from, "-i", "--", to)
+            .redirectErrorStream(true)
+            .start();
+    String message =
+        "From: " + from + "\nTo: " + to + "\nSubject: " + subject + "\n\nfrom this host\n";
+    try (var in = process.getOutputStream()) {
+      in.write(message.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, process.waitFor(), output);
+  }
+
   /** Serves every DKIM record of the domain's DNS endpoint from the test resolver. */
   private static void publishDns(String domain, List<String> published) throws Exception {
     JsonPath dns =

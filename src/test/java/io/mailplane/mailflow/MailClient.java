@@ -8,8 +8,13 @@ import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +68,34 @@ final class MailClient {
   /** Submits with SMTP AUTH over STARTTLS, as a mail client would. */
   static void submit(String login, String password, String from, String to, String subject)
       throws MessagingException {
+    submit(login, password, from, to, subject, from);
+  }
+
+  /**
+   * Submits with the envelope sender {@code envelope} ("" for the null sender) and one From header
+   * per entry of {@code fromHeaders}, each written as given.
+   */
+  static void submit(
+      String login,
+      String password,
+      String envelope,
+      String to,
+      String subject,
+      String... fromHeaders)
+      throws MessagingException {
+    Session session = submissionSession(envelope);
+    MimeMessage message = message(session, envelope.isEmpty() ? to : envelope, to, subject);
+    message.removeHeader("From");
+    for (String from : fromHeaders) {
+      message.addHeader("From", from);
+    }
+    message.saveChanges();
+    Transport.send(message, login, password);
+  }
+
+  private static Session submissionSession(String envelope) {
     Properties props = new Properties();
+    props.put("mail.smtp.from", envelope.isEmpty() ? "<>" : envelope);
     props.put("mail.smtp.host", HOST);
     props.put("mail.smtp.port", Integer.toString(SUBMISSION));
     props.put("mail.smtp.auth", "true");
@@ -71,8 +103,47 @@ final class MailClient {
     props.put("mail.smtp.starttls.required", "true");
     props.put("mail.smtp.ssl.trust", "*");
     props.put("mail.smtp.localhost", "client.mailplane.test");
-    Session session = Session.getInstance(props);
-    Transport.send(message(session, from, to, subject), login, password);
+    return Session.getInstance(props);
+  }
+
+  /**
+   * The reply code of RCPT TO after MAIL FROM:&lt;someone@peer.example&gt; on a plain SMTP listener
+   * (250 when accepted); nothing is sent.
+   */
+  static int rcptCode(int port, String recipient) throws IOException {
+    try (Socket socket = new Socket(HOST, port)) {
+      socket.setSoTimeout(30_000);
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      Writer out = new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.US_ASCII);
+      reply(in);
+      int code = 0;
+      for (String command :
+          List.of(
+              "EHLO peer.mailplane.test",
+              "MAIL FROM:<someone@peer.example>",
+              "RCPT TO:<" + recipient + ">")) {
+        out.write(command + "\r\n");
+        out.flush();
+        code = reply(in);
+      }
+      out.write("QUIT\r\n");
+      out.flush();
+      return code;
+    }
+  }
+
+  /** Reads one (possibly multi-line) SMTP reply and returns its code. */
+  private static int reply(BufferedReader in) throws IOException {
+    String line;
+    do {
+      line = in.readLine();
+      if (line == null) {
+        throw new IOException("connection closed");
+      }
+    } while (line.length() > 3 && line.charAt(3) == '-');
+    return Integer.parseInt(line.substring(0, 3));
   }
 
   private static MimeMessage message(Session session, String from, String to, String subject)

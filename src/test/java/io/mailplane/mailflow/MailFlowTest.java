@@ -18,7 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -134,6 +139,150 @@ class MailFlowTest {
     admin().body(Map.of("enabled", false)).patch("/api/v1/domains/" + d).then().statusCode(200);
     assertRejected("other@" + d);
     assertFalse(canLogin("imap", "other@" + d, PASSWORD));
+  }
+
+  /**
+   * Issue 12: a disabled mailbox is refused at RCPT directly, in any case, through an alias domain
+   * and on submission, although a catch-all would take any unknown address; an alias that lists it
+   * delivers to its other destinations and bounces the disabled one's copy, which never reaches the
+   * catch-all's owner.
+   */
+  @Test
+  void disabledMailboxIsRefusedAndItsMailNeverReachesTheCatchAll() throws Exception {
+    String d = createDomain();
+    String alias = uniqueDomain();
+    createMailbox("carol@" + d, PASSWORD);
+    createMailbox("member@" + d, PASSWORD);
+    createMailbox("left@" + d, PASSWORD);
+    createAlias("@" + d, List.of("carol@" + d));
+    createAlias("team@" + d, List.of("member@" + d, "left@" + d));
+    admin()
+        .body(Map.of("name", alias, "targetDomain", d))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/mailboxes/left@" + d)
+        .then()
+        .statusCode(200);
+
+    assertRejected("left@" + d);
+    assertRejected("Left@" + d.toUpperCase());
+    assertRejected("left@" + alias);
+    MessagingException refused =
+        assertThrows(
+            MessagingException.class,
+            () -> submit("member@" + d, PASSWORD, "member@" + d, "left@" + d, subject()));
+    assertTrue(refused.toString().contains("554"), refused.toString());
+
+    String viaTeam = subject();
+    send("someone@peer.example", "team@" + d, viaTeam);
+    assertTrue(arrives("member@" + d, PASSWORD, viaTeam));
+    awaitLog("to=<left@" + d + ">, orig_to=<team@" + d + ">", "status=bounced");
+    String marker = subject();
+    send("someone@peer.example", "whoever@" + d, marker);
+    assertTrue(arrives("carol@" + d, PASSWORD, marker));
+    assertFalse(MailClient.subjects("imap", "carol@" + d, PASSWORD).contains(viaTeam));
+  }
+
+  /** An alias on a disabled mailbox's own address is an explicit forward: it keeps working. */
+  @Test
+  void aliasOnADisabledMailboxsAddressForwardsItsMail() throws Exception {
+    String d = createDomain();
+    String alias = uniqueDomain();
+    createMailbox("carol@" + d, PASSWORD);
+    createMailbox("successor@" + d, PASSWORD);
+    createMailbox("left@" + d, PASSWORD);
+    createAlias("@" + d, List.of("carol@" + d));
+    admin()
+        .body(Map.of("name", alias, "targetDomain", d))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/mailboxes/left@" + d)
+        .then()
+        .statusCode(200);
+    createAlias("left@" + d, List.of("successor@" + d));
+    String direct = subject();
+    String viaAlias = subject();
+    send("someone@peer.example", "left@" + d, direct);
+    send("someone@peer.example", "left@" + alias, viaAlias);
+    assertTrue(arrives("successor@" + d, PASSWORD, direct));
+    assertTrue(arrives("successor@" + d, PASSWORD, viaAlias));
+    assertFalse(MailClient.subjects("imap", "carol@" + d, PASSWORD).contains(direct));
+  }
+
+  /**
+   * Issue 12: the From header of an authenticated submission must be an address the login may send
+   * as (exactly one: the envelope sender Postfix already checked, or the login itself).
+   */
+  @Test
+  void authenticatedUserCannotPutSomeoneElsesAddressInTheFromHeader() throws Exception {
+    String d = createDomain();
+    createMailbox("john@" + d, PASSWORD);
+    createMailbox("jane@" + d, PASSWORD);
+    createAlias("support@" + d, List.of("john@" + d));
+    String john = "john@" + d;
+    String jane = "jane@" + d;
+    assertFromRefused(john, jane, jane);
+    assertFromRefused(john, jane, "\"John\" <" + jane + ">");
+    assertFromRefused(john, jane, john + ", " + jane);
+    assertFromRefused(john, jane, jane + ", " + john);
+    assertFromRefused(john, jane, john, jane);
+    assertFromRefused("", jane, jane);
+    assertFromRefused("support@" + d, jane, jane);
+
+    List<String> accepted = new ArrayList<>();
+    for (String[] envelopeAndFrom :
+        List.of(
+            new String[] {john, john},
+            new String[] {john, "John Doe <" + john.toUpperCase() + ">"},
+            new String[] {"support@" + d, "Support <support@" + d + ">"},
+            new String[] {"support@" + d, john},
+            new String[] {"", john})) {
+      String subject = subject();
+      submit(john, PASSWORD, envelopeAndFrom[0], jane, subject, envelopeAndFrom[1]);
+      accepted.add(subject);
+    }
+    for (String subject : accepted) {
+      assertTrue(arrives(jane, PASSWORD, subject), subject);
+    }
+  }
+
+  private static void assertFromRefused(String envelope, String to, String... fromHeaders) {
+    MessagingException refused =
+        assertThrows(
+            MessagingException.class,
+            () ->
+                submit(
+                    "john@" + to.substring(to.indexOf('@') + 1),
+                    PASSWORD,
+                    envelope,
+                    to,
+                    subject(),
+                    fromHeaders),
+            String.join(" / ", fromHeaders));
+    assertTrue(
+        refused.toString().contains("554") && refused.toString().contains("may send as"),
+        refused.toString());
+  }
+
+  /** Waits until one line of Postfix's log holds every part. */
+  private static void awaitLog(String... parts) throws Exception {
+    Path log = Path.of(MailClient.STATE, "log/postfix.log");
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        if (Arrays.stream(parts).allMatch(line::contains)) {
+          return;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no line in " + log + " with " + Arrays.toString(parts));
   }
 
   @Test

@@ -143,11 +143,46 @@ class SeedCompatibilityDaemonTest {
     }
     assertEquals(Set.of("john@" + d), postmap(SQL_DIR, "virtual-alias-maps", "john@" + alias));
     assertEquals(Set.of("REJECT"), postmap(SQL_DIR, "recipient-access", "noreply@" + d));
-    // Deliberate differences, documented in docs/decisions.md: mailplane's files also refuse a
-    // disabled mailbox at RCPT and a send-only mailbox reached through an alias domain.
+    // Mailboxes that may not receive (issue 12): the maps that decide at RCPT agree, both refuse,
+    // and the address never falls through to the catch-all.
+    for (String key : List.of("dis@" + d, "dis@" + alias, "noreply@" + alias)) {
+      for (String map : List.of("virtual-alias-maps", "virtual-mailbox-maps", "recipient-access")) {
+        assertSame(map, key);
+      }
+      assertEquals(Set.of("REJECT"), postmap(SQL_DIR, "recipient-access", key), key);
+    }
     assertEquals(Set.of("dis@" + d), postmap(seedDir, "email2email", "dis@" + d));
-    assertEquals(Set.of(), postmap(SQL_DIR, "email2email", "dis@" + d));
-    assertEquals(Set.of("REJECT"), postmap(SQL_DIR, "recipient-access", "noreply@" + alias));
+    assertEquals(Set.of("dis@" + d), postmap(SQL_DIR, "email2email", "dis@" + d));
+    assertEquals(Set.of("dis@" + d), postmap(SQL_DIR, "virtual-alias-maps", "dis@" + alias));
+  }
+
+  /**
+   * Issue 12 with real smtpd: a Postfix of our own runs the seed's unchanged query files with the
+   * seed's map and restriction settings (its mta Dockerfile); it and the shared Postfix with
+   * mailplane's files give the same RCPT answers. The catch-all of the domain takes unknown
+   * addresses, never a disabled or send-only mailbox.
+   */
+  @Test
+  void seedAndMailplaneFilesGiveTheSameRcptAnswers() throws Exception {
+    try (SeedPostfix seed = SeedPostfix.start(seedDir)) {
+      Map<String, Boolean> accepted = new java.util.LinkedHashMap<>();
+      accepted.put("john@" + d, true);
+      accepted.put("nobody@" + d, true);
+      accepted.put("john@" + alias, true);
+      accepted.put("nobody@" + alias, true);
+      accepted.put("dis@" + d, false);
+      accepted.put("DIS@" + d, false);
+      accepted.put("dis@" + alias, false);
+      accepted.put("noreply@" + d, false);
+      accepted.put("noreply@" + alias, false);
+      accepted.put("bob@" + off, false);
+      for (Map.Entry<String, Boolean> c : accepted.entrySet()) {
+        int ours = MailClient.rcptCode(MailClient.SMTP, c.getKey());
+        int theirs = MailClient.rcptCode(seed.port, c.getKey());
+        assertEquals(c.getValue(), ours == 250, c.getKey() + " mailplane's files: " + ours);
+        assertEquals(c.getValue(), theirs == 250, c.getKey() + " seed's files: " + theirs);
+      }
+    }
   }
 
   private void assertSame(String map, String key) throws Exception {
