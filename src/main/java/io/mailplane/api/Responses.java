@@ -1,20 +1,33 @@
 package io.mailplane.api;
 
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 
-/** Builders for the response shapes every resource shares. */
+/**
+ * Builders for the response shapes every resource shares. Location and Link carry relative
+ * references (RFC 9110 §10.2.2, RFC 8288 §3.1): an absolute URL would have to come from the Host
+ * header, which is the client's to choose (and JAX-RS's location() builds it from exactly that).
+ */
 public final class Responses {
   private Responses() {}
+
+  /** A response with a Location relative to this server, never made absolute from Host. */
+  public static Response.ResponseBuilder located(Response.Status status, URI location) {
+    return Response.status(status).header(HttpHeaders.LOCATION, location.toString());
+  }
 
   public static Response ok(Object body, long version) {
     return Response.ok(body).tag(Preconditions.etag(version)).build();
   }
 
   public static Response created(URI location, Object body, long version) {
-    return Response.created(location).entity(body).tag(Preconditions.etag(version)).build();
+    return located(Response.Status.CREATED, location)
+        .entity(body)
+        .tag(Preconditions.etag(version))
+        .build();
   }
 
   /** 201 for a PUT that created, 200 for one that replaced. */
@@ -31,7 +44,8 @@ public final class Responses {
           UriBuilder.fromUri(uriInfo.getRequestUri())
               .replaceQueryParam("after", page.next())
               .build();
-      builder.header("Link", "<" + next + ">; rel=\"next\"");
+      String target = next.getRawPath() + "?" + next.getRawQuery();
+      builder.header("Link", "<" + target + ">; rel=\"next\"");
     }
     return builder.build();
   }

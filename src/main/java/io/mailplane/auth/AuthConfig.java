@@ -14,7 +14,10 @@ public interface AuthConfig {
    */
   Optional<String> bootstrapToken();
 
-  /** Failed authentications one client address may make per window before it gets 429. */
+  /**
+   * Failed authentications one client address may make per window; past it, its invalid tokens get
+   * 429 without a database lookup, while valid tokens from it still pass.
+   */
   @WithDefault("20")
   int failedAttemptsPerWindow();
 

@@ -14,7 +14,8 @@ import java.util.OptionalLong;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Bearer authentication for everything under /api; failed attempts are rate-limited per address.
+ * Bearer authentication for everything under /api. Failed attempts are counted per client address;
+ * past the budget, an address's invalid tokens get 429 (its valid ones still pass).
  */
 public class AuthFilter {
   @Inject TokenService tokens;
@@ -28,24 +29,26 @@ public class AuthFilter {
       return null;
     }
     String address = http.remoteAddress() == null ? "unknown" : http.remoteAddress().host();
+    // The token is checked before the address's failures: a valid token is never refused for what
+    // other clients behind the same address (proxy, NAT, shared runner) got wrong.
     OptionalLong locked = limiter.lockedFor(address);
-    if (locked.isPresent()) {
-      return ProblemMapper.response(
-          ProblemKind.RATE_LIMITED,
-          "too many failed authentication attempts from this address",
-          List.of(),
-          Map.of("Retry-After", Long.toString(locked.getAsLong())),
-          path);
-    }
     String header = request.getHeaderString("Authorization");
     Optional<TokenService.Verified> verified = Optional.empty();
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String secret = header.substring(7).trim();
       if (!secret.isEmpty() && secret.length() <= 512) {
-        verified = tokens.verify(secret);
+        verified = tokens.verify(secret, locked.isEmpty());
       }
     }
     if (verified.isEmpty()) {
+      if (header != null && locked.isPresent()) {
+        return ProblemMapper.response(
+            ProblemKind.RATE_LIMITED,
+            "too many failed authentication attempts from this address",
+            List.of(),
+            Map.of("Retry-After", Long.toString(locked.getAsLong())),
+            path);
+      }
       if (header != null) {
         limiter.recordFailure(address);
       }

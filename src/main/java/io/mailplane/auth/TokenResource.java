@@ -44,7 +44,9 @@ public class TokenResource {
       content = @Content(schema = @Schema(implementation = TokenDto.class)))
   public Response create(@NotNull @Valid TokenDto request) {
     TokenDto created = service.create(request);
-    return Response.created(URI.create("/api/v1/tokens/" + created.id())).entity(created).build();
+    return Responses.located(Response.Status.CREATED, URI.create("/api/v1/tokens/" + created.id()))
+        .entity(created)
+        .build();
   }
 
   @GET

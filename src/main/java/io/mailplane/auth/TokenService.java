@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,9 @@ public class TokenService {
   static final String SECRET_PREFIX = "mpt_";
   private static final int MAX_CACHED = 10_000;
 
+  /** How often, at most, a replica asks the database for tokens created since it last looked. */
+  private static final Duration KNOWN_REFRESH = Duration.ofSeconds(1);
+
   /** The latest instant the expires_at DATETIME column holds; later ones fail the insert (500). */
   private static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -39,6 +43,16 @@ public class TokenService {
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Verified> cache = new ConcurrentHashMap<>();
   private byte[] bootstrapHash;
+
+  /**
+   * Hashes of the tokens in the database as of the last refresh (a superset: revoked ones stay
+   * until the database says no). Lets a locked-out address still use a real token while its guesses
+   * cost no database query.
+   */
+  private final Set<String> knownHashes = ConcurrentHashMap.newKeySet();
+
+  private long knownUpToId;
+  private Instant knownRefreshedAt = Instant.MIN;
 
   /** A token known to be valid until cacheUntil (or its own expiry). */
   record Verified(String id, List<String> scopes, Instant expiresAt, Instant cacheUntil) {}
@@ -57,8 +71,14 @@ public class TokenService {
             });
   }
 
-  /** Resolves a presented secret to the token it belongs to, or empty when it is not valid. */
-  public Optional<Verified> verify(String secret) {
+  /**
+   * Resolves a presented secret to the token it belongs to, or empty when it is not valid.
+   *
+   * @param lookupUnknown false for an address locked out for failed attempts: then a secret whose
+   *     hash is not a known token is refused without a database query, so a flood of guesses costs
+   *     a hash and a set lookup each, while real tokens still work
+   */
+  public Optional<Verified> verify(String secret, boolean lookupUnknown) {
     String hash = DigestUtils.sha256Hex(secret);
     Instant now = Instant.now();
     if (bootstrapHash != null
@@ -70,6 +90,9 @@ public class TokenService {
       return cached.expiresAt() != null && cached.expiresAt().isBefore(now)
           ? Optional.empty()
           : Optional.of(cached);
+    }
+    if (!lookupUnknown && !isKnown(hash)) {
+      return Optional.empty();
     }
     Optional<Verified> loaded =
         QuarkusTransaction.requiringNew()
@@ -101,6 +124,31 @@ public class TokenService {
     return loaded;
   }
 
+  /**
+   * Whether a token with this hash existed at the last refresh. Tokens created on another replica
+   * become known here within {@link #KNOWN_REFRESH}; the refresh reads only rows with a higher id.
+   */
+  private boolean isKnown(String hash) {
+    if (knownHashes.contains(hash)) {
+      return true;
+    }
+    synchronized (knownHashes) {
+      Instant now = Instant.now();
+      if (knownRefreshedAt.plus(KNOWN_REFRESH).isAfter(now)) {
+        return knownHashes.contains(hash);
+      }
+      knownRefreshedAt = now;
+      List<ApiToken> added =
+          QuarkusTransaction.requiringNew()
+              .call(() -> ApiToken.<ApiToken>list("id > ?1 order by id", knownUpToId));
+      for (ApiToken token : added) {
+        knownHashes.add(token.tokenHash);
+        knownUpToId = token.id;
+      }
+      return knownHashes.contains(hash);
+    }
+  }
+
   @Transactional
   public TokenDto create(TokenDto request) {
     caller.requireAdmin();
@@ -126,6 +174,7 @@ public class TokenService {
     token.createdBy = caller.id();
     token.createdAt = Instant.now();
     token.persist();
+    knownHashes.add(token.tokenHash);
     TokenDto created = toDto(token);
     audit.record("token.create", "token", token.id.toString(), null, null, created);
     return withSecret(created, secret);
@@ -151,6 +200,7 @@ public class TokenService {
     TokenDto before = toDto(token);
     token.delete();
     cache.values().removeIf(v -> v.id().equals(token.id.toString()));
+    knownHashes.remove(token.tokenHash);
     audit.record("token.revoke", "token", id, null, before, null);
   }
 

@@ -54,16 +54,19 @@ public record ConfigDocument(
   @Schema(
       name = "ConfigMailbox",
       description =
-          "A mailbox (see Mailbox). The stored hash is exported so a round trip is lossless; a"
-              + " new mailbox needs passwordHash or password.")
+          "A mailbox (see Mailbox). The stored hash is exported to callers that may change the"
+              + " mailbox (admin, or a domain scope over its domain) so a round trip is lossless;"
+              + " a read-only token gets none. A new mailbox needs passwordHash or password.")
   public record MailboxEntry(
       @Schema(example = "john@example.com") String address,
       @Schema(nullable = true, example = "John Doe") String displayName,
       @Schema(
               nullable = true,
-              description = "Dovecot password hash; absent keeps the current one",
+              description =
+                  "Dovecot password hash; absent keeps the current one. Exported only to callers"
+                      + " that may change the mailbox",
               example = "$2y$11$abcdefghijklmnopqrstuu6vnWrfvpk8ZBqUBmHVPoOJpZ5rSrXsS",
-              // Exported on purpose: the round trip must be lossless.
+              // Exported on purpose to writers: their round trip must be lossless.
               extensions =
                   @Extension(name = "x-mailplane-exported", value = "true", parseValue = true))
           String passwordHash,

@@ -77,7 +77,8 @@ public class ConfigResource {
       operationId = "exportConfig",
       summary =
           "Export the desired state in the caller's scope (JSON, or YAML with Accept:"
-              + " application/yaml); secrets omitted, password hashes kept; ETag = revision")
+              + " application/yaml); secrets omitted, password hashes only of mailboxes the caller"
+              + " may change; ETag = revision")
   @APIResponse(
       responseCode = "200",
       description = "The document",

@@ -42,6 +42,10 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
     return MailAddress.parse(entry.address(), "address", false).toString();
   }
 
+  /**
+   * Password hashes only go to callers that may also set them (admin, or a domain scope over the
+   * mailbox's domain), for lossless GitOps round trips; a read-only token gets none.
+   */
   @Override
   public List<MailboxEntry> export() {
     List<Mailbox> rows =
@@ -55,12 +59,16 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
                 new MailboxEntry(
                     m.address,
                     m.displayName,
-                    m.passwordHash,
+                    caller.canWrite(domainOf(m.address)) ? m.passwordHash : null,
                     null,
                     m.quotaMb,
                     m.enabled,
                     m.sendOnly))
         .toList();
+  }
+
+  private static String domainOf(String address) {
+    return address.substring(address.lastIndexOf('@') + 1);
   }
 
   @Override

@@ -44,11 +44,30 @@ public final class DomainNames {
       if (!LABEL.matcher(label).matches()) {
         throw ApiException.invalid(field, "is not a valid domain name");
       }
+      if (label.startsWith("xn--") && !isALabel(label)) {
+        throw ApiException.invalid(field, "holds '" + label + "', which is not valid punycode");
+      }
     }
     if (NUMERIC.matcher(labels[labels.length - 1]).matches()) {
       throw ApiException.invalid(field, "must not end in a numeric label");
     }
     return ascii;
+  }
+
+  /**
+   * An xn-- label must decode, and encode back to itself: toASCII passes such labels through
+   * unchecked, and toUnicode hands back its input when decoding fails.
+   */
+  private static boolean isALabel(String label) {
+    String unicode = IDN.toUnicode(label, IDN.USE_STD3_ASCII_RULES);
+    if (unicode.equals(label)) {
+      return false;
+    }
+    try {
+      return IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT).equals(label);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**

@@ -193,7 +193,9 @@ public class FetchmailResource {
   public Response runNow(
       @Parameter(description = "Account id", example = "7") @PathParam("id") String id) {
     FetchmailRunDto run = service.runNow(idOf(id));
-    return Response.accepted(run).location(runLocation(run.account(), run.id())).build();
+    return Responses.located(Response.Status.ACCEPTED, runLocation(run.account(), run.id()))
+        .entity(run)
+        .build();
   }
 
   @GET

@@ -1,5 +1,6 @@
 package io.mailplane.push;
 
+import io.mailplane.api.Responses;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -47,7 +48,7 @@ public class PushResource {
       description = "Accepted; GET /api/v1/push/targets shows lastReconcileAt once done")
   public Response reconcile() throws SQLException {
     service.requestReconcile();
-    return Response.accepted().location(URI.create("/api/v1/push/targets")).build();
+    return Responses.located(Response.Status.ACCEPTED, URI.create("/api/v1/push/targets")).build();
   }
 
   @Schema(name = "PushTargetList")

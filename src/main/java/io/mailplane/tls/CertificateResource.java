@@ -130,7 +130,7 @@ public class CertificateResource {
           String rotateKey) {
     CertificateOrderDto order =
         service.renew(name, QueryParams.optionalBoolean(rotateKey, "rotateKey") == Boolean.TRUE);
-    return Response.accepted(order).location(orderLocation(order)).build();
+    return Responses.located(Response.Status.ACCEPTED, orderLocation(order)).entity(order).build();
   }
 
   @GET
