@@ -25,8 +25,8 @@ import org.jboss.logging.Logger;
  * observers run after a successful commit. A crash (or a failed write) between the commit and the
  * file change is repaired by {@link #sweep()}: at start it removes the files of every name that has
  * no row and re-publishes the primary certificate's pair if tls.crt is not it; every few minutes it
- * removes leftover files again. The database is the truth and the volume is derived from it, so no
- * outbox table is needed to remember the pending work.
+ * removes leftover files again (mailplane.tls.reconcile). The database is the truth and the volume
+ * is derived from it, so no outbox table is needed to remember the pending work.
  */
 @ApplicationScoped
 public class CertificateFiles {
@@ -38,6 +38,7 @@ public class CertificateFiles {
   /** A certificate row became the primary one in the current transaction. */
   public record BecamePrimary(String name) {}
 
+  @Inject TlsConfig config;
   @Inject TlsVolume volume;
   @Inject CertificateMetrics metrics;
   @Inject Outbox outbox;
@@ -64,6 +65,9 @@ public class CertificateFiles {
   }
 
   void onStart(@Observes StartupEvent event) {
+    if (!config.reconcile()) {
+      return;
+    }
     try {
       sweep();
       Optional<String> primary =
@@ -88,6 +92,9 @@ public class CertificateFiles {
       delayed = "5m",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void periodicSweep() {
+    if (!config.reconcile()) {
+      return;
+    }
     try {
       sweep();
     } catch (IOException | RuntimeException e) {
