@@ -88,13 +88,17 @@ public class ConfigService {
     Outcome outcome;
     try {
       outcome = inTransaction(desired, prune, dryRun, ifMatch);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // Also on an Error: the transaction must never stay bound to this pooled worker thread.
       try {
         QuarkusTransaction.rollback();
       } catch (RuntimeException rollback) {
         e.addSuppressed(rollback);
       }
-      throw timedOut(e, started, seconds);
+      if (e instanceof RuntimeException runtime) {
+        throw timedOut(runtime, started, seconds);
+      }
+      throw e;
     }
     try {
       if (dryRun) {
