@@ -27,7 +27,9 @@ public enum ProblemKind {
   IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
   RATE_LIMITED(429, "Too many requests"),
   INTERNAL_ERROR(500, "Internal server error"),
-  SERVICE_UNAVAILABLE(503, "Service unavailable");
+  SERVICE_UNAVAILABLE(503, "Service unavailable"),
+  /** A transaction outlasted its timeout and was rolled back: nothing changed. */
+  TRANSACTION_TIMEOUT(503, "Transaction timed out");
 
   private final int status;
   private final String title;

@@ -2,6 +2,7 @@ package io.mailplane.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /** Limits of the declarative configuration endpoints (/api/v1/config). */
 @ConfigMapping(prefix = "mailplane.config")
@@ -12,4 +13,20 @@ public interface ConfigApiConfig {
    */
   @WithDefault("20000")
   int maxEntries();
+
+  /**
+   * Most plaintext mailbox passwords one document may hold; more is a 413 that suggests
+   * passwordHash. Each costs one deliberately slow hash (or the check against the current hash),
+   * run before the transaction on as many threads as there are cores.
+   */
+  @WithDefault("1000")
+  int maxPlaintextPasswords();
+
+  /** Transaction timeout of a plan or apply with no entries; see transactionTimeoutPerEntry. */
+  @WithDefault("60s")
+  Duration transactionTimeout();
+
+  /** Added to transactionTimeout for each entry of the document, so large documents can finish. */
+  @WithDefault("10ms")
+  Duration transactionTimeoutPerEntry();
 }

@@ -10,11 +10,11 @@ import io.mailplane.api.ProblemKind;
 import io.mailplane.audit.Revisions;
 import io.mailplane.auth.Caller;
 import io.quarkus.arc.All;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.transaction.SystemException;
-import jakarta.transaction.TransactionManager;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Export, plan and apply of the whole desired state.
@@ -38,11 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @ApplicationScoped
 public class ConfigService {
+  private static final Logger LOG = Logger.getLogger(ConfigService.class);
+
   @Inject @All List<ConfigSection<?>> sections;
   @Inject Caller caller;
   @Inject Revisions revisions;
   @Inject ObjectMapper json;
-  @Inject TransactionManager transactions;
+  @Inject PlaintextPasswords passwords;
   @Inject ConfigApiConfig config;
 
   /** An exported document and the revision it shows. */
@@ -66,12 +69,80 @@ public class ConfigService {
     return new Export(revision, exportAll());
   }
 
-  @Transactional
+  /**
+   * Plans (dryRun) or applies a document. The slow, lock-free work happens first: parsing the keys
+   * and hashing plaintext passwords. Then one transaction whose timeout grows with the document; if
+   * it runs out, the client gets a TRANSACTION_TIMEOUT problem and nothing is changed.
+   */
   public Outcome run(ConfigDocument document, boolean prune, boolean dryRun, String ifMatch) {
+    Map<ConfigSection<?>, Map<String, ?>> desired = desired(document);
+    desired.replaceAll(
+        (section, entries) ->
+            section instanceof MailboxSection ? passwords.resolve(mailboxes(entries)) : entries);
+    int count = desired.values().stream().mapToInt(Map::size).sum();
+    Duration timeout =
+        config.transactionTimeout().plus(config.transactionTimeoutPerEntry().multipliedBy(count));
+    int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toSeconds()));
+    long started = System.nanoTime();
+    QuarkusTransaction.begin(QuarkusTransaction.beginOptions().timeout(seconds));
+    Outcome outcome;
+    try {
+      outcome = inTransaction(desired, prune, dryRun, ifMatch);
+    } catch (RuntimeException | Error e) {
+      // Also on an Error: the transaction must never stay bound to this pooled worker thread.
+      try {
+        QuarkusTransaction.rollback();
+      } catch (RuntimeException rollback) {
+        e.addSuppressed(rollback);
+      }
+      if (e instanceof RuntimeException runtime) {
+        throw timedOut(runtime, started, seconds);
+      }
+      throw e;
+    }
+    try {
+      if (dryRun) {
+        QuarkusTransaction.rollback();
+      } else {
+        QuarkusTransaction.commit();
+      }
+    } catch (RuntimeException e) {
+      throw timedOut(e, started, seconds);
+    }
+    return outcome;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, ConfigDocument.MailboxEntry> mailboxes(Map<String, ?> entries) {
+    return (Map<String, ConfigDocument.MailboxEntry>) entries;
+  }
+
+  /**
+   * A failure after the deadline is the timeout's doing (the reaper rolled the transaction back
+   * under the running statements, whatever they then threw): a problem the client can act on rather
+   * than a 500. A refusal of the document itself stays what it is.
+   */
+  private static RuntimeException timedOut(RuntimeException e, long started, int seconds) {
+    if (e instanceof ApiException || System.nanoTime() - started < seconds * 1_000_000_000L) {
+      return e;
+    }
+    LOG.warnf("config document rolled back after its %d s timeout: %s", seconds, e.toString());
+    return new ApiException(
+        ProblemKind.TRANSACTION_TIMEOUT,
+        "the document took longer than its transaction timeout of "
+            + seconds
+            + " s and was rolled back; nothing was changed. Split it, or raise"
+            + " mailplane.config.transaction-timeout / transaction-timeout-per-entry");
+  }
+
+  private Outcome inTransaction(
+      Map<ConfigSection<?>, Map<String, ?>> desired,
+      boolean prune,
+      boolean dryRun,
+      String ifMatch) {
     Optional<Set<String>> scope = caller.visibleDomains();
     long revision = revisions.current(scope);
     Preconditions.check(ifMatch, null, revision);
-    Map<ConfigSection<?>, Map<String, ?>> desired = desired(document);
     Map<String, List<?>> before = exportAll();
     List<ConfigSection<?>> ordered = ordered();
     if (prune) {
@@ -95,11 +166,6 @@ public class ConfigService {
         new ConfigPlan(revision, dryRun, prune, summary(changes), List.copyOf(changes));
     AtomicLong committed = new AtomicLong(revision);
     if (dryRun) {
-      try {
-        transactions.setRollbackOnly();
-      } catch (SystemException e) {
-        throw new IllegalStateException("cannot roll back the plan's transaction", e);
-      }
       return new Outcome(plan, committed);
     }
     if (ifMatch != null && !ifMatch.isBlank()) {
@@ -211,7 +277,7 @@ public class ConfigService {
   }
 
   /** Runs one object's step; its failure names the object, so a client can find it. */
-  private static <R> R at(String path, java.util.function.Supplier<R> step) {
+  static <R> R at(String path, java.util.function.Supplier<R> step) {
     try {
       return step.get();
     } catch (ApiException e) {

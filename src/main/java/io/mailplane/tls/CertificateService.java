@@ -9,12 +9,10 @@ import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.DomainNames;
-import io.mailplane.push.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -46,9 +43,8 @@ public class CertificateService {
   @Inject OrderLedger ledger;
   @Inject Rfc2136 dns;
   @Inject SecretCipher cipher;
-  @Inject TlsVolume volume;
-  @Inject Outbox outbox;
-  @Inject CertificateMetrics metrics;
+  @Inject Event<CertificateFiles.Deleted> deleted;
+  @Inject Event<CertificateFiles.BecamePrimary> becamePrimary;
 
   /** The desired state of a request, validated and normalized. */
   private record Desired(
@@ -106,7 +102,8 @@ public class CertificateService {
     apply(existing, desired);
     if (becomesPrimary) {
       clearOtherPrimaries(existing);
-      publishAsPrimary(existing);
+      // Served as tls.crt/tls.key once committed, if it is installed already (CertificateFiles).
+      becamePrimary.fire(new CertificateFiles.BecamePrimary(existing.name));
     }
     if (needsOrder) {
       supersedeActiveOrder(existing);
@@ -187,12 +184,9 @@ public class CertificateService {
       AcmeOrder.delete("certificateId", certificate.id);
     }
     certificate.delete();
-    try {
-      volume.remove(certificate.name);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    metrics.forget(certificate.name);
+    // The files go once the row is gone for good: a plan, a rolled-back apply or a failure after
+    // this point keeps them (CertificateFiles).
+    deleted.fire(new CertificateFiles.Deleted(certificate.name));
     audit.record("certificate.delete", TYPE, certificate.name, null, before, null);
   }
 
@@ -400,19 +394,6 @@ public class CertificateService {
         ManagedCertificate.<ManagedCertificate>list("primary = true and id <> ?1", primary.id)) {
       other.primary = false;
       other.updatedAt = Instant.now();
-    }
-  }
-
-  /** A certificate that becomes primary is served at once if it is already installed. */
-  private void publishAsPrimary(ManagedCertificate certificate) {
-    try {
-      Optional<TlsPair> installed = volume.read(certificate.name);
-      if (installed.isPresent()) {
-        volume.writePrimary(installed.get());
-        outbox.record(Outbox.TLS, certificate.name);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

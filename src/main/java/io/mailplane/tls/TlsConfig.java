@@ -20,6 +20,13 @@ public interface TlsConfig {
   boolean bootstrap();
 
   /**
+   * Reconcile the volume with the certificate rows at startup and every 5 minutes: remove the files
+   * of names that are no certificate, serve the primary certificate's installed pair.
+   */
+  @WithDefault("true")
+  boolean reconcile();
+
+  /**
    * Private keys 0640 instead of 0600, for daemons that run under another user than mailplane but
    * share a group with it.
    */

@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -136,6 +137,29 @@ public class TlsVolume {
     fsync(directory);
   }
 
+  /**
+   * The certificate names that have files here (a live link or versions), never the primary pair
+   * nor anything that is not a valid certificate name.
+   */
+  public Set<String> names() throws IOException {
+    Set<String> names = new TreeSet<>();
+    addNames(directory, names);
+    addNames(directory.resolve(VERSIONS), names);
+    return names;
+  }
+
+  private static void addNames(Path parent, Set<String> names) throws IOException {
+    if (!Files.isDirectory(parent)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(parent)) {
+      entries
+          .map(path -> path.getFileName().toString())
+          .filter(name -> NAME.matcher(name).matches())
+          .forEach(names::add);
+    }
+  }
+
   /** The primary pair as the daemons would see it, read consistently; empty when absent. */
   public Optional<TlsPair> readPrimary() throws IOException {
     return read(directory.resolve(PRIMARY), "fullchain.pem", "privkey.pem")
@@ -150,7 +174,8 @@ public class TlsVolume {
   private Optional<TlsPair> readLegacyPrimary() {
     // `tls.crt` / `tls.key` as regular files: written by an operator or the seed, never by us.
     try {
-      if (Files.isSymbolicLink(directory.resolve("tls.crt"))) {
+      Path crt = directory.resolve("tls.crt");
+      if (Files.isSymbolicLink(crt) || !Files.exists(crt)) {
         return Optional.empty();
       }
       return read(directory, "tls.crt", "tls.key");
