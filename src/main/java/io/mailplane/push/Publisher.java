@@ -254,7 +254,8 @@ public class Publisher {
       Exception e)
       throws SQLException {
     int failures = state.consecutiveFailures + 1;
-    Instant next = now.plus(backoff(failures));
+    // From the failure, not the start: a call that ran into its deadline took that long already.
+    Instant next = Instant.now().plus(backoff(failures));
     String error = errorOf(target, e);
     LOG.warnf("push to %s failed %d times, next try %s: %s", lease.name, failures, next, error);
     update(
