@@ -33,7 +33,11 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class PushStallTest {
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** The stalled targets' deadline. */
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  /** Well below TIMEOUT: a target that waited for a stalled one would miss it. */
+  private static final Duration PROMPT = Duration.ofSeconds(5);
 
   @Inject PushTargets targets;
   @Inject DkimKeys dkimKeys;
@@ -60,7 +64,7 @@ class PushStallTest {
         for (int i = 0; i < 2; i++) {
           String domain = enableDkim();
           Map<String, String> wanted = dkimKeys.signingKeys(domain);
-          Instant deadline = Instant.now().plus(TIMEOUT);
+          Instant deadline = Instant.now().plus(PROMPT);
           Map<String, String> hash = hashes.hash("dkim_keys");
           while (!hash.entrySet().containsAll(wanted.entrySet())
               && Instant.now().isBefore(deadline)) {
@@ -69,7 +73,7 @@ class PushStallTest {
           }
           assertTrue(
               hash.entrySet().containsAll(wanted.entrySet()),
-              "the rspamd target did not receive " + domain + "'s key within " + TIMEOUT);
+              "the rspamd target did not receive " + domain + "'s key within " + PROMPT);
         }
         awaitFailing("a-stall-body");
         awaitFailing("a-stall-silent");
@@ -92,7 +96,7 @@ class PushStallTest {
   }
 
   private static void awaitFailing(String name) throws InterruptedException {
-    Instant deadline = Instant.now().plus(TIMEOUT.multipliedBy(4));
+    Instant deadline = Instant.now().plus(TIMEOUT.multipliedBy(3));
     Map<String, Object> state = null;
     while (Instant.now().isBefore(deadline)) {
       JsonPath status =
