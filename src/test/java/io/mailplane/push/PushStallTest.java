@@ -80,6 +80,9 @@ class PushStallTest {
       } finally {
         targets.remove("a-stall-body");
         targets.remove("a-stall-silent");
+        // Closed first: a publisher still stuck on one is released before its row is deleted.
+        headersOnly.close();
+        silent.close();
         try (Connection connection = dataSource.getConnection();
             PreparedStatement delete =
                 connection.prepareStatement(
@@ -182,6 +185,7 @@ class PushStallTest {
       assertTrue(!held.isEmpty(), "the publisher never connected");
     }
 
+    /** Idempotent: the test closes it before its row is deleted, and again on leaving. */
     @Override
     public void close() throws IOException {
       socket.close();
