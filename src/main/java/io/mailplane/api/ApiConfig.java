@@ -15,6 +15,14 @@ public interface ApiConfig {
   @WithDefault("24h")
   Duration idempotencyTtl();
 
+  /**
+   * How long a key stays "in use" while its first request runs. Short, so that after a crash (which
+   * leaves the marker behind) a retry of the unanswered request goes through soon; a request still
+   * running past it no longer keeps a concurrent repeat out.
+   */
+  @WithDefault("2m")
+  Duration idempotencyInProgressTtl();
+
   /** Redis key prefix for idempotency records (when Redis is configured). */
   @WithDefault("mailplane:idempotency:")
   String idempotencyRedisPrefix();

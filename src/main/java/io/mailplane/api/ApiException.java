@@ -40,6 +40,18 @@ public class ApiException extends RuntimeException {
     return new ApiException(ProblemKind.ALREADY_EXISTS, what + " '" + key + "' already exists");
   }
 
+  /**
+   * A dependency (database, Redis) cannot be reached: nothing was done, and the same request may go
+   * through a few seconds later.
+   */
+  public static ApiException unavailable(String detail) {
+    return new ApiException(
+        ProblemKind.SERVICE_UNAVAILABLE, detail, List.of(), Map.of("Retry-After", RETRY_AFTER));
+  }
+
+  /** Seconds a client should wait before retrying after a dependency outage. */
+  static final String RETRY_AFTER = "5";
+
   public ProblemKind kind() {
     return kind;
   }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
 
 /**
  * Idempotency-Key on POST: the first response for a key is stored (in Redis when configured, so
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 @ApplicationScoped
 public class Idempotency {
+  private static final Logger LOG = Logger.getLogger(Idempotency.class);
   private static final String IN_PROGRESS = "in-progress";
 
   @Inject ApiConfig config;
@@ -62,8 +65,8 @@ public class Idempotency {
     String storeKey =
         config.idempotencyRedisPrefix() + DigestUtils.sha256Hex(caller + "\n" + path + "\n" + key);
     String fingerprint = DigestUtils.sha256Hex(write(body));
-    if (!putIfAbsent(storeKey, IN_PROGRESS)) {
-      String existing = get(storeKey);
+    if (!available(() -> putIfAbsent(storeKey, IN_PROGRESS))) {
+      String existing = available(() -> get(storeKey));
       if (existing == null || existing.equals(IN_PROGRESS)) {
         throw new ApiException(
             ProblemKind.IDEMPOTENCY_KEY_IN_USE,
@@ -94,15 +97,46 @@ public class Idempotency {
             fingerprint,
             ProblemMapper.response(e.kind(), e.getMessage(), e.errors(), e.headers(), path));
       } else {
-        delete(storeKey);
+        forget(storeKey);
       }
       throw e;
     } catch (RuntimeException e) {
-      delete(storeKey);
+      forget(storeKey);
       throw e;
     }
-    save(storeKey, fingerprint, response);
+    try {
+      save(storeKey, fingerprint, response);
+    } catch (RuntimeException e) {
+      // The change was made: the client gets its answer. Only a repeat of this request, which a
+      // client that got the answer does not send, would run again.
+      LOG.warnf("could not store the response for an Idempotency-Key: %s", e.toString());
+    }
     return response;
+  }
+
+  /**
+   * Runs a store operation; an unreachable store answers 503 before the action ran, since going on
+   * without it would silently drop the at-most-once guarantee the client asked for.
+   */
+  private static <T> T available(Supplier<T> operation) {
+    try {
+      return operation.get();
+    } catch (ApiException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      LOG.warnf("the idempotency store is unavailable: %s", e.toString());
+      throw ApiException.unavailable(
+          "the Idempotency-Key store is unavailable; nothing was done, retry later");
+    }
+  }
+
+  /** Frees the key after a failed action; if the store is down, the marker's short TTL does. */
+  private void forget(String storeKey) {
+    try {
+      delete(storeKey);
+    } catch (RuntimeException e) {
+      LOG.warnf("could not free an Idempotency-Key: %s", e.toString());
+    }
   }
 
   private void save(String storeKey, String fingerprint, Response response) {
@@ -118,15 +152,14 @@ public class Idempotency {
         write(new Stored(fingerprint, response.getStatus(), headers, write(response.getEntity()))));
   }
 
+  /** Places the in-progress marker, with its short TTL; the final response replaces it. */
   private boolean putIfAbsent(String key, String value) {
+    Duration ttl = config.idempotencyInProgressTtl();
     if (redis != null) {
-      return redis.execute(
-              "SET", key, value, "NX", "EX", Long.toString(config.idempotencyTtl().toSeconds()))
-          != null;
+      return redis.execute("SET", key, value, "NX", "PX", Long.toString(ttl.toMillis())) != null;
     }
     purgeExpired();
-    return memory.putIfAbsent(key, new Entry(value, Instant.now().plus(config.idempotencyTtl())))
-        == null;
+    return memory.putIfAbsent(key, new Entry(value, Instant.now().plus(ttl))) == null;
   }
 
   private String get(String key) {

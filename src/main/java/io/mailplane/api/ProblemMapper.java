@@ -236,6 +236,24 @@ public class ProblemMapper {
       if (cause instanceof ConstraintViolationException violation) {
         return beanValidation(violation, uriInfo);
       }
+      if (cause instanceof io.vertx.core.http.HttpClosedException) {
+        // The client hung up mid-request: nobody reads this answer, and it is no server fault.
+        LOG.infof("the client closed the connection during %s", path(uriInfo));
+        return response(
+            ProblemKind.MALFORMED_REQUEST,
+            "the connection closed before the request was complete",
+            List.of(),
+            Map.of(),
+            path(uriInfo));
+      }
+      String down = Outages.dependency(cause);
+      if (down != null) {
+        LOG.warnf("%s is unavailable: %s", down, cause.toString());
+        return api(
+            ApiException.unavailable(
+                down + " is unavailable; the request may not have been carried out, retry later"),
+            uriInfo);
+      }
       if (cause instanceof JsonProcessingException parse) {
         return json(parse, uriInfo);
       }

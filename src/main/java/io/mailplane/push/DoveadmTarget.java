@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Dovecot through its doveadm HTTP API: forgets cached logins of changed mailboxes, ends the
@@ -102,7 +107,7 @@ class DoveadmTarget implements PushTarget {
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(commands)))
             .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = exchange(request);
     if (response.statusCode() != 200) {
       throw new IOException("doveadm answered HTTP " + response.statusCode());
     }
@@ -121,6 +126,29 @@ class DoveadmTarget implements PushTarget {
               + "' failed: "
               + result.path(1).path("type").asText()
               + (exitCode >= 0 ? " " + exitCode : ""));
+    }
+  }
+
+  /**
+   * The request's own timeout ends only the wait for the response headers; a daemon that sends them
+   * and never finishes the body would hold the publisher for ever. This deadline covers the whole
+   * exchange, and cancelling aborts the connection.
+   */
+  private HttpResponse<String> exchange(HttpRequest request)
+      throws IOException, InterruptedException {
+    CompletableFuture<HttpResponse<String>> response =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    try {
+      return response.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new HttpTimeoutException("doveadm did not answer within " + timeout);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(e.getCause());
+    } finally {
+      response.cancel(true);
     }
   }
 

@@ -40,6 +40,13 @@ public interface PushConfig {
   @WithDefault("10m")
   Duration retention();
 
+  /**
+   * How long a publisher's claim on a target lasts unless renewed: it renews it every third of this
+   * while it delivers, so this is how long a replica that died keeps its targets from the others.
+   */
+  @WithDefault("30s")
+  Duration lease();
+
   /** Events delivered to a target per batch. */
   @WithDefault("200")
   int batchSize();
@@ -81,7 +88,10 @@ public interface PushConfig {
     @WithDefault("tls")
     List<String> kinds();
 
-    /** Network and process timeout of one delivery. */
+    /**
+     * Deadline of each exchange with the target, covering the whole of it (connect, request,
+     * response body; a Redis command; a command's run). An exchange past it counts as a failure.
+     */
     @WithDefault("10s")
     Duration timeout();
   }

@@ -1,0 +1,187 @@
+package io.mailplane.api;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A private MariaDB and Redis for a test that must take them down: the shared daemons stay up for
+ * everyone else. Stateless helpers (pids live in files under the directory), so the test and the
+ * lifecycle manager can use them whatever class loader each runs in.
+ */
+public final class OwnDaemons implements QuarkusTestResourceLifecycleManager {
+  /** Config key naming the directory with the daemons' data and pid files. */
+  static final String DIRECTORY = "mailplane.test.own-daemons";
+
+  private Path directory;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      directory = Files.createTempDirectory("mailplane-own-daemons");
+      int dbPort = freePort();
+      int redisPort = freePort();
+      Files.writeString(directory.resolve("db.port"), Integer.toString(dbPort));
+      Files.writeString(directory.resolve("redis.port"), Integer.toString(redisPort));
+      run(
+          List.of(
+              "mariadb-install-db",
+              "--no-defaults",
+              "--datadir=" + directory.resolve("data"),
+              "--user=root",
+              "--auth-root-authentication-method=normal",
+              "--skip-test-db"),
+          Duration.ofMinutes(2));
+      startMariadb(directory);
+      try (Connection connection =
+              DriverManager.getConnection(
+                  "jdbc:mariadb://127.0.0.1:" + dbPort + "/", "mailplane", "mailplane");
+          Statement statement = connection.createStatement()) {
+        statement.execute("CREATE DATABASE mailplane");
+      }
+      startRedis(directory);
+      return Map.of(
+          DIRECTORY,
+          directory.toString(),
+          "quarkus.datasource.jdbc.url",
+          "jdbc:mariadb://127.0.0.1:" + dbPort + "/mailplane",
+          "quarkus.datasource.jdbc.acquisition-timeout",
+          "2s",
+          "quarkus.redis.hosts",
+          "redis://127.0.0.1:" + redisPort + "/0",
+          // Nothing to push here; the shared targets belong to the other tests.
+          "mailplane.push.enabled",
+          "false");
+    } catch (Exception e) {
+      stop();
+      throw new IllegalStateException("could not start the private MariaDB and Redis", e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (directory == null) {
+      return;
+    }
+    kill(directory, "db");
+    kill(directory, "redis");
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp directory left behind
+    }
+  }
+
+  /** Starts (or restarts, on the same data) the private mariadbd; returns once it listens. */
+  static void startMariadb(Path directory) throws IOException, InterruptedException {
+    int port = port(directory, "db");
+    // No grant tables: any user may connect, as the private server is only this test's.
+    Process process =
+        new ProcessBuilder(
+                "mariadbd",
+                "--no-defaults",
+                "--datadir=" + directory.resolve("data"),
+                "--user=root",
+                "--port=" + port,
+                "--bind-address=127.0.0.1",
+                "--socket=" + directory.resolve("mariadb.sock"),
+                "--skip-grant-tables",
+                "--skip-log-bin",
+                "--innodb-buffer-pool-size=32M")
+            .redirectErrorStream(true)
+            .redirectOutput(directory.resolve("mariadb.log").toFile())
+            .start();
+    Files.writeString(directory.resolve("db.pid"), Long.toString(process.pid()));
+    awaitListening(port, process);
+  }
+
+  static void startRedis(Path directory) throws IOException, InterruptedException {
+    int port = port(directory, "redis");
+    Process process =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Files.writeString(directory.resolve("redis.pid"), Long.toString(process.pid()));
+    awaitListening(port, process);
+  }
+
+  /** Stops the named daemon ("db" or "redis") and waits until it is gone. */
+  static void kill(Path directory, String name) {
+    try {
+      Path pidFile = directory.resolve(name + ".pid");
+      if (!Files.exists(pidFile)) {
+        return;
+      }
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      ProcessHandle.of(pid)
+          .ifPresent(
+              process -> {
+                process.destroyForcibly();
+                process.onExit().join();
+              });
+      Files.delete(pidFile);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int port(Path directory, String name) throws IOException {
+    return Integer.parseInt(Files.readString(directory.resolve(name + ".port")).trim());
+  }
+
+  private static void awaitListening(int port, Process process)
+      throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline) && process.isAlive()) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    process.destroyForcibly();
+    throw new IOException("daemon did not start listening on " + port);
+  }
+
+  private static void run(List<String> command, Duration timeout)
+      throws IOException, InterruptedException {
+    Process process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        || process.exitValue() != 0) {
+      process.destroyForcibly();
+      throw new IOException(command.get(0) + " failed");
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
