@@ -40,9 +40,14 @@ public class DkimService {
   @Inject SecretCipher cipher;
   @Inject DkimConfig config;
 
+  /** DKIM that is off (never enabled, or deleted) does not exist: 404, like any deleted object. */
   public DkimDto get(String key) {
     Domain domain = domains.visible(key);
-    return toDto(domain, DkimDomain.findById(domain.id));
+    DkimDomain state = DkimDomain.findById(domain.id);
+    if (state == null) {
+      throw ApiException.notFound("DKIM configuration of domain", domain.name);
+    }
+    return toDto(domain, state);
   }
 
   @Transactional
