@@ -7,6 +7,7 @@ import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
@@ -19,7 +20,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -155,7 +155,7 @@ public class AliasService {
     alias.domain = domain;
     alias.localPart = address.localPart();
     alias.address = address.toString();
-    alias.createdAt = Instant.now();
+    alias.createdAt = Timestamps.now();
     apply(alias, address, request);
     alias.persist();
     AliasDto created = toDto(alias);
@@ -190,7 +190,7 @@ public class AliasService {
     }
     alias.description = description;
     alias.enabled = enabled;
-    alias.updatedAt = Instant.now();
+    alias.updatedAt = Timestamps.now();
   }
 
   private static List<String> normalizeDestinations(List<String> raw) {

@@ -11,6 +11,13 @@ public interface ApiConfig {
   @WithDefault("1048576")
   long maxBodyBytes();
 
+  /**
+   * Longest request URI (path and query) accepted; longer ones get 414. Must stay below
+   * quarkus.http.limits.max-initial-line-length, whose own 414 has no problem body.
+   */
+  @WithDefault("4096")
+  int maxUriLength();
+
   /** How long a POST with an Idempotency-Key is remembered and replayed. */
   @WithDefault("24h")
   Duration idempotencyTtl();

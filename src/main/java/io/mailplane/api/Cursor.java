@@ -29,8 +29,17 @@ public final class Cursor {
         return decoded.substring(PREFIX.length());
       }
     } catch (IllegalArgumentException e) {
-      // fall through to the validation error
+      // fall through to the cursor error
     }
-    throw ApiException.invalid("after", "not a cursor returned by this API");
+    throw invalid();
+  }
+
+  /** A cursor this API did not hand out (or for another list): 400, never a lookup's 404. */
+  public static ApiException invalid() {
+    return new ApiException(
+        ProblemKind.INVALID_CURSOR,
+        "after: not a cursor returned by this list; start again without it",
+        java.util.List.of(new Problem.FieldError("after", "not a cursor returned by this list")),
+        java.util.Map.of());
   }
 }

@@ -155,8 +155,49 @@ final class OpenApiExamples {
               Object value = example(property, direction, depth + 1);
               if (value != null) {
                 object.put(name, value);
+              } else if (schema.getRequired() != null && schema.getRequired().contains(name)) {
+                // A required property must be in the example too (Spectral validates them).
+                Object fallback = fallback(property);
+                if (fallback != null || nullable(property)) {
+                  object.put(name, fallback);
+                }
               }
             });
     return object.isEmpty() ? null : object;
+  }
+
+  /**
+   * The value of a required property without an example of its own: its first enum value, null when
+   * it is nullable, an empty list for an array.
+   */
+  private Object fallback(Schema property) {
+    Schema target = property;
+    if (property.getAllOf() != null && property.getAllOf().size() == 1) {
+      target = property.getAllOf().get(0);
+    }
+    if (target.getRef() != null && target.getRef().startsWith(REF_PREFIX)) {
+      target = components.getOrDefault(target.getRef().substring(REF_PREFIX.length()), target);
+    }
+    if (property.getEnumeration() != null) {
+      return property.getEnumeration().stream()
+          .filter(java.util.Objects::nonNull)
+          .findFirst()
+          .orElse(null);
+    }
+    if (isArray(property) || isArray(target)) {
+      return new ArrayList<>();
+    }
+    return null;
+  }
+
+  private static boolean nullable(Schema schema) {
+    List<Schema.SchemaType> nullType = List.of(Schema.SchemaType.NULL);
+    return (schema.getType() != null && schema.getType().contains(Schema.SchemaType.NULL))
+        || (schema.getAnyOf() != null
+            && schema.getAnyOf().stream().anyMatch(s -> nullType.equals(s.getType())));
+  }
+
+  private static boolean isArray(Schema schema) {
+    return schema.getType() != null && schema.getType().contains(Schema.SchemaType.ARRAY);
   }
 }

@@ -12,4 +12,15 @@ public record PageRequest(int limit, String afterKey) {
     }
     return new PageRequest(size, Cursor.decode(after));
   }
+
+  /** The key after which the page starts, for lists keyed by a numeric id; null on page one. */
+  public Long afterId() {
+    if (afterKey == null) {
+      return null;
+    }
+    if (!afterKey.matches("[0-9]{1,18}")) {
+      throw Cursor.invalid();
+    }
+    return Long.parseLong(afterKey);
+  }
 }

@@ -2,6 +2,7 @@ package io.mailplane.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** RFC 9457 problem details, the body of every 4xx/5xx response. */
@@ -17,11 +18,20 @@ public record Problem(
             example = "Validation failed")
         String title,
     @Schema(description = "HTTP status code", example = "400") int status,
-    @Schema(description = "What went wrong in this occurrence", example = "quotaMb: must be >= 0")
+    @Schema(
+            description = "What went wrong in this occurrence",
+            example = "quotaMb: must be >= 0",
+            extensions = @Extension(name = OpenApiSchemas.OMITTED_IF_NULL, value = "true"))
         String detail,
-    @Schema(description = "The request path", example = "/api/v1/mailboxes/john@example.com")
+    @Schema(
+            description = "The request path",
+            example = "/api/v1/mailboxes/john@example.com",
+            extensions = @Extension(name = OpenApiSchemas.OMITTED_IF_NULL, value = "true"))
         String instance,
-    @Schema(description = "Field-level validation errors") List<FieldError> errors) {
+    @Schema(
+            description = "Field-level validation errors",
+            extensions = @Extension(name = OpenApiSchemas.OMITTED_IF_NULL, value = "true"))
+        List<FieldError> errors) {
 
   public static final String MEDIA_TYPE = "application/problem+json";
 

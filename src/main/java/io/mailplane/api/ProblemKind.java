@@ -7,6 +7,7 @@ package io.mailplane.api;
 public enum ProblemKind {
   VALIDATION_FAILED(400, "Validation failed"),
   MALFORMED_REQUEST(400, "Malformed request"),
+  INVALID_CURSOR(400, "Invalid cursor"),
   UNAUTHORIZED(401, "Authentication required"),
   FORBIDDEN(403, "Forbidden"),
   NOT_FOUND(404, "Not found"),
@@ -23,6 +24,7 @@ public enum ProblemKind {
   IDEMPOTENCY_KEY_IN_USE(409, "Idempotency key in use"),
   PRECONDITION_FAILED(412, "Precondition failed"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
+  URI_TOO_LONG(414, "URI too long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   IDEMPOTENCY_KEY_REUSED(422, "Idempotency key reused"),
   RATE_LIMITED(429, "Too many requests"),

@@ -182,6 +182,7 @@ public class ProblemMapper {
           case 405 -> ProblemKind.METHOD_NOT_ALLOWED;
           case 406 -> ProblemKind.NOT_ACCEPTABLE;
           case 413 -> ProblemKind.PAYLOAD_TOO_LARGE;
+          case 414 -> ProblemKind.URI_TOO_LONG;
           case 415 -> ProblemKind.UNSUPPORTED_MEDIA_TYPE;
           default -> status >= 500 ? ProblemKind.INTERNAL_ERROR : ProblemKind.MALFORMED_REQUEST;
         };

@@ -28,6 +28,7 @@ public class ProblemResponsesFilter implements OASFilter {
     if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
       return;
     }
+    OpenApiSchemas.normalize(openAPI);
     openAPI
         .getPaths()
         .getPathItems()

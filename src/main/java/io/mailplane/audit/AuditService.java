@@ -3,9 +3,9 @@ package io.mailplane.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,7 +37,7 @@ public class AuditService {
       Object before,
       Object after) {
     AuditEvent event = new AuditEvent();
-    event.occurredAt = Instant.now();
+    event.occurredAt = Timestamps.now();
     event.actor = caller.id();
     event.action = action;
     event.resourceType = resourceType;
@@ -64,7 +64,7 @@ public class AuditService {
     Parameters params = new Parameters();
     if (page.afterKey() != null) {
       where.add("id < :after");
-      params.and("after", parseId(page.afterKey()));
+      params.and("after", page.afterId());
     }
     Optional<Set<String>> visible = caller.visibleDomains();
     if (visible.isPresent()) {
@@ -97,14 +97,6 @@ public class AuditService {
     if (value != null && !value.isEmpty()) {
       where.add(field + " = :" + field);
       params.and(field, value);
-    }
-  }
-
-  private static long parseId(String key) {
-    try {
-      return Long.parseLong(key);
-    } catch (NumberFormatException e) {
-      throw ApiException.invalid("after", "not a cursor returned by this API");
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
@@ -21,6 +22,8 @@ public class AuthFilter {
   @Inject TokenService tokens;
   @Inject Caller caller;
   @Inject FailedAuthLimiter limiter;
+
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
   @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
   public Response authenticate(ContainerRequestContext request, HttpServerRequest http) {
@@ -62,6 +65,12 @@ public class AuthFilter {
           path);
     }
     caller.authenticate(verified.get().id(), verified.get().scopes());
+    if (!SAFE_METHODS.contains(request.getMethod()) && !caller.canWriteSomething()) {
+      // Before the body is read and any object looked up: a read-only token learns nothing
+      // from a write, and gets the same answer whatever it sends.
+      return ProblemMapper.response(
+          ProblemKind.FORBIDDEN, "this token has read-only scope", List.of(), Map.of(), path);
+    }
     return null;
   }
 }

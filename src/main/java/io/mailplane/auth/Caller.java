@@ -97,9 +97,14 @@ public class Caller {
     }
   }
 
+  /** False for read-only tokens: they may change nothing anywhere. */
+  public boolean canWriteSomething() {
+    return admin || !domains.isEmpty();
+  }
+
   /** Fails fast for callers that may write nothing at all (read-only tokens). */
   public void requireSomeWrite() {
-    if (!admin && domains.isEmpty()) {
+    if (!canWriteSomething()) {
       throw new ApiException(ProblemKind.FORBIDDEN, "this token has read-only scope");
     }
   }

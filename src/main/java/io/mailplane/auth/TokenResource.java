@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -70,7 +71,13 @@ public class TokenResource {
       responseCode = "200",
       description = "The token, without its secret",
       content = @Content(schema = @Schema(implementation = TokenDto.class)))
-  public TokenDto get(@Parameter(description = "Token id") @PathParam("id") String id) {
+  public TokenDto get(
+      @Parameter(
+              description = "Token id",
+              example = "12",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id) {
     return service.get(id);
   }
 
@@ -78,7 +85,13 @@ public class TokenResource {
   @Path("/{id}")
   @Operation(operationId = "revokeToken", summary = "Revoke a token (admin)")
   @APIResponse(responseCode = "204", description = "Revoked")
-  public void revoke(@Parameter(description = "Token id") @PathParam("id") String id) {
+  public void revoke(
+      @Parameter(
+              description = "Token id",
+              example = "12",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id) {
     service.revoke(id);
   }
 

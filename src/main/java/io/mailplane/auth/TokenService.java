@@ -3,6 +3,7 @@ package io.mailplane.auth;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Timestamps;
 import io.mailplane.audit.AuditService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
@@ -80,7 +81,7 @@ public class TokenService {
    */
   public Optional<Verified> verify(String secret, boolean lookupUnknown) {
     String hash = DigestUtils.sha256Hex(secret);
-    Instant now = Instant.now();
+    Instant now = Timestamps.now();
     if (bootstrapHash != null
         && MessageDigest.isEqual(bootstrapHash, hash.getBytes(StandardCharsets.US_ASCII))) {
       return Optional.of(new Verified("bootstrap", List.of(Scope.ADMIN), null, Instant.MAX));
@@ -156,7 +157,7 @@ public class TokenService {
     for (int i = 0; i < request.scopes().size(); i++) {
       scopes.add(Scope.normalize(request.scopes().get(i), "scopes[" + i + "]"));
     }
-    if (request.expiresAt() != null && !request.expiresAt().isAfter(Instant.now())) {
+    if (request.expiresAt() != null && !request.expiresAt().isAfter(Timestamps.now())) {
       throw ApiException.invalid("expiresAt", "must be in the future");
     }
     if (request.expiresAt() != null && request.expiresAt().isAfter(MAX_EXPIRY)) {
@@ -172,7 +173,7 @@ public class TokenService {
     token.scopes = String.join(" ", scopes);
     token.expiresAt = request.expiresAt();
     token.createdBy = caller.id();
-    token.createdAt = Instant.now();
+    token.createdAt = Timestamps.now();
     token.persist();
     knownHashes.add(token.tokenHash);
     TokenDto created = toDto(token);
@@ -182,7 +183,7 @@ public class TokenService {
 
   public Page<TokenDto> list(PageRequest page) {
     caller.requireReadAll();
-    long after = page.afterKey() == null ? 0 : parseId(page.afterKey(), "after");
+    long after = page.afterKey() == null ? 0 : page.afterId();
     List<ApiToken> rows =
         ApiToken.find("id > ?1 order by id", after).page(0, page.limit() + 1).list();
     return Page.of(rows, page.limit(), t -> t.id.toString(), TokenService::toDto);

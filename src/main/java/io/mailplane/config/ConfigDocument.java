@@ -48,7 +48,11 @@ public record ConfigDocument(
   public record DkimEntry(
       @Schema(example = "example.com") String domain,
       @Schema(nullable = true, example = "dkim") String selector,
-      @Schema(nullable = true, example = "rsa") String algorithm,
+      @Schema(
+              nullable = true,
+              enumeration = {"rsa", "ed25519"},
+              example = "rsa")
+          String algorithm,
       @Schema(nullable = true, example = "2048") Integer keyBits) {}
 
   @Schema(
@@ -107,7 +111,15 @@ public record ConfigDocument(
       @Schema(example = "mail") String name,
       @Schema(example = "[\"mail.example.com\"]") List<String> domains,
       @Schema(description = "Default false", example = "true") Boolean primary,
-      @Schema(description = "Default http-01", example = "http-01") String challenge,
-      @Schema(description = "Default ec-p256", example = "ec-p256") String keyType,
+      @Schema(
+              description = "Default http-01",
+              enumeration = {"http-01", "dns-01"},
+              example = "http-01")
+          String challenge,
+      @Schema(
+              description = "Default ec-p256",
+              enumeration = {"ec-p256", "rsa2048"},
+              example = "ec-p256")
+          String keyType,
       io.mailplane.tls.IssuerDto issuer) {}
 }

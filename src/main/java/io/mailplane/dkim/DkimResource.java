@@ -45,14 +45,14 @@ public class DkimResource {
       summary = "Read a domain's DKIM signing: selectors, public keys and their DNS records")
   @APIResponse(
       responseCode = "200",
-      description = "The DKIM state (enabled=false with no selectors when off)",
+      description = "The DKIM state; 404 while DKIM is off (never enabled, or deleted)",
       content = @Content(schema = @Schema(implementation = DkimDto.class)))
   public Response get(
       @Parameter(description = "Domain name (Unicode or A-label)", example = "example.com")
           @PathParam("domain")
           String domain) {
     DkimDto dto = service.get(domain);
-    return dto.version() == null ? Response.ok(dto).build() : Responses.ok(dto, dto.version());
+    return Responses.ok(dto, dto.version());
   }
 
   @PUT

@@ -1,11 +1,11 @@
 package io.mailplane.dkim;
 
+import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,7 +27,7 @@ public class DkimRetirementJob {
   @ActivateRequestContext
   void run() {
     caller.identifyJob("dkim-retirement");
-    int retired = service.retireDue(Instant.now());
+    int retired = service.retireDue(Timestamps.now());
     if (retired > 0) {
       LOG.infof("retired %d DKIM selectors after their overlap", retired);
     }

@@ -3,6 +3,7 @@ package io.mailplane.dkim;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
@@ -40,9 +41,14 @@ public class DkimService {
   @Inject SecretCipher cipher;
   @Inject DkimConfig config;
 
+  /** DKIM that is off (never enabled, or deleted) does not exist: 404, like any deleted object. */
   public DkimDto get(String key) {
     Domain domain = domains.visible(key);
-    return toDto(domain, DkimDomain.findById(domain.id));
+    DkimDomain state = DkimDomain.findById(domain.id);
+    if (state == null) {
+      throw ApiException.notFound("DKIM configuration of domain", domain.name);
+    }
+    return toDto(domain, state);
   }
 
   @Transactional
@@ -50,7 +56,7 @@ public class DkimService {
     Domain domain = writable(key);
     DkimDomain state = DkimDomain.findForUpdate(domain.id);
     Preconditions.check(ifMatch, ifNoneMatch, state == null ? null : state.version);
-    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    Instant now = Timestamps.now();
     if (state == null) {
       String selector = normalizeSelector(request.selector(), config.defaultSelector());
       DkimKeyMaterial material =
@@ -115,7 +121,7 @@ public class DkimService {
     DkimDto before = toDto(domain, state);
     reencryptStale(domain);
     DkimKey active = activeKey(domain);
-    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    Instant now = Timestamps.now();
     String selector;
     if (request.selector() != null) {
       selector = normalizeSelector(request.selector(), null);

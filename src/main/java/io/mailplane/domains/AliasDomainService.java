@@ -7,6 +7,7 @@ import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
@@ -14,7 +15,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -152,7 +152,7 @@ public class AliasDomainService {
   private AliasDomainDto insert(String name, AliasDomainDto request) {
     AliasDomain aliasDomain = new AliasDomain();
     aliasDomain.name = name;
-    aliasDomain.createdAt = Instant.now();
+    aliasDomain.createdAt = Timestamps.now();
     apply(aliasDomain, request);
     aliasDomain.persist();
     AliasDomainDto created = toDto(aliasDomain);
@@ -185,7 +185,7 @@ public class AliasDomainService {
     aliasDomain.target = target;
     aliasDomain.description = description;
     aliasDomain.enabled = enabled;
-    aliasDomain.updatedAt = Instant.now();
+    aliasDomain.updatedAt = Timestamps.now();
   }
 
   static AliasDomainDto toDto(AliasDomain aliasDomain) {

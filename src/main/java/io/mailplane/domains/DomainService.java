@@ -8,6 +8,7 @@ import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
@@ -17,7 +18,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -208,7 +208,7 @@ public class DomainService {
   private DomainDto insert(String name, DomainDto request) {
     Domain domain = new Domain();
     domain.name = name;
-    domain.createdAt = Instant.now();
+    domain.createdAt = Timestamps.now();
     apply(domain, request, true);
     domain.persist();
     DomainDto created = toDto(domain);
@@ -265,7 +265,7 @@ public class DomainService {
     domain.maxAliases = limits.maxAliases();
     domain.maxQuotaMb = limits.maxQuotaMb();
     domain.defaultQuotaMb = limits.defaultQuotaMb();
-    domain.updatedAt = Instant.now();
+    domain.updatedAt = Timestamps.now();
   }
 
   private static void checkNotBelowUsage(Domain domain, DomainLimits limits) {

@@ -110,7 +110,12 @@ public class FetchmailResource {
       description = "The account",
       content = @Content(schema = @Schema(implementation = FetchmailAccountDto.class)))
   public Response get(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id) {
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id) {
     FetchmailAccountDto dto = service.get(idOf(id));
     return Responses.ok(dto, dto.version());
   }
@@ -125,7 +130,12 @@ public class FetchmailResource {
       description = "Replaced",
       content = @Content(schema = @Schema(implementation = FetchmailAccountDto.class)))
   public Response put(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id,
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id,
       @NotNull @Valid FetchmailAccountDto request,
       @Parameter(description = "Replace only if the ETag matches") @HeaderParam("If-Match")
           String ifMatch) {
@@ -145,7 +155,12 @@ public class FetchmailResource {
       description = "Updated",
       content = @Content(schema = @Schema(implementation = FetchmailAccountDto.class)))
   public Response patch(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id,
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id,
       @NotNull JsonNode patch,
       @Parameter(description = "Update only if the ETag matches") @HeaderParam("If-Match")
           String ifMatch) {
@@ -158,7 +173,12 @@ public class FetchmailResource {
   @Operation(operationId = "deleteFetchmailAccount", summary = "Delete a fetchmail account")
   @APIResponse(responseCode = "204", description = "Deleted")
   public void delete(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id,
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id,
       @Parameter(description = "Delete only if the ETag matches") @HeaderParam("If-Match")
           String ifMatch) {
     service.delete(idOf(id), ifMatch);
@@ -172,7 +192,12 @@ public class FetchmailResource {
       description = "One page of runs",
       content = @Content(schema = @Schema(implementation = FetchmailRunPage.class)))
   public Response runs(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id,
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id,
       @Parameter(description = "Page size, 1 to 1000 (default 50)") @QueryParam("limit")
           Integer limit,
       @Parameter(description = "Cursor from the previous page's `next`") @QueryParam("after")
@@ -191,7 +216,12 @@ public class FetchmailResource {
       description = "Queued; poll the Location until status is finished",
       content = @Content(schema = @Schema(implementation = FetchmailRunDto.class)))
   public Response runNow(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id) {
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id) {
     FetchmailRunDto run = service.runNow(idOf(id));
     return Responses.located(Response.Status.ACCEPTED, runLocation(run.account(), run.id()))
         .entity(run)
@@ -206,8 +236,18 @@ public class FetchmailResource {
       description = "The run",
       content = @Content(schema = @Schema(implementation = FetchmailRunDto.class)))
   public FetchmailRunDto run(
-      @Parameter(description = "Account id", example = "7") @PathParam("id") String id,
-      @Parameter(description = "Run id", example = "42") @PathParam("runId") String runId) {
+      @Parameter(
+              description = "Account id",
+              example = "7",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("id")
+          String id,
+      @Parameter(
+              description = "Run id",
+              example = "42",
+              schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
+          @PathParam("runId")
+          String runId) {
     return service.run(idOf(id), idOf(runId));
   }
 

@@ -1,5 +1,6 @@
 package io.mailplane.fetchmail;
 
+import io.mailplane.api.Timestamps;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
@@ -111,14 +112,14 @@ public class FetchmailRunner {
    * run-now is closed as an error that says why.
    */
   private Claimed claimWhenASlotIsFree(long accountId, Long runId, String instance) {
-    Instant giveUp = Instant.now().plus(config.timeout());
+    Instant giveUp = Timestamps.now().plus(config.timeout());
     while (true) {
       Claimed claimed =
           QuarkusTransaction.requiringNew().call(() -> claim(accountId, runId, instance));
       if (claimed != CLUSTER_FULL) {
         return claimed;
       }
-      if (Instant.now().isAfter(giveUp)) {
+      if (Timestamps.now().isAfter(giveUp)) {
         String why =
             "no free run slot: the cluster ran "
                 + Math.max(1, config.clusterMaxConcurrentRuns())
@@ -164,7 +165,7 @@ public class FetchmailRunner {
         FetchmailRun.count(
             "activeAccountId is not null and status = ?1 and startedAt > ?2",
             FetchmailRun.RUNNING,
-            Instant.now().minus(abandonedAfter()));
+            Timestamps.now().minus(abandonedAfter()));
     return running < Math.max(1, config.clusterMaxConcurrentRuns());
   }
 
@@ -200,7 +201,7 @@ public class FetchmailRunner {
     if (!clusterSlotFree()) {
       return CLUSTER_FULL;
     }
-    Instant now = Instant.now();
+    Instant now = Timestamps.now();
     FetchmailRun run;
     if (runId != null) {
       run = FetchmailRun.findById(runId);
@@ -278,7 +279,7 @@ public class FetchmailRunner {
     run.exitCode = exitCode;
     run.messages = messages;
     run.logTail = log;
-    run.finishedAt = Instant.now();
+    run.finishedAt = Timestamps.now();
   }
 
   RcFile.Spec spec(FetchmailAccount account, String password) {
@@ -335,7 +336,7 @@ public class FetchmailRunner {
         account.enabled = false;
         account.disabledReason =
             "disabled after " + authFailures + " consecutive authentication failures";
-        account.updatedAt = Instant.now();
+        account.updatedAt = Timestamps.now();
         schedule.unschedule(account.id);
         outbox.record(FetchmailCompat.KIND, account.id.toString());
         FetchmailAccount.getEntityManager().flush();

@@ -7,6 +7,7 @@ import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
@@ -70,7 +71,7 @@ public class FetchmailService {
     }
     checkPassword(request.password());
     FetchmailAccount account = new FetchmailAccount();
-    account.createdAt = Instant.now();
+    account.createdAt = Timestamps.now();
     // Encrypted once the id (part of the ciphertext's context) is known.
     account.passwordEnc = "pending";
     apply(account, settings);
@@ -132,7 +133,7 @@ public class FetchmailService {
     Parameters params = new Parameters();
     if (page.afterKey() != null) {
       where.add("a.id > :after");
-      params.and("after", parseId(page.afterKey(), "after"));
+      params.and("after", page.afterId());
     }
     Optional<Set<String>> visible = caller.visibleDomains();
     if (visible.isPresent()) {
@@ -187,7 +188,7 @@ public class FetchmailService {
     Parameters params = Parameters.with("account", account.id);
     if (page.afterKey() != null) {
       query += " and id < :after";
-      params.and("after", parseId(page.afterKey(), "after"));
+      params.and("after", page.afterId());
     }
     List<FetchmailRun> rows =
         FetchmailRun.<FetchmailRun>find(query + " order by id desc", params)
@@ -212,7 +213,7 @@ public class FetchmailService {
     caller.requireWrite(domainOf(account), notFound(id));
     // The account row lock serializes run-now with the scheduler's claim of the same account.
     FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
-    Instant now = Instant.now();
+    Instant now = Timestamps.now();
     FetchmailRun active = FetchmailRunner.activeRun(account.id);
     if (active != null && !runner.abandonIfStale(active, now)) {
       throw new ApiException(
@@ -263,7 +264,7 @@ public class FetchmailService {
       account.consecutiveFailures = 0;
       account.disabledReason = null;
     }
-    account.updatedAt = Instant.now();
+    account.updatedAt = Timestamps.now();
     FetchmailAccount.getEntityManager().flush();
     schedule.sync(account, account.intervalSeconds != intervalBefore || !enabledBefore);
     outbox.record(FetchmailCompat.KIND, account.id.toString());
@@ -317,7 +318,7 @@ public class FetchmailService {
     account.fetchAll = s.fetchAll();
     account.intervalSeconds = s.intervalSeconds();
     account.enabled = s.enabled();
-    account.updatedAt = Instant.now();
+    account.updatedAt = Timestamps.now();
     return true;
   }
 
@@ -467,14 +468,6 @@ public class FetchmailService {
 
   static ApiException notFound(long id) {
     return ApiException.notFound("fetchmail account", Long.toString(id));
-  }
-
-  static long parseId(String raw, String field) {
-    try {
-      return Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw ApiException.invalid(field, "not a valid id");
-    }
   }
 
   static String domainOf(FetchmailAccount account) {

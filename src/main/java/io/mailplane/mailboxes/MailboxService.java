@@ -7,6 +7,7 @@ import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
@@ -19,7 +20,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -166,7 +166,7 @@ public class MailboxService {
     mailbox.domain = domain;
     mailbox.localPart = address.localPart();
     mailbox.address = address.toString();
-    mailbox.createdAt = Instant.now();
+    mailbox.createdAt = Timestamps.now();
     apply(mailbox, request);
     mailbox.persist();
     outbox.record(Outbox.MAILBOX, mailbox.address);
@@ -235,7 +235,7 @@ public class MailboxService {
     mailbox.quotaMb = quota;
     mailbox.enabled = enabled;
     mailbox.sendOnly = sendOnly;
-    mailbox.updatedAt = Instant.now();
+    mailbox.updatedAt = Timestamps.now();
   }
 
   private long defaultQuota(Domain domain) {

@@ -29,9 +29,17 @@ public record PushTargetDto(
             nullable = true,
             example = "connection refused")
         String lastError,
-    @Schema(readOnly = true) Instant lastAttemptAt,
-    @Schema(readOnly = true) Instant lastSuccessAt,
-    @Schema(readOnly = true, description = "When a failing target is tried again")
+    @Schema(readOnly = true, nullable = true, description = "Null before the first attempt")
+        Instant lastAttemptAt,
+    @Schema(readOnly = true, nullable = true, description = "Null before the first success")
+        Instant lastSuccessAt,
+    @Schema(
+            readOnly = true,
+            nullable = true,
+            description = "When a failing target is tried again; null when none is due")
         Instant nextAttemptAt,
-    @Schema(readOnly = true, description = "Last full rewrite; null while one is pending")
+    @Schema(
+            readOnly = true,
+            nullable = true,
+            description = "Last full rewrite; null while one is pending")
         Instant lastReconcileAt) {}

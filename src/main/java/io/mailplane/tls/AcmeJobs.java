@@ -1,5 +1,6 @@
 package io.mailplane.tls;
 
+import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,7 +11,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,7 +80,7 @@ public class AcmeJobs {
       // up to a poll interval late: issuance latency is a few CA round trips, not ticks.
       worker
           .nextDue()
-          .map(at -> Duration.between(Instant.now(), at))
+          .map(at -> Duration.between(Timestamps.now(), at))
           .filter(wait -> wait.compareTo(config.pollInterval()) < 0)
           .ifPresent(
               wait ->
@@ -124,7 +124,7 @@ public class AcmeJobs {
                       .createNativeQuery(
                           "SELECT id FROM certificate WHERE renew_at <= ?1 AND current_order_id IS"
                               + " NULL ORDER BY renew_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-                      .setParameter(1, Instant.now())
+                      .setParameter(1, Timestamps.now())
                       .getResultList();
               if (due.isEmpty()) {
                 return false;

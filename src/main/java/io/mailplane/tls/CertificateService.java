@@ -4,6 +4,7 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Preconditions;
+import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
@@ -16,7 +17,6 @@ import jakarta.transaction.Transactional;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,7 +77,7 @@ public class CertificateService {
     if (existing == null) {
       ManagedCertificate certificate = new ManagedCertificate();
       certificate.name = name;
-      certificate.createdAt = Instant.now();
+      certificate.createdAt = Timestamps.now();
       certificate.status = "pending";
       apply(certificate, desired);
       certificate.persist();
@@ -208,14 +208,7 @@ public class CertificateService {
   public Page<CertificateOrderDto> orders(String key, PageRequest page) {
     caller.requireReadAll();
     ManagedCertificate certificate = visible(key);
-    Long after = null;
-    if (page.afterKey() != null) {
-      try {
-        after = Long.parseLong(page.afterKey());
-      } catch (NumberFormatException e) {
-        throw ApiException.invalid("after", "is not a cursor of this list");
-      }
-    }
+    Long after = page.afterId();
     List<AcmeOrder> rows =
         after == null
             ? AcmeOrder.<AcmeOrder>find("certificateId = ?1 order by id desc", certificate.id)
@@ -386,14 +379,14 @@ public class CertificateService {
                 desired.eabHmacKey().getBytes(StandardCharsets.US_ASCII), AcmeAccounts.EAB_CONTEXT);
       }
     }
-    certificate.updatedAt = Instant.now();
+    certificate.updatedAt = Timestamps.now();
   }
 
   private void clearOtherPrimaries(ManagedCertificate primary) {
     for (ManagedCertificate other :
         ManagedCertificate.<ManagedCertificate>list("primary = true and id <> ?1", primary.id)) {
       other.primary = false;
-      other.updatedAt = Instant.now();
+      other.updatedAt = Timestamps.now();
     }
   }
 
@@ -405,7 +398,7 @@ public class CertificateService {
       active.error =
           ledger.problemJson(
               "superseded", "the certificate changed; a new order replaces this one");
-      active.finishedAt = Instant.now();
+      active.finishedAt = Timestamps.now();
       ledger.step(active, "superseded", null);
     }
   }

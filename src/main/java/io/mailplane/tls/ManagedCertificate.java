@@ -12,8 +12,14 @@ import jakarta.persistence.Version;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import org.hibernate.annotations.OptimisticLock;
 
-/** A certificate mailplane keeps issued: what is wanted (names, issuer) and what is installed. */
+/**
+ * A certificate mailplane keeps issued: what is wanted (names, issuer) and what is installed. The
+ * version (the ETag) counts changes of what is wanted, i.e. client writes: the issued state the
+ * order worker and renewals write is excluded from it, so a renewal never invalidates a client's
+ * If-Match.
+ */
 @Entity
 @Table(name = "certificate")
 public class ManagedCertificate extends PanacheEntityBase {
@@ -49,39 +55,52 @@ public class ManagedCertificate extends PanacheEntityBase {
   @Column(name = "eab_hmac_enc")
   public String eabHmacEnc;
 
+  @OptimisticLock(excluded = true)
   public String status;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "not_before")
   public Instant notBefore;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "not_after")
   public Instant notAfter;
 
+  @OptimisticLock(excluded = true)
   public String serial;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "fingerprint_sha256", columnDefinition = "char(64)")
   public String fingerprintSha256;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "issuer_dn")
   public String issuerDn;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "certificate_url")
   public String certificateUrl;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "renew_at")
   public Instant renewAt;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "renewal_source")
   public String renewalSource;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "ari_checked_at")
   public Instant ariCheckedAt;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "last_error")
   public String lastError;
 
+  @OptimisticLock(excluded = true)
   public int failures;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "current_order_id")
   public Long currentOrderId;
 
@@ -90,6 +109,7 @@ public class ManagedCertificate extends PanacheEntityBase {
   @Column(name = "created_at")
   public Instant createdAt;
 
+  @OptimisticLock(excluded = true)
   @Column(name = "updated_at")
   public Instant updatedAt;
 

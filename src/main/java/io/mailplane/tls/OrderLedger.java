@@ -4,11 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.api.Timestamps;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,7 +32,7 @@ public class OrderLedger {
     order.domains = certificate.domains;
     order.challenge = certificate.challenge;
     order.keyType = certificate.keyType;
-    order.createdAt = Instant.now();
+    order.createdAt = Timestamps.now();
     order.updatedAt = order.createdAt;
     order.nextAttemptAt = order.createdAt;
     order.timeline = "[]";
@@ -48,14 +48,14 @@ public class OrderLedger {
   public void step(AcmeOrder order, String step, String detail) {
     List<OrderStepDto> steps = timeline(order);
     if (steps.size() < MAX_STEPS) {
-      steps.add(new OrderStepDto(Instant.now(), step, detail));
+      steps.add(new OrderStepDto(Timestamps.now(), step, detail));
     }
     try {
       order.timeline = json.writeValueAsString(steps);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    order.updatedAt = Instant.now();
+    order.updatedAt = Timestamps.now();
   }
 
   List<OrderStepDto> timeline(AcmeOrder order) {

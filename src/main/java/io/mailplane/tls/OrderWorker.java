@@ -1,5 +1,6 @@
 package io.mailplane.tls;
 
+import io.mailplane.api.Timestamps;
 import io.mailplane.push.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -68,7 +69,7 @@ public class OrderWorker {
                 "SELECT id, certificate_id FROM acme_order WHERE status IN ('new', 'publishing',"
                     + " 'awaiting-dns', 'validating', 'finalizing') AND next_attempt_at <= ?1"
                     + " ORDER BY next_attempt_at LIMIT 20")
-            .setParameter(1, Instant.now())
+            .setParameter(1, Timestamps.now())
             .getResultList();
     for (Object[] row : due) {
       long orderId = ((Number) row[0]).longValue();
@@ -84,13 +85,13 @@ public class OrderWorker {
       AcmeOrder order = AcmeOrder.findById(orderId);
       em.refresh(certificate);
       em.refresh(order, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
-      if (!order.active() || order.nextAttemptAt.isAfter(Instant.now())) {
+      if (!order.active() || order.nextAttemptAt.isAfter(Timestamps.now())) {
         continue; // stepped by another replica since the query
       }
       if (certificate.currentOrderId == null
           || certificate.currentOrderId.longValue() != order.id) {
         order.status = AcmeOrder.FAILED;
-        order.finishedAt = Instant.now();
+        order.finishedAt = Timestamps.now();
         ledger.step(order, "abandoned", "no longer the certificate's current order");
         return true;
       }
@@ -113,7 +114,7 @@ public class OrderWorker {
   }
 
   private void step(AcmeOrder order, ManagedCertificate certificate) {
-    if (Instant.now().isAfter(order.createdAt.plus(config.orderTimeout()))) {
+    if (Timestamps.now().isAfter(order.createdAt.plus(config.orderTimeout()))) {
       fail(
           order,
           certificate,
@@ -131,7 +132,7 @@ public class OrderWorker {
         default -> throw new IllegalStateException("order in final state " + order.status);
       }
     } catch (AcmeRateLimitedException e) {
-      Instant retry = e.getRetryAfter().orElse(Instant.now().plus(backoff(order.attempts)));
+      Instant retry = e.getRetryAfter().orElse(Timestamps.now().plus(backoff(order.attempts)));
       ledger.step(
           order,
           "rate-limited",
@@ -157,7 +158,7 @@ public class OrderWorker {
       } else {
         ledger.step(order, "network-error", e.getMessage());
         order.attempts++;
-        again(order, Instant.now().plus(backoff(order.attempts)));
+        again(order, Timestamps.now().plus(backoff(order.attempts)));
       }
     } catch (AcmeException | IOException | RuntimeException e) {
       LOG.warnf(e, "ACME order %d of %s failed", order.id, certificate.name);
@@ -196,7 +197,7 @@ public class OrderWorker {
       row.orderId = order.id;
       row.type = order.challenge;
       row.domain = (authorization.isWildcard() ? "*." : "") + domain;
-      row.createdAt = Instant.now();
+      row.createdAt = Timestamps.now();
       if (CertificateService.HTTP_01.equals(order.challenge)) {
         Http01Challenge challenge =
             authorization
@@ -223,7 +224,7 @@ public class OrderWorker {
     }
     // Tokens are committed with this step, so any replica answers the CA once it is triggered.
     order.status = dnsChallenges ? AcmeOrder.AWAITING_DNS : AcmeOrder.PUBLISHING;
-    again(order, Instant.now());
+    again(order, Timestamps.now());
   }
 
   /**
@@ -251,7 +252,7 @@ public class OrderWorker {
       throws IOException, AcmeException {
     for (AcmeChallenge challenge : AcmeChallenge.ofOrder(order.id)) {
       if (!dns.visible(challenge.dnsName, challenge.dnsValue)) {
-        if (Instant.now().isAfter(challenge.createdAt.plus(config.dns().propagationTimeout()))) {
+        if (Timestamps.now().isAfter(challenge.createdAt.plus(config.dns().propagationTimeout()))) {
           fail(
               order,
               certificate,
@@ -263,7 +264,7 @@ public class OrderWorker {
           return;
         }
         order.attempts++;
-        order.nextAttemptAt = Instant.now().plus(Duration.ofSeconds(1));
+        order.nextAttemptAt = Timestamps.now().plus(Duration.ofSeconds(1));
         return;
       }
     }
@@ -281,7 +282,7 @@ public class OrderWorker {
     }
     ledger.step(order, "challenges-triggered", null);
     order.status = AcmeOrder.VALIDATING;
-    again(order, Instant.now().plus(MIN_POLL));
+    again(order, Timestamps.now().plus(MIN_POLL));
   }
 
   private void validate(AcmeOrder order, ManagedCertificate certificate)
@@ -295,7 +296,7 @@ public class OrderWorker {
       acmeOrder.execute(keyPairs.open(order.keyPairEnc, ORDER_KEY));
       ledger.step(order, "finalize-requested", null);
       order.status = AcmeOrder.FINALIZING;
-      again(order, Instant.now().plus(MIN_POLL));
+      again(order, Timestamps.now().plus(MIN_POLL));
     } else if (status == Status.INVALID) {
       fail(order, certificate, failedChallengeProblem(acmeOrder));
     } else if (status == Status.VALID) {
@@ -303,7 +304,7 @@ public class OrderWorker {
       complete(order, certificate);
     } else {
       order.attempts++;
-      again(order, retryAfter.orElse(Instant.now().plus(poll(order.attempts))));
+      again(order, retryAfter.orElse(Timestamps.now().plus(poll(order.attempts))));
     }
   }
 
@@ -335,7 +336,7 @@ public class OrderWorker {
     }
     if (acmeOrder.getStatus() != Status.VALID) {
       order.attempts++;
-      again(order, retryAfter.orElse(Instant.now().plus(poll(order.attempts))));
+      again(order, retryAfter.orElse(Timestamps.now().plus(poll(order.attempts))));
       return;
     }
     Certificate issued = acmeOrder.getCertificate();
@@ -371,9 +372,9 @@ public class OrderWorker {
     certificate.lastError = null;
     certificate.currentOrderId = null;
     scheduleRenewal(certificate, issued);
-    certificate.updatedAt = Instant.now();
+    certificate.updatedAt = Timestamps.now();
     order.status = AcmeOrder.VALID;
-    order.finishedAt = Instant.now();
+    order.finishedAt = Timestamps.now();
     order.keyPairEnc = null;
     cleanUp(order);
     outbox.record(Outbox.TLS, certificate.name);
@@ -397,7 +398,7 @@ public class OrderWorker {
                 "SELECT id FROM certificate WHERE renewal_source = 'ari' AND current_order_id IS"
                     + " NULL AND ari_checked_at <= ?1 ORDER BY ari_checked_at LIMIT 1 FOR UPDATE"
                     + " SKIP LOCKED")
-            .setParameter(1, Instant.now().minus(config.ariRefresh()))
+            .setParameter(1, Timestamps.now().minus(config.ariRefresh()))
             .getResultList();
     if (due.isEmpty()) {
       return false;
@@ -409,7 +410,7 @@ public class OrderWorker {
           certificate, login.bindCertificate(AcmeAccounts.url(certificate.certificateUrl)));
     } catch (AcmeException | RuntimeException e) {
       // Keep the window we have; try again after the next ari-refresh.
-      certificate.ariCheckedAt = Instant.now();
+      certificate.ariCheckedAt = Timestamps.now();
       LOG.infof("certificate %s: ARI refresh: %s", certificate.name, e.getMessage());
     }
     return true;
@@ -417,7 +418,7 @@ public class OrderWorker {
 
   /** ARI's window when the CA offers one, else a fixed time before expiry; both with jitter. */
   void scheduleRenewal(ManagedCertificate certificate, Certificate issued) {
-    certificate.ariCheckedAt = Instant.now();
+    certificate.ariCheckedAt = Timestamps.now();
     try {
       if (issued != null && issued.hasRenewalInfo()) {
         RenewalInfo info = issued.getRenewalInfo();
@@ -460,7 +461,7 @@ public class OrderWorker {
   private void fail(AcmeOrder order, ManagedCertificate certificate, String problem) {
     order.status = AcmeOrder.FAILED;
     order.error = problem;
-    order.finishedAt = Instant.now();
+    order.finishedAt = Timestamps.now();
     order.keyPairEnc = null;
     ledger.step(order, "failed", null);
     cleanUp(order);
@@ -468,9 +469,9 @@ public class OrderWorker {
     certificate.lastError = problem;
     certificate.failures++;
     certificate.currentOrderId = null;
-    certificate.renewAt = Instant.now().plus(failureBackoff(certificate.failures));
+    certificate.renewAt = Timestamps.now().plus(failureBackoff(certificate.failures));
     certificate.renewalSource = "retry";
-    certificate.updatedAt = Instant.now();
+    certificate.updatedAt = Timestamps.now();
     metrics.orderFinished(false);
     LOG.warnf("certificate %s: order %d failed: %s", certificate.name, order.id, problem);
   }
@@ -496,7 +497,7 @@ public class OrderWorker {
 
   private static void again(AcmeOrder order, Instant at) {
     order.nextAttemptAt = at;
-    order.updatedAt = Instant.now();
+    order.updatedAt = Timestamps.now();
   }
 
   private static Duration poll(int attempts) {

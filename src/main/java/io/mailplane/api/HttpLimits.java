@@ -1,0 +1,101 @@
+package io.mailplane.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Limits checked on the raw HTTP request, before Quarkus' own checks, so that their failures are
+ * problem documents too: Quarkus answers a declared body above quarkus.http.limits.max-body-size
+ * with a bare 413 and Netty an over-long request line with a bare 414. Netty's request-line limit
+ * is set above ours (application.properties), so ours answers first.
+ */
+@ApplicationScoped
+public class HttpLimits {
+  @Inject ApiConfig config;
+  @Inject ObjectMapper mapper;
+
+  /**
+   * Declared bodies up to this size are left to {@link BodySizeFilter}, which reads them and keeps
+   * the connection; above it Quarkus would answer with a bare 413.
+   */
+  @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+  Optional<MemorySize> httpMaxBody;
+
+  void install(@Observes Router router) {
+    router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check);
+  }
+
+  private void check(RoutingContext context) {
+    HttpServerRequest request = context.request();
+    String uri = request.uri();
+    String path = request.path();
+    if (uri.length() > config.maxUriLength()) {
+      reply(
+          context,
+          problem(
+              ProblemKind.URI_TOO_LONG,
+              "the request URI exceeds " + config.maxUriLength() + " characters",
+              List.of(),
+              path),
+          false);
+      return;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && declaredTooLarge(length)) {
+      // The body is not read: close the connection rather than drain it.
+      reply(
+          context,
+          problem(
+              ProblemKind.PAYLOAD_TOO_LARGE,
+              "request body exceeds " + config.maxBodyBytes() + " bytes",
+              List.of(),
+              path),
+          true);
+      return;
+    }
+    context.next();
+  }
+
+  private boolean declaredTooLarge(String length) {
+    long limit = httpMaxBody.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+    try {
+      return Long.parseLong(length.trim()) > limit;
+    } catch (NumberFormatException e) {
+      return false; // Netty rejects a malformed Content-Length itself
+    }
+  }
+
+  private static Problem problem(
+      ProblemKind kind, String detail, List<Problem.FieldError> errors, String path) {
+    return new Problem(
+        kind.type(), kind.title(), kind.status(), detail, path, errors.isEmpty() ? null : errors);
+  }
+
+  private void reply(RoutingContext context, Problem problem, boolean close) {
+    String body;
+    try {
+      body = mapper.writeValueAsString(problem);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    var response = context.response().setStatusCode(problem.status());
+    response.putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+    if (close) {
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+      response.endHandler(ignored -> context.request().connection().close());
+    }
+    response.end(body);
+  }
+}
