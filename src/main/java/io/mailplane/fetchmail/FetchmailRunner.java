@@ -107,7 +107,7 @@ public class FetchmailRunner {
       rc = RcFile.render(claimed.spec().withVia(address.getHostAddress()));
     } catch (Destinations.RefusedException e) {
       return new FetchmailProcess.Result(
-          "destination_refused",
+          "host_refused",
           null,
           0,
           claimed.idState(),
