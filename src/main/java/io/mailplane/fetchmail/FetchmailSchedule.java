@@ -156,6 +156,9 @@ public class FetchmailSchedule {
             .forJob(jobKey(accountId))
             .usingJobData(data)
             .startAt(Date.from(Instant.now().plus(delay)))
+            // Late (every worker busy past the misfire threshold) is still wanted: fire then.
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
             .build();
     try {
       quartz.scheduleJob(trigger);
