@@ -3,6 +3,7 @@ package io.mailplane.fetchmail;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** Fetchmail jobs: the binary, where runs deliver, and how they are scheduled and bounded. */
@@ -32,6 +33,20 @@ public interface FetchmailConfig {
    */
   @WithDefault("16")
   int clusterMaxConcurrentRuns();
+
+  /**
+   * Fetchmail runs of one domain at once across every instance, so that one tenant (say, accounts
+   * pointed at a server that accepts and never answers) cannot take every slot. Default: half of
+   * the lower of max-concurrent-runs and cluster-max-concurrent-runs, at least 1.
+   */
+  Optional<Integer> maxConcurrentRunsPerDomain();
+
+  /**
+   * Networks (CIDRs, or single addresses) fetchmail may connect to although they are loopback,
+   * private, link-local, unspecified or otherwise not public: for an installation that fetches from
+   * a server on its LAN. Every other such destination is refused. Default: none.
+   */
+  Optional<List<String>> allowedNetworks();
 
   /** The smallest interval an account may ask for. */
   @WithDefault("60s")

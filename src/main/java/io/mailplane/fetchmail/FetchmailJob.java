@@ -3,6 +3,7 @@ package io.mailplane.fetchmail;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -32,6 +33,13 @@ public class FetchmailJob implements Job {
     } catch (SchedulerException e) {
       instance = "unknown";
     }
-    runner.execute(accountId, runId == null ? null : Long.valueOf(runId), instance);
+    String firedFor = context.getMergedJobDataMap().getString(FetchmailSchedule.FIRED_FOR);
+    Instant due =
+        firedFor != null
+            ? Instant.ofEpochMilli(Long.parseLong(firedFor))
+            : context.getScheduledFireTime() == null
+                ? Instant.now()
+                : context.getScheduledFireTime().toInstant();
+    runner.execute(accountId, runId == null ? null : Long.valueOf(runId), instance, due);
   }
 }

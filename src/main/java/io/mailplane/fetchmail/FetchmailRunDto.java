@@ -29,8 +29,12 @@ public record FetchmailRunDto(
               "connect_failed",
               "tls_failed",
               "timeout",
+              "host_refused",
               "error"
-            })
+            },
+            description =
+                "`host_refused`: the host is or resolves to an address fetchmail may not"
+                    + " connect to (loopback, private, link-local, ...); nothing was connected to")
         String outcome,
     @Schema(readOnly = true, nullable = true, description = "fetchmail's exit code", example = "0")
         Integer exitCode,

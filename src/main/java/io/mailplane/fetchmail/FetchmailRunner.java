@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,7 @@ public class FetchmailRunner {
   @Inject AuditService audit;
   @Inject Caller caller;
   @Inject Outbox outbox;
+  @Inject Destinations destinations;
 
   private Semaphore permits;
 
@@ -44,53 +47,40 @@ public class FetchmailRunner {
     permits = new Semaphore(Math.max(1, config.maxConcurrentRuns()), true);
   }
 
-  /** What a claimed run needs outside the transaction. The password lives only here and in rc. */
-  private record Claimed(long runId, long accountId, String rc, String password, String idState) {}
+  /** What a claimed run needs outside the transaction. The password lives only in the spec. */
+  private record Claimed(long runId, long accountId, RcFile.Spec spec, String idState) {}
 
   /** claim()'s answer when the cluster already runs its bound: try again shortly. */
-  private static final Claimed CLUSTER_FULL = new Claimed(-1, -1, null, null, null);
+  private static final Claimed CLUSTER_FULL = new Claimed(-1, -1, null, null);
+
+  /** claim()'s answer when the account's domain already runs its bound: try again later. */
+  private static final Claimed DOMAIN_FULL = new Claimed(-2, -1, null, null);
 
   /**
    * @param runId the queued run of a run-now, or null for a scheduled firing
    * @param instance the scheduler instance, recorded with the run
+   * @param firedFor when the scheduled firing was due (a deferred firing keeps its first time)
    */
   @ActivateRequestContext
-  public void execute(long accountId, Long runId, String instance) {
+  public void execute(long accountId, Long runId, String instance, Instant firedFor) {
     caller.identifyJob("fetchmail");
+    Claimed claimed;
     try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      claimed = claimWhenASlotIsFree(accountId, runId, instance, firedFor);
+    } catch (RuntimeException e) {
+      LOG.errorf("fetchmail run of account %d not started: %s", accountId, e.toString());
+      return;
+    }
+    if (claimed == null) {
       return;
     }
     try {
-      Claimed claimed = claimWhenASlotIsFree(accountId, runId, instance);
-      if (claimed == null) {
-        return;
-      }
-      FetchmailProcess.Result result;
-      try {
-        result =
-            FetchmailProcess.run(
-                config.binary(),
-                workDirectory(),
-                claimed.rc(),
-                claimed.idState(),
-                claimed.password(),
-                config.timeout(),
-                config.logTailChars());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        result = failed(claimed, "interrupted (shutdown)");
-      } catch (Exception e) {
-        result = failed(claimed, "cannot run fetchmail: " + e.getMessage());
-      }
-      FetchmailProcess.Result outcome = result;
+      FetchmailProcess.Result result = runChecked(claimed);
       // The result must land, or the run stays active until it is taken as abandoned: retry a
       // deadlock or lock timeout (a concurrent API write on the same account).
       for (int attempt = 1; ; attempt++) {
         try {
-          QuarkusTransaction.requiringNew().run(() -> finish(claimed, outcome));
+          QuarkusTransaction.requiringNew().run(() -> finish(claimed, result));
           break;
         } catch (RuntimeException e) {
           if (attempt == 3) {
@@ -107,17 +97,92 @@ public class FetchmailRunner {
   }
 
   /**
-   * Claims the run as soon as the cluster has a free slot, polling with jitter. One that finds none
-   * within the run timeout is dropped: a scheduled firing comes again at its next time, a queued
-   * run-now is closed as an error that says why.
+   * Resolves and checks the destination right before fetchmail starts and pins fetchmail to the
+   * checked address. A refused destination is never connected to, so its outcome is the same
+   * whether anything listens there or not.
    */
-  private Claimed claimWhenASlotIsFree(long accountId, Long runId, String instance) {
+  private FetchmailProcess.Result runChecked(Claimed claimed) {
+    String rc;
+    try {
+      InetAddress address = destinations.resolve(claimed.spec().host());
+      rc = RcFile.render(claimed.spec().withVia(address.getHostAddress()));
+    } catch (Destinations.RefusedException e) {
+      return new FetchmailProcess.Result(
+          "host_refused",
+          null,
+          0,
+          claimed.idState(),
+          "not started: " + claimed.spec().host() + " " + e.getMessage());
+    } catch (UnknownHostException e) {
+      return new FetchmailProcess.Result(
+          "connect_failed", null, 0, claimed.idState(), "cannot resolve " + claimed.spec().host());
+    } catch (IllegalArgumentException e) {
+      // Never the value: the message names only the rule (RcFile).
+      return failed(claimed, "cannot prepare the run: " + e.getMessage());
+    }
+    try {
+      return FetchmailProcess.run(
+          config.binary(),
+          workDirectory(),
+          rc,
+          claimed.idState(),
+          claimed.spec().password(),
+          config.timeout(),
+          config.logTailChars());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return failed(claimed, "interrupted (shutdown)");
+    } catch (Exception e) {
+      return failed(claimed, "cannot run fetchmail: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Claims the run as soon as the cluster has a free slot, polling with jitter, and returns it with
+   * this instance's permit held. While it waits it holds no permit, so runs that cannot start do
+   * not keep others of this instance from starting. One that finds no slot within the run timeout
+   * is dropped: a scheduled firing comes again at its next time, a queued run-now is closed as an
+   * error that says why. One whose domain is at its bound is not waited for here at all (that would
+   * hold a scheduler thread that another domain's run needs): it is fired again a moment later.
+   */
+  private Claimed claimWhenASlotIsFree(
+      long accountId, Long runId, String instance, Instant firedFor) {
     Instant giveUp = Timestamps.now().plus(config.timeout());
     while (true) {
-      Claimed claimed =
-          QuarkusTransaction.requiringNew().call(() -> claim(accountId, runId, instance));
-      if (claimed != CLUSTER_FULL) {
+      try {
+        permits.acquire();
+      } catch (InterruptedException e) {
+        return interrupted(runId);
+      }
+      Claimed claimed;
+      try {
+        claimed =
+            QuarkusTransaction.requiringNew()
+                .call(() -> claim(accountId, runId, instance, firedFor));
+      } catch (RuntimeException e) {
+        permits.release();
+        throw e;
+      }
+      if (claimed != CLUSTER_FULL && claimed != DOMAIN_FULL && claimed != null) {
         return claimed;
+      }
+      permits.release();
+      if (claimed == null) {
+        return null;
+      }
+      if (claimed == DOMAIN_FULL) {
+        long delay = ThreadLocalRandom.current().nextLong(500, 2000);
+        try {
+          QuarkusTransaction.requiringNew()
+              .run(() -> schedule.retry(accountId, runId, firedFor, Duration.ofMillis(delay)));
+        } catch (RuntimeException e) {
+          if (runId != null) {
+            QuarkusTransaction.requiringNew()
+                .run(() -> closeQueued(runId, "not started: cannot queue it again"));
+          }
+          throw e;
+        }
+        return null;
       }
       if (Timestamps.now().isAfter(giveUp)) {
         String why =
@@ -135,15 +200,19 @@ public class FetchmailRunner {
       try {
         Thread.sleep(ThreadLocalRandom.current().nextLong(100, 500));
       } catch (InterruptedException e) {
-        // Shutting down: a queued run-now must not stay active (and block run-now with 409).
-        if (runId != null) {
-          QuarkusTransaction.requiringNew()
-              .run(() -> closeQueued(runId, "not started: the instance shut down"));
-        }
-        Thread.currentThread().interrupt();
-        return null;
+        return interrupted(runId);
       }
     }
+  }
+
+  /** Shutting down: a queued run-now must not stay active (and block run-now with 409). */
+  private Claimed interrupted(Long runId) {
+    if (runId != null) {
+      QuarkusTransaction.requiringNew()
+          .run(() -> closeQueued(runId, "not started: the instance shut down"));
+    }
+    Thread.currentThread().interrupt();
+    return null;
   }
 
   private static void closeQueued(long runId, String why) {
@@ -171,7 +240,11 @@ public class FetchmailRunner {
 
   private FetchmailProcess.Result failed(Claimed claimed, String message) {
     return new FetchmailProcess.Result(
-        "error", null, 0, claimed.idState(), FetchmailProcess.redact(message, claimed.password()));
+        "error",
+        null,
+        0,
+        claimed.idState(),
+        FetchmailProcess.redact(message, claimed.spec().password()));
   }
 
   Path workDirectory() {
@@ -190,7 +263,7 @@ public class FetchmailRunner {
    * READ that read fixes the snapshot, so the running count, the active run and the id state are
    * all read as of after the locks — nothing committed while this claim waited is missed.
    */
-  private Claimed claim(long accountId, Long runId, String instance) {
+  private Claimed claim(long accountId, Long runId, String instance, Instant firedFor) {
     lockGate();
     FetchmailAccount account = FetchmailAccount.findById(accountId, LockModeType.PESSIMISTIC_WRITE);
     if (account == null) {
@@ -225,6 +298,21 @@ public class FetchmailRunner {
       run.trigger = "schedule";
       run.queuedAt = now;
     }
+    if (!domainSlotFree(account, now)) {
+      if (runId != null && run.queuedAt.plus(config.timeout()).isBefore(now)) {
+        finishRow(run, "error", null, 0, noDomainSlot(account));
+        return null;
+      }
+      if (runId == null
+          && firedFor != null
+          && firedFor.plusSeconds(account.intervalSeconds).isBefore(now.plusSeconds(2))) {
+        // The account's next firing is about due: this one is dropped, as one is when its run
+        // is still active.
+        LOG.debugf("fetchmail account %d: %s, firing skipped", accountId, noDomainSlot(account));
+        return null;
+      }
+      return DOMAIN_FULL;
+    }
     run.status = FetchmailRun.RUNNING;
     run.startedAt = now;
     run.instance = instance;
@@ -232,19 +320,56 @@ public class FetchmailRunner {
     FetchmailRun.getEntityManager().flush();
 
     String password;
-    String rc;
     try {
       byte[] plain =
           cipher.decrypt(account.passwordEnc, FetchmailAccount.passwordContext(account.id));
       password = new String(plain, StandardCharsets.UTF_8);
       Arrays.fill(plain, (byte) 0);
-      rc = RcFile.render(spec(account, password));
     } catch (RuntimeException e) {
-      // Never the value: the message names only the rule (RcFile) or the key problem.
+      // Never the value: the message names only the key problem.
       finishRow(run, "error", null, 0, "cannot prepare the run: " + e.getMessage());
       return null;
     }
-    return new Claimed(run.id, accountId, rc, password, account.idState);
+    return new Claimed(run.id, accountId, spec(account, password), account.idState);
+  }
+
+  /** The effective per-domain bound: configured, or half the smaller of the two others. */
+  int domainBound() {
+    return Math.max(
+        1,
+        config
+            .maxConcurrentRunsPerDomain()
+            .orElse(
+                Math.min(
+                        Math.max(1, config.maxConcurrentRuns()),
+                        Math.max(1, config.clusterMaxConcurrentRuns()))
+                    / 2));
+  }
+
+  /** Counted under the gate lock, like the cluster bound. */
+  private boolean domainSlotFree(FetchmailAccount account, Instant now) {
+    long running =
+        FetchmailRun.getEntityManager()
+            .createQuery(
+                "select count(r) from FetchmailRun r, FetchmailAccount a where a.id = r.accountId"
+                    + " and a.mailbox.domain = :domain and r.activeAccountId is not null"
+                    + " and r.status = :running and r.startedAt > :since",
+                Long.class)
+            .setParameter("domain", account.mailbox.domain)
+            .setParameter("running", FetchmailRun.RUNNING)
+            .setParameter("since", now.minus(abandonedAfter()))
+            .getSingleResult();
+    return running < domainBound();
+  }
+
+  private String noDomainSlot(FetchmailAccount account) {
+    return "no free run slot for "
+        + FetchmailService.domainOf(account)
+        + ": it ran "
+        + domainBound()
+        + " runs at once (mailplane.fetchmail.max-concurrent-runs-per-domain) for "
+        + config.timeout().toSeconds()
+        + " s";
   }
 
   /** The run queued or running for the account, if any. */
@@ -286,6 +411,7 @@ public class FetchmailRunner {
     boolean lmtp = config.delivery().equals("lmtp");
     return new RcFile.Spec(
         account.host,
+        null,
         account.port,
         account.protocol,
         account.username,

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -48,6 +49,7 @@ public class FetchmailSchedule {
   static final String GROUP = "fetchmail";
   static final String PREFIX = "account-";
   static final String RUN_ID = "runId";
+  static final String FIRED_FOR = "firedFor";
 
   @Inject Scheduler quartz;
   @Inject FetchmailConfig config;
@@ -130,6 +132,38 @@ public class FetchmailSchedule {
       quartz.triggerJob(jobKey(accountId), data);
     } catch (SchedulerException e) {
       throw new IllegalStateException("cannot start a run of fetchmail account " + accountId, e);
+    }
+  }
+
+  /**
+   * Fires the account's job once more after the delay, for a run that could not start because its
+   * domain ran its bound: a one-shot trigger, so that no scheduler thread waits meanwhile.
+   *
+   * @param runId the queued run of a run-now, or null for a scheduled firing
+   * @param firedFor when the scheduled firing was first due
+   */
+  public void retry(long accountId, Long runId, Instant firedFor, Duration delay) {
+    JobDataMap data = new JobDataMap();
+    if (runId != null) {
+      data.put(RUN_ID, Long.toString(runId));
+    }
+    if (firedFor != null) {
+      data.put(FIRED_FOR, Long.toString(firedFor.toEpochMilli()));
+    }
+    Trigger trigger =
+        TriggerBuilder.newTrigger()
+            .withIdentity("retry-" + accountId + "-" + UUID.randomUUID(), GROUP)
+            .forJob(jobKey(accountId))
+            .usingJobData(data)
+            .startAt(Date.from(Instant.now().plus(delay)))
+            // Late (every worker busy past the misfire threshold) is still wanted: fire then.
+            .withSchedule(
+                SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+            .build();
+    try {
+      quartz.scheduleJob(trigger);
+    } catch (SchedulerException e) {
+      throw new IllegalStateException("cannot retry fetchmail account " + accountId, e);
     }
   }
 

@@ -46,6 +46,7 @@ public class FetchmailService {
   @Inject FetchmailConfig config;
   @Inject FetchmailRunner runner;
   @Inject Outbox outbox;
+  @Inject Destinations destinations;
 
   /** The validated, normalized settings of an account (everything but the password). */
   private record Settings(
@@ -343,6 +344,10 @@ public class FetchmailService {
     } else {
       try {
         host = RcFile.normalizeHost(r.host());
+        String refused = destinations.check(host);
+        if (refused != null) {
+          errors.add(error("host", refused));
+        }
       } catch (IllegalArgumentException e) {
         errors.add(error("host", e.getMessage()));
       }

@@ -35,9 +35,16 @@ public final class RcFile {
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]{2,45}");
 
-  /** What one run needs; every string is re-validated by {@link #render}. */
+  /** A last label no top-level domain has: the name is a number form of an IPv4 address. */
+  private static final Pattern NUMERIC_LABEL = Pattern.compile("(?:^|.*\\.)(?:[0-9]+|0x[0-9a-f]*)");
+
+  /**
+   * What one run needs; every string is re-validated by {@link #render}. {@code via} is the checked
+   * address fetchmail connects to instead of resolving {@code host} (null: resolve host).
+   */
   public record Spec(
       String host,
+      String via,
       int port,
       String protocol,
       String username,
@@ -52,12 +59,36 @@ public final class RcFile {
       String deliveryHost,
       int deliveryPort,
       String recipient,
-      int timeoutSeconds) {}
+      int timeoutSeconds) {
+    /** The same run, connecting to the checked address. */
+    public Spec withVia(String address) {
+      return new Spec(
+          host,
+          address,
+          port,
+          protocol,
+          username,
+          password,
+          tlsMode,
+          verifyCertificate,
+          caFile,
+          folders,
+          keep,
+          fetchAll,
+          lmtp,
+          deliveryHost,
+          deliveryPort,
+          recipient,
+          timeoutSeconds);
+    }
+  }
 
   private RcFile() {}
 
   /**
-   * Normalizes a remote host: lowercase, IDN to A-label; IPv4 or IPv6 literals as given.
+   * Normalizes a remote host: lowercase, IDN to A-label; IPv4 or IPv6 literals as given, except
+   * that the other notations of an IPv4 address the C library accepts (2130706433, 0x7f000001,
+   * 0177.0.0.1, 127.1) become the dotted quad they denote, so that they are judged as addresses.
    *
    * @throws IllegalArgumentException with a message fit for a 400
    */
@@ -90,16 +121,80 @@ public final class RcFile {
     if (!HOST_NAME.matcher(ascii).matches()) {
       throw new IllegalArgumentException("not a host name or IP address");
     }
+    if (NUMERIC_LABEL.matcher(ascii).matches()) {
+      long value = inetAton(ascii);
+      if (value < 0) {
+        throw new IllegalArgumentException("not a host name or IP address");
+      }
+      return (value >>> 24)
+          + "."
+          + ((value >>> 16) & 0xff)
+          + "."
+          + ((value >>> 8) & 0xff)
+          + "."
+          + (value & 0xff);
+    }
     return ascii;
   }
 
-  private static boolean isIpv6(String literal) {
-    // getByName parses a literal with a colon itself (no DNS lookup) and fails when malformed.
+  /**
+   * The IPv4 address inet_aton(3) reads from the text — one to four parts, each decimal, octal
+   * (leading 0) or hexadecimal (0x), the last filling the remaining bytes — or -1.
+   */
+  static long inetAton(String text) {
+    String[] parts = text.split("\\.", -1);
+    if (parts.length > 4) {
+      return -1;
+    }
+    long result = 0;
+    for (int i = 0; i < parts.length; i++) {
+      long part = atonPart(parts[i]);
+      int bits = i == parts.length - 1 ? 8 * (4 - i) : 8;
+      if (part < 0 || part >= (1L << bits)) {
+        return -1;
+      }
+      result = (result << 8 * (i == parts.length - 1 ? 4 - i : 1)) | part;
+    }
+    return result;
+  }
+
+  private static long atonPart(String part) {
+    int radix = 10;
+    String digits = part;
+    if (part.startsWith("0x")) {
+      radix = 16;
+      digits = part.substring(2);
+      if (digits.isEmpty()) {
+        return 0;
+      }
+    } else if (part.length() > 1 && part.startsWith("0")) {
+      radix = 8;
+      digits = part.substring(1);
+    }
+    if (digits.isEmpty() || digits.length() > 11) {
+      return -1;
+    }
     try {
-      return java.net.InetAddress.getByName(literal) instanceof java.net.Inet6Address;
+      return Long.parseLong(digits, radix);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static boolean isIpv6(String literal) {
+    // getByName parses a literal with a colon itself (no DNS lookup) and fails when malformed; an
+    // IPv4-mapped one comes back as the Inet4Address it carries.
+    try {
+      java.net.InetAddress.getByName("[" + literal + "]");
+      return true;
     } catch (java.net.UnknownHostException | SecurityException e) {
       return false;
     }
+  }
+
+  /** An IPv4 address in the one notation everyone reads the same way. */
+  static boolean isDottedQuad(String text) {
+    return IPV4.matcher(text).matches();
   }
 
   /**
@@ -138,6 +233,9 @@ public final class RcFile {
     checkText(spec.password(), MAX_PASSWORD);
     checkText(spec.recipient(), MAX_USERNAME);
     checkText(spec.deliveryHost(), 253);
+    if (spec.via() != null && Destinations.literal(spec.via()) == null) {
+      throw new IllegalArgumentException("via must be an IP address");
+    }
     if (spec.folders().size() > MAX_FOLDERS) {
       throw new IllegalArgumentException("too many folders");
     }
@@ -164,9 +262,12 @@ public final class RcFile {
         .append(" with proto ")
         .append(protocol)
         .append(" service ")
-        .append(quote(Integer.toString(spec.port())))
-        .append(" timeout ")
-        .append(spec.timeoutSeconds());
+        .append(quote(Integer.toString(spec.port())));
+    if (spec.via() != null) {
+      // fetchmail connects here instead of resolving the poll name (which it keeps as label).
+      rc.append(" via ").append(quote(spec.via()));
+    }
+    rc.append(" timeout ").append(spec.timeoutSeconds());
     if (spec.protocol().equals("pop3") && spec.keep()) {
       // POP3 has no \Seen flag: with keep, fetchmail's id file is what prevents refetching.
       rc.append(" uidl");
@@ -187,6 +288,11 @@ public final class RcFile {
       default -> throw new IllegalArgumentException("tls must be none, starttls or tls");
     }
     if (!spec.tlsMode().equals("none")) {
+      if (spec.via() != null) {
+        // With via, fetchmail would send the address as SNI and check the certificate against it;
+        // sslcommonname makes both the host name again.
+        rc.append(" sslcommonname ").append(quote(host));
+      }
       if (spec.verifyCertificate()) {
         rc.append(" sslcertck");
         if (spec.caFile() != null) {

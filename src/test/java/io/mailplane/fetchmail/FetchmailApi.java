@@ -2,6 +2,9 @@ package io.mailplane.fetchmail;
 
 import static io.mailplane.TestApi.admin;
 
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -38,5 +41,40 @@ public final class FetchmailApi {
         .patch("/api/v1/fetchmail-accounts/" + id)
         .then()
         .statusCode(200);
+  }
+
+  /** Starts a run now (202); the run's id. */
+  public static long runNow(long id) {
+    return admin()
+        .post("/api/v1/fetchmail-accounts/" + id + "/runs")
+        .then()
+        .statusCode(202)
+        .extract()
+        .jsonPath()
+        .getLong("id");
+  }
+
+  /** One run as it is now. */
+  public static JsonPath run(long id, long runId) {
+    return admin()
+        .get("/api/v1/fetchmail-accounts/" + id + "/runs/" + runId)
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+
+  /** The run once it finished; fails after the timeout. */
+  public static JsonPath awaitFinished(long id, long runId, Duration timeout)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      JsonPath run = run(id, runId);
+      if ("finished".equals(run.getString("status"))) {
+        return run;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("run " + runId + " did not finish in " + timeout);
   }
 }

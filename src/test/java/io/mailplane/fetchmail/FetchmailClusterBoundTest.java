@@ -45,6 +45,9 @@ class FetchmailClusterBoundTest {
           "mailplane.fetchmail.cluster-max-concurrent-runs",
           String.valueOf(BOUND),
           "mailplane.fetchmail.max-concurrent-runs",
+          "4",
+          // All five accounts share one domain: its own bound must not be what limits them here.
+          "mailplane.fetchmail.max-concurrent-runs-per-domain",
           "4");
     }
   }

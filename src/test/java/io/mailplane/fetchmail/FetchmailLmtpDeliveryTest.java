@@ -55,6 +55,7 @@ class FetchmailLmtpDeliveryTest {
         RcFile.render(
             new RcFile.Spec(
                 "localhost",
+                null,
                 1143,
                 "imap",
                 remote,

@@ -95,6 +95,7 @@ class RcFileTest {
   static RcFile.Spec spec(String username, String password, List<String> folders) {
     return new RcFile.Spec(
         "imap.example.net",
+        null,
         143,
         "imap",
         username,
@@ -164,6 +165,16 @@ class RcFileTest {
     assertEquals("xn--bcher-kva.example", RcFile.normalizeHost("bücher.example"));
     assertEquals("127.0.0.1", RcFile.normalizeHost("127.0.0.1"));
     assertEquals("::1", RcFile.normalizeHost("::1"));
+    // The C library reads these as IPv4 addresses too: stored (and judged) as the dotted quad.
+    assertEquals("127.0.0.1", RcFile.normalizeHost("2130706433"));
+    assertEquals("127.0.0.1", RcFile.normalizeHost("0x7f000001"));
+    assertEquals("127.0.0.1", RcFile.normalizeHost("0177.0.0.1"));
+    assertEquals("127.0.0.1", RcFile.normalizeHost("127.1"));
+    assertEquals("127.0.0.1", RcFile.normalizeHost("127.0.0.1."));
+    assertEquals("127.0.0.1", RcFile.normalizeHost("127.000.000.001"));
+    assertEquals("169.254.169.254", RcFile.normalizeHost("0xa9.0xfe.0xa9.0xfe"));
+    assertEquals("10.0.0.1", RcFile.normalizeHost("10.1"));
+    assertEquals("0.0.0.0", RcFile.normalizeHost("0"));
     for (String bad :
         List.of(
             "evil\" mda \"id",
@@ -175,6 +186,11 @@ class RcFileTest {
             "1:2:3:x::",
             "under_score.example",
             "host;rm",
+            "1.2.3.4.5",
+            "08.0.0.1",
+            "4294967296",
+            "256.0.0.1",
+            "mail.0x1",
             "")) {
       assertThrows(IllegalArgumentException.class, () -> RcFile.normalizeHost(bad), bad);
     }
@@ -186,6 +202,7 @@ class RcFileTest {
         RcFile.render(
             new RcFile.Spec(
                 "127.0.0.1",
+                null,
                 1110,
                 "pop3",
                 "u",
@@ -221,6 +238,7 @@ class RcFileTest {
               RcFile.render(
                   new RcFile.Spec(
                       "mail.example.net",
+                      flag ? "192.0.2.7" : null,
                       993,
                       protocol,
                       "u",
@@ -240,6 +258,12 @@ class RcFileTest {
           assertEquals(flag ? "TRUE" : "FALSE", dump.get("keep"), rc);
           assertEquals(tls.equals("tls") ? "TRUE" : "FALSE", dump.get("ssl"), rc);
           assertEquals(protocol.equals("pop3") && flag ? "TRUE" : "FALSE", dump.get("uidl"), rc);
+          // Pinned to the checked address; the certificate name (and SNI) stays the host name.
+          assertEquals(flag ? "\"192.0.2.7\"" : "None", dump.get("via"), rc);
+          assertEquals(
+              flag && !tls.equals("none") ? "\"mail.example.net\"" : "None",
+              dump.get("sslcommonname"),
+              rc);
         }
       }
     }
