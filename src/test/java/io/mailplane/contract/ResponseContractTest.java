@@ -43,6 +43,19 @@ class ResponseContractTest {
   }
 
   @Test
+  void colonActionPathsAreMatched() {
+    AssertionError e =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                ResponseContract.assertMatches(
+                    SimpleRequest.Builder.post("/api/v1/config:apply").build(),
+                    new ResponseContract.Observed(418, problemHeaders(), PROBLEM),
+                    true));
+    assertTrue(e.getMessage().contains("applyConfig"), e.getMessage());
+  }
+
+  @Test
   void anUndeclaredHeaderFails() {
     Map<String, List<String>> headers =
         Map.of("Content-Type", List.of("application/problem+json"), "X-Debug", List.of("1"));
