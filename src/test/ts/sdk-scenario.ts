@@ -3,6 +3,7 @@
 //   MAILPLANE_URL=http://localhost:8081 MAILPLANE_TOKEN=... node target/ts-scenario/src/test/ts/sdk-scenario.js
 import {
   AliasesApi,
+  ConfigApi,
   Configuration,
   DomainsApi,
   MailboxesApi,
@@ -10,6 +11,7 @@ import {
   ProblemFromJSON,
   ResponseError,
 } from '../../../target/generated-sdk/typescript';
+import { changeFeed, ChangeFeedEvent } from '../../../target/generated-sdk/typescript/changeFeed';
 
 declare const process: {
   env: Record<string, string | undefined>;
@@ -118,7 +120,46 @@ async function main(): Promise<void> {
   equal((await problemOf(() => aliases.getAlias({ address: `sales@${name}` }))).status, 404, 'alias gone');
 
   await domains.deleteDomain({ domain: name, cascade: true });
+  await changeFeedScenario(config, domains);
   console.log(`scenario ok: ${name}, ${pages} pages`);
+}
+
+/** The SDK's change-feed helper yields events while the stream stays open, and resumes. */
+async function changeFeedScenario(config: Configuration, domains: DomainsApi): Promise<void> {
+  const etag = (await new ConfigApi(config).exportConfigRaw()).raw.headers.get('ETag');
+  check(etag !== null, 'GET /config returns the revision as ETag');
+  const start = etag.replace(/"/g, '');
+  const abort = new AbortController();
+  const feed = changeFeed(config, { lastEventId: start, signal: abort.signal });
+  const nextFor = async (key: string): Promise<ChangeFeedEvent> => {
+    for (;;) {
+      const item = await feed.next();
+      check(!item.done, `stream ended before an event for ${key}`);
+      if (item.value.data.key === key) {
+        return item.value;
+      }
+    }
+  };
+  const first = `ts${Date.now().toString(36)}f.example`;
+  const second = `ts${Date.now().toString(36)}s.example`;
+  await domains.createDomain({ domain: { name: first } });
+  const created = await nextFor(first);
+  equal(created.data.action, 'create', 'first event action');
+  // the same open stream: a later change arrives on it
+  await domains.createDomain({ domain: { name: second } });
+  equal((await nextFor(second)).data.action, 'create', 'second event action');
+  abort.abort();
+  equal((await feed.next()).done, true, 'aborted feed ends');
+
+  const resumeAbort = new AbortController();
+  const resumed = changeFeed(config, { lastEventId: created.id, signal: resumeAbort.signal });
+  const next = await resumed.next();
+  check(!next.done, 'resumed feed yields');
+  equal(next.value.data.revision, Number(created.id) + 1, 'resumes right after the last event');
+  resumeAbort.abort();
+  await resumed.return(undefined);
+  await domains.deleteDomain({ domain: first, cascade: true });
+  await domains.deleteDomain({ domain: second, cascade: true });
 }
 
 main().catch((e) => {

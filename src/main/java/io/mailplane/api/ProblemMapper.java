@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PessimisticLockException;
 import jakarta.validation.ConstraintViolation;
@@ -13,12 +14,14 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.ElementKind;
 import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -26,6 +29,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** The one place where failures become HTTP responses. */
 public class ProblemMapper {
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+  @Inject ProducedTypes produced;
 
   public static Response response(
       ProblemKind kind,
@@ -155,7 +160,7 @@ public class ProblemMapper {
   }
 
   @ServerExceptionMapper
-  public Response web(WebApplicationException e, UriInfo uriInfo) {
+  public Response web(WebApplicationException e, UriInfo uriInfo, ContainerRequestContext request) {
     // The body reader wraps whatever fails while reading in a 400; a failure of ours raised
     // there (the streamed body size limit) keeps its own kind.
     for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
@@ -194,7 +199,7 @@ public class ProblemMapper {
           case NOT_FOUND -> "no such resource";
           case METHOD_NOT_ALLOWED -> "this method is not allowed on this resource";
           case UNSUPPORTED_MEDIA_TYPE -> "unsupported Content-Type; send application/json";
-          case NOT_ACCEPTABLE -> "this resource is only available as application/json";
+          case NOT_ACCEPTABLE -> notAcceptable(request);
           case MALFORMED_REQUEST -> "the request could not be read";
           default -> kind.title();
         };
@@ -204,6 +209,14 @@ public class ProblemMapper {
       headers.put("Allow", allow);
     }
     return response(kind, detail, List.of(), headers, path(uriInfo));
+  }
+
+  private String notAcceptable(ContainerRequestContext request) {
+    Set<String> offered =
+        produced.at(request.getMethod(), request.getUriInfo().getRequestUri().getPath());
+    return offered.isEmpty()
+        ? "this resource has no representation the Accept header allows"
+        : "this resource is only available as " + String.join(" or ", offered);
   }
 
   @ServerExceptionMapper

@@ -27,6 +27,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -44,6 +45,9 @@ import org.yaml.snakeyaml.LoaderOptions;
 @Tag(name = "config", description = "Whole desired state: export, plan, apply (GitOps)")
 @SecurityRequirement(name = "bearer")
 public class ConfigResource {
+  private static final String REVISION_ETAG =
+      "The configuration revision, for If-Match on config:plan and config:apply";
+
   static final String YAML = "application/yaml";
 
   @Inject ConfigService service;
@@ -82,6 +86,11 @@ public class ConfigResource {
   @APIResponse(
       responseCode = "200",
       description = "The document",
+      headers =
+          @Header(
+              name = "ETag",
+              description = REVISION_ETAG,
+              schema = @Schema(type = SchemaType.STRING)),
       content = {
         @Content(
             mediaType = MediaType.APPLICATION_JSON,
@@ -117,6 +126,11 @@ public class ConfigResource {
   @APIResponse(
       responseCode = "200",
       description = "The plan",
+      headers =
+          @Header(
+              name = "ETag",
+              description = REVISION_ETAG,
+              schema = @Schema(type = SchemaType.STRING)),
       content = @Content(schema = @Schema(implementation = ConfigPlan.class)))
   public Response plan(
       String body,
@@ -152,6 +166,11 @@ public class ConfigResource {
   @APIResponse(
       responseCode = "200",
       description = "The changes made, and the new revision",
+      headers =
+          @Header(
+              name = "ETag",
+              description = REVISION_ETAG,
+              schema = @Schema(type = SchemaType.STRING)),
       content = @Content(schema = @Schema(implementation = ConfigPlan.class)))
   public Response apply(
       String body,

@@ -1,5 +1,6 @@
 package io.mailplane.tls;
 
+import io.mailplane.api.Problem;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -44,6 +45,13 @@ public class AcmeChallengeResource {
           @Content(
               mediaType = MediaType.TEXT_PLAIN,
               schema = @Schema(implementation = String.class)))
+  @APIResponse(
+      responseCode = "406",
+      description = "The Accept header does not allow text/plain",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
   public Response get(
       @Parameter(
               description = "The challenge token",

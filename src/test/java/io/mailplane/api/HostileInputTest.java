@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.contract.ResponseContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -313,6 +314,11 @@ class HostileInputTest {
         if (body.contains("Exception") || body.contains("\tat ")) {
           problems.add("stack trace in body");
         }
+      }
+      try {
+        ResponseContract.check(response.request(), response);
+      } catch (AssertionError e) {
+        problems.add(e.getMessage());
       }
       Snapshot after = snapshot();
       if (!after.equals(before)) {

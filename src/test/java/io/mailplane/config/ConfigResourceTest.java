@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailplane.contract.ResponseContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -520,6 +521,7 @@ class ConfigResourceTest {
                   .POST(HttpRequest.BodyPublishers.ofString("{\"aliases\":null}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
+      ResponseContract.check(response.request(), response);
       assertEquals(200, response.statusCode(), path + ": " + response.body());
       assertTrue(response.body().contains("\"dryRun\":true"), response.body());
     }

@@ -9,6 +9,7 @@ import io.mailplane.TestApi;
 import io.mailplane.client.ApiClient;
 import io.mailplane.client.ApiException;
 import io.mailplane.client.ApiResponse;
+import io.mailplane.client.ChangeFeed;
 import io.mailplane.client.api.AliasesApi;
 import io.mailplane.client.api.DomainsApi;
 import io.mailplane.client.api.MailboxesApi;
@@ -107,6 +108,63 @@ class JavaSdkScenarioTest {
     assertEquals(404, aliasGone.getCode());
 
     domains.deleteDomain(name, true, null);
+  }
+
+  /**
+   * The SDK's change-feed helper yields each event while the stream stays open, and resumes from
+   * Last-Event-ID without losing or repeating one.
+   */
+  @Test
+  void changeFeedStreamsAndResumes() throws Exception {
+    ApiClient client = client();
+    DomainsApi domains = new DomainsApi(client);
+    String first = TestApi.uniqueDomain();
+    String second = TestApi.uniqueDomain();
+    ChangeFeed.Event created;
+    try (ChangeFeed feed = ChangeFeed.open(client, null)) {
+      domains.createDomain(new Domain().name(first), null);
+      created = nextFor(feed, first);
+      assertEquals("create", created.data().getAction());
+      assertEquals(created.id(), feed.lastEventId());
+      // still the same open stream: a later change arrives on it
+      domains.createDomain(new Domain().name(second), null);
+      assertEquals("create", nextFor(feed, second).data().getAction());
+    }
+    try (ChangeFeed resumed = ChangeFeed.open(client, created.id())) {
+      ChangeFeed.Event next = resumed.next();
+      assertEquals(Long.parseLong(created.id()) + 1, next.data().getRevision());
+    }
+    domains.deleteDomain(first, true, null);
+    domains.deleteDomain(second, true, null);
+  }
+
+  /** The next event about the given domain (other tests' changes may interleave). */
+  private static ChangeFeed.Event nextFor(ChangeFeed feed, String domain) throws Exception {
+    java.util.concurrent.ExecutorService reader =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      return reader
+          .submit(
+              () -> {
+                for (ChangeFeed.Event e; (e = feed.next()) != null; ) {
+                  if (domain.equals(e.data().getKey())) {
+                    return e;
+                  }
+                }
+                throw new AssertionError("stream closed before an event for " + domain);
+              })
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  private ApiClient client() {
+    ApiClient client = new ApiClient();
+    client.updateBaseUri(server.toString().replaceAll("/$", ""));
+    client.setRequestInterceptor(
+        request -> request.header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN));
+    return client;
   }
 
   /** Decodes an error body with the SDK's own mapper into the SDK's Problem model. */

@@ -42,7 +42,10 @@ class SpectralLintTest {
             "mailplane-problem-responses",
             "mailplane-property-example",
             "mailplane-write-only-secrets",
-            "mailplane-read-only-server-fields")) {
+            "mailplane-read-only-server-fields",
+            // the OWASP API Security ruleset is loaded too (issue #13)
+            "owasp:api2:2023-write-restricted",
+            "owasp:api4:2023-integer-format")) {
       assertTrue(
           result.output().contains(rule),
           "the broken fixture should violate " + rule.strip() + ":\n" + result.output());

@@ -6,6 +6,7 @@ import static io.mailplane.TestApi.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.contract.ResponseContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -152,10 +153,11 @@ class ConcurrentApplyTest {
       }
       HttpResponse<String> response =
           client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      ResponseContract.check(response.request(), response);
       if (response.statusCode() >= 300 && !(ifMatch != null && response.statusCode() == 412)) {
         failures.add(path + " " + response.statusCode() + " " + response.body());
       }
-    } catch (Exception e) {
+    } catch (Exception | AssertionError e) {
       failures.add(path + " " + e);
     }
   }

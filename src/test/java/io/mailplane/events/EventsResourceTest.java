@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.contract.ResponseContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -183,12 +184,14 @@ class EventsResourceTest {
                   .header("Last-Event-ID", id)
                   .build(),
               HttpResponse.BodyHandlers.ofString());
+      ResponseContract.check(response.request(), response);
       assertEquals(400, response.statusCode(), id);
       assertTrue(response.headers().firstValue("Content-Type").orElse("").contains("problem"));
     }
     HttpResponse<String> anonymous =
         client.send(
             HttpRequest.newBuilder(events.toURI()).build(), HttpResponse.BodyHandlers.ofString());
+    ResponseContract.check(anonymous.request(), anonymous);
     assertEquals(401, anonymous.statusCode());
   }
 
@@ -217,6 +220,7 @@ class EventsResourceTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    ResponseContract.check(response.request(), response);
     assertEquals(201, response.statusCode(), response.body());
   }
 }

@@ -1,5 +1,6 @@
 package io.mailplane.events;
 
+import io.mailplane.contract.ResponseContract;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -44,6 +45,7 @@ final class SseClient implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5))
             .build()
             .send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    ResponseContract.checkWithoutBody(response.request(), response);
     status = response.statusCode();
     body = response.body();
     reader = new Thread(this::read, "sse-test-reader");
