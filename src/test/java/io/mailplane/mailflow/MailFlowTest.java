@@ -393,6 +393,33 @@ class MailFlowTest {
     assertFalse(canLogin("pop3", "noreply@" + d, PASSWORD));
   }
 
+  /**
+   * A disabled alias domain is not hosted here: recipient-access must not answer for it, so a
+   * submission to x@alias is relayed like any foreign address (discarded on this test host).
+   */
+  @Test
+  void disabledAliasDomainIsAForeignDomainOnSubmission() throws Exception {
+    String d = createDomain();
+    String alias = uniqueDomain();
+    createMailbox("reader@" + d, PASSWORD);
+    admin()
+        .body(Map.of("address", "noreply@" + d, "password", PASSWORD, "sendOnly", true))
+        .post("/api/v1/mailboxes")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("name", alias, "targetDomain", d))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/alias-domains/" + alias)
+        .then()
+        .statusCode(200);
+    submit("reader@" + d, PASSWORD, "reader@" + d, "noreply@" + alias, subject());
+  }
+
   @Test
   void userMaySendAsAnAliasThatDeliversToThemButNotAsSomeoneElse() throws Exception {
     String d = createDomain();
