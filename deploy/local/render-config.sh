@@ -11,7 +11,7 @@
 #   etc/postfix/master.cf.mailplane    smtp + submission services to append to master.cf
 #   etc/dovecot/dovecot.conf           complete Dovecot 2.3 configuration (replaces Debian's)
 #   etc/dovecot/dovecot-sql.conf.ext   its SQL passdb/userdb, mode 0640
-#   etc/rspamd/local.d/dkim_signing.conf, etc/rspamd/local.d/rspamd.lua
+#   etc/rspamd/local.d/dkim_signing.conf, etc/rspamd/local.d/rspamd.lua, etc/rspamd/local.d/arc.conf
 # Nothing is started, stopped or reloaded.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -72,7 +72,7 @@ render "$REPO/deploy/mda/dovecot-sql.conf.ext" >"$DESTDIR/etc/dovecot/dovecot-sq
   echo "servers = \"$REDIS_SERVER\";"
   echo "db = \"$REDIS_DB\";"
 } >"$DESTDIR/etc/rspamd/local.d/dkim_signing.conf"
-cp "$REPO/deploy/filter/local.d/rspamd.lua" "$DESTDIR/etc/rspamd/local.d/rspamd.lua"
+cp "$REPO/deploy/filter/local.d/rspamd.lua" "$REPO/deploy/filter/local.d/arc.conf" "$DESTDIR/etc/rspamd/local.d/"
 # The database password is in these: readable by root and the daemon's group only.
 chmod 0640 "$DESTDIR"/etc/postfix/sql/*.cf "$DESTDIR/etc/dovecot/dovecot-sql.conf.ext"
 if [ "$(id -u)" = 0 ] && getent group postfix >/dev/null; then
@@ -82,4 +82,4 @@ if [ "$(id -u)" = 0 ] && getent group dovecot >/dev/null; then
   chgrp dovecot "$DESTDIR/etc/dovecot/dovecot-sql.conf.ext"
 fi
 echo "rendered into $DESTDIR: etc/postfix/sql/*.cf, etc/postfix/{main,master}.cf.mailplane," \
-  "etc/dovecot/{dovecot.conf,dovecot-sql.conf.ext}, etc/rspamd/local.d/{dkim_signing.conf,rspamd.lua}"
+  "etc/dovecot/{dovecot.conf,dovecot-sql.conf.ext}, etc/rspamd/local.d/{dkim_signing.conf,rspamd.lua,arc.conf}"

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -83,11 +84,33 @@ final class MailClient {
       String subject,
       String... fromHeaders)
       throws MessagingException {
+    submit(
+        login,
+        password,
+        envelope,
+        to,
+        subject,
+        Arrays.stream(fromHeaders).map(from -> "From: " + from).toList());
+  }
+
+  /**
+   * Submits with the envelope sender {@code envelope} ("" for the null sender), no From header of
+   * its own and each of {@code headerLines} ("Name: value") added as written.
+   */
+  static void submit(
+      String login,
+      String password,
+      String envelope,
+      String to,
+      String subject,
+      List<String> headerLines)
+      throws MessagingException {
     Session session = submissionSession(envelope);
     MimeMessage message = message(session, envelope.isEmpty() ? to : envelope, to, subject);
     message.removeHeader("From");
-    for (String from : fromHeaders) {
-      message.addHeader("From", from);
+    for (String line : headerLines) {
+      int colon = line.indexOf(':');
+      message.addHeader(line.substring(0, colon), line.substring(colon + 1).strip());
     }
     message.saveChanges();
     Transport.send(message, login, password);

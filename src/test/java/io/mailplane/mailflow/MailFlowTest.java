@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -186,6 +187,45 @@ class MailFlowTest {
     assertFalse(MailClient.subjects("imap", "carol@" + d, PASSWORD).contains(viaTeam));
   }
 
+  /**
+   * The catch-all's owner may send as the domain's unassigned addresses (as in the seed) but never
+   * as a disabled mailbox or a disabled alias, directly or through an alias domain: their addresses
+   * must not fall back to the catch-all in smtpd_sender_login_maps.
+   */
+  @Test
+  void catchAllOwnerCannotSendAsADisabledMailboxOrAlias() throws Exception {
+    String d = createDomain();
+    String alias = uniqueDomain();
+    createMailbox("carol@" + d, PASSWORD);
+    createMailbox("member@" + d, PASSWORD);
+    createMailbox("left@" + d, PASSWORD);
+    createAlias("@" + d, List.of("carol@" + d));
+    createAlias("old@" + d, List.of("member@" + d));
+    admin()
+        .body(Map.of("name", alias, "targetDomain", d))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/mailboxes/left@" + d)
+        .then()
+        .statusCode(200);
+    admin().body(Map.of("enabled", false)).patch("/api/v1/aliases/old@" + d).then().statusCode(200);
+
+    for (String sender : List.of("left@" + d, "left@" + alias, "old@" + d, "old@" + alias)) {
+      MessagingException refused =
+          assertThrows(
+              MessagingException.class,
+              () -> submit("carol@" + d, PASSWORD, sender, "member@" + d, subject()),
+              sender);
+      assertTrue(refused.toString().contains("553"), sender + ": " + refused);
+    }
+    String unassigned = subject();
+    submit("carol@" + d, PASSWORD, "whoever@" + d, "member@" + d, unassigned);
+    assertTrue(arrives("member@" + d, PASSWORD, unassigned));
+  }
+
   /** An alias on a disabled mailbox's own address is an explicit forward: it keeps working. */
   @Test
   void aliasOnADisabledMailboxsAddressForwardsItsMail() throws Exception {
@@ -213,6 +253,9 @@ class MailFlowTest {
     assertTrue(arrives("successor@" + d, PASSWORD, direct));
     assertTrue(arrives("successor@" + d, PASSWORD, viaAlias));
     assertFalse(MailClient.subjects("imap", "carol@" + d, PASSWORD).contains(direct));
+    // Both copies were delivered in the same queue run that would have bounced one.
+    assertFalse(logHas("orig_to=<left@" + alias + ">", "status=bounced"));
+    assertFalse(logHas("to=<left@" + d + ">", "status=bounced"));
   }
 
   /**
@@ -234,6 +277,27 @@ class MailFlowTest {
     assertFromRefused(john, jane, john, jane);
     assertFromRefused("", jane, jane);
     assertFromRefused("support@" + d, jane, jane);
+    // What a mail client may show instead of the address: the display name, decoded.
+    assertFromRefused(john, jane, "\"" + jane + "\" <" + john + ">");
+    assertFromRefused(john, jane, "\"Jane <" + jane + ">\" <" + john + ">");
+    assertFromRefused(john, jane, jane + " <" + john + ">");
+    assertFromRefused(
+        john,
+        jane,
+        "=?UTF-8?B?"
+            + Base64.getEncoder().encodeToString(jane.getBytes(StandardCharsets.UTF_8))
+            + "?= <"
+            + john
+            + ">");
+    assertFromRefused(john, jane, john + " (" + jane + ")");
+    // Groups, an invalid address.
+    assertFromRefused(john, jane, "Team: " + john + ";");
+    assertFromRefused(john, jane, "Team: " + jane + ";");
+    assertFromRefused(john, jane, "<" + john + "@>");
+    // Sender: every address in it must be allowed too.
+    assertHeadersRefused(john, jane, List.of("From: " + john, "Sender: " + jane));
+    assertHeadersRefused(
+        john, jane, List.of("From: " + john, "Sender: " + john, "Sender: " + jane));
 
     List<String> accepted = new ArrayList<>();
     for (String[] envelopeAndFrom :
@@ -247,12 +311,32 @@ class MailFlowTest {
       submit(john, PASSWORD, envelopeAndFrom[0], jane, subject, envelopeAndFrom[1]);
       accepted.add(subject);
     }
+    for (List<String> headers :
+        List.of(
+            List.of("From: \"" + john + "\" <" + john + ">"),
+            List.of("From: " + john, "Sender: John <" + john + ">"))) {
+      String subject = subject();
+      submit(john, PASSWORD, john, jane, subject, headers);
+      accepted.add(subject);
+    }
     for (String subject : accepted) {
       assertTrue(arrives(jane, PASSWORD, subject), subject);
     }
+    // No From header: Postfix adds one with the envelope sender, which it has already checked, and
+    // that is what the filter and the recipient see.
+    String noFrom = subject();
+    submit(john, PASSWORD, john, jane, noFrom, List.of());
+    assertTrue(arrives(jane, PASSWORD, noFrom));
+    String raw = new String(MailClient.rawMessage(jane, PASSWORD, noFrom), StandardCharsets.UTF_8);
+    assertTrue(raw.contains("\nFrom: " + john), raw);
   }
 
   private static void assertFromRefused(String envelope, String to, String... fromHeaders) {
+    assertHeadersRefused(
+        envelope, to, Arrays.stream(fromHeaders).map(from -> "From: " + from).toList());
+  }
+
+  private static void assertHeadersRefused(String envelope, String to, List<String> headers) {
     MessagingException refused =
         assertThrows(
             MessagingException.class,
@@ -263,11 +347,18 @@ class MailFlowTest {
                     envelope,
                     to,
                     subject(),
-                    fromHeaders),
-            String.join(" / ", fromHeaders));
+                    headers),
+            String.join(" / ", headers));
     assertTrue(
         refused.toString().contains("554") && refused.toString().contains("may send as"),
         refused.toString());
+  }
+
+  /** Whether one line of Postfix's log holds every part. */
+  private static boolean logHas(String... parts) throws Exception {
+    Path log = Path.of(MailClient.STATE, "log/postfix.log");
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+        .anyMatch(line -> Arrays.stream(parts).allMatch(line::contains));
   }
 
   /** Waits until one line of Postfix's log holds every part. */
@@ -300,6 +391,33 @@ class MailFlowTest {
     assertRejected("noreply@" + d);
     assertFalse(canLogin("imap", "noreply@" + d, PASSWORD));
     assertFalse(canLogin("pop3", "noreply@" + d, PASSWORD));
+  }
+
+  /**
+   * A disabled alias domain is not hosted here: recipient-access must not answer for it, so a
+   * submission to x@alias is relayed like any foreign address (discarded on this test host).
+   */
+  @Test
+  void disabledAliasDomainIsAForeignDomainOnSubmission() throws Exception {
+    String d = createDomain();
+    String alias = uniqueDomain();
+    createMailbox("reader@" + d, PASSWORD);
+    admin()
+        .body(Map.of("address", "noreply@" + d, "password", PASSWORD, "sendOnly", true))
+        .post("/api/v1/mailboxes")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("name", alias, "targetDomain", d))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/alias-domains/" + alias)
+        .then()
+        .statusCode(200);
+    submit("reader@" + d, PASSWORD, "reader@" + d, "noreply@" + alias, subject());
   }
 
   @Test

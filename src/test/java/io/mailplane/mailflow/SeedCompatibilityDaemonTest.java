@@ -164,7 +164,8 @@ class SeedCompatibilityDaemonTest {
    */
   @Test
   void seedAndMailplaneFilesGiveTheSameRcptAnswers() throws Exception {
-    try (SeedPostfix seed = SeedPostfix.start(seedDir)) {
+    try (SeedPostfix seed = SeedPostfix.start(seedDir);
+        SeedPostfix mailplaneFiles = SeedPostfix.start(SQL_DIR)) {
       Map<String, Boolean> accepted = new java.util.LinkedHashMap<>();
       accepted.put("john@" + d, true);
       accepted.put("nobody@" + d, true);
@@ -182,6 +183,16 @@ class SeedCompatibilityDaemonTest {
         assertEquals(c.getValue(), ours == 250, c.getKey() + " mailplane's files: " + ours);
         assertEquals(c.getValue(), theirs == 250, c.getKey() + " seed's files: " + theirs);
       }
+      // The seed's recipient_delimiter (-): an extension of a refused mailbox is refused too, with
+      // either set of files, and never reaches the catch-all.
+      for (String key : List.of("dis-x@" + d, "dis-x@" + alias, "noreply-x@" + alias)) {
+        int ours = MailClient.rcptCode(mailplaneFiles.port, key);
+        int theirs = MailClient.rcptCode(seed.port, key);
+        assertTrue(ours >= 500, key + " mailplane's files: " + ours);
+        assertTrue(theirs >= 500, key + " seed's files: " + theirs);
+      }
+      assertEquals(250, MailClient.rcptCode(mailplaneFiles.port, "john-x@" + d));
+      assertEquals(250, MailClient.rcptCode(seed.port, "john-x@" + d));
     }
   }
 

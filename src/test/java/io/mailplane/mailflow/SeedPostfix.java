@@ -12,9 +12,9 @@ import java.util.List;
 
 /**
  * A Postfix of the test's own (not the shared one) on a free loopback port, with the seed's map and
- * recipient restriction settings (jeboehm/docker-mailserver target/mta/Dockerfile) over a directory
- * of seed query files. It answers SMTP up to RCPT; it delivers nothing. Stopped and removed on
- * close.
+ * recipient restriction settings (jeboehm/docker-mailserver target/mta/Dockerfile, with its
+ * recipient_delimiter) over a directory of query files. It answers SMTP up to RCPT; it delivers
+ * nothing. Stopped and removed on close.
  */
 final class SeedPostfix implements AutoCloseable {
   final int port;
@@ -62,6 +62,7 @@ final class SeedPostfix implements AutoCloseable {
             "default_transport = discard:this test instance delivers nothing",
             "virtual_transport = discard:this test instance delivers nothing",
             "smtp_dns_support_level = disabled",
+            "recipient_delimiter = -",
             "virtual_mailbox_domains = mysql:" + m + "/virtual-mailbox-domains.cf",
             "virtual_mailbox_maps = mysql:" + m + "/virtual-mailbox-maps.cf",
             "virtual_alias_maps = mysql:"
