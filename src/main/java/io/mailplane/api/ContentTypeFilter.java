@@ -15,7 +15,7 @@ public class ContentTypeFilter {
 
   @ServerRequestFilter(preMatching = true, priority = 20)
   public Response requireContentType(ContainerRequestContext request) {
-    String path = request.getUriInfo().getRequestUri().getPath();
+    String path = request.getUriInfo().getPath();
     boolean hasBody =
         request.getLength() > 0 || request.getHeaderString("Transfer-Encoding") != null;
     if (!path.startsWith("/api/") || !hasBody) {

@@ -10,7 +10,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * No key in this API holds ';', but JAX-RS reads a raw ';' as the start of matrix parameters and
  * drops it from path parameters, so {@code /certificates/mail;x} would act on {@code mail}: a path
- * that does not say exactly which object it means is refused before matching.
+ * that does not say exactly which object it means is refused before matching. The check is on every
+ * path, not only under /api/: routing decodes and normalizes the path ({@code /%61pi/}, {@code
+ * /./api/}, {@code /x/../api/}), so a raw-path prefix test would let such spellings through. A
+ * percent-encoded {@code %3B} stays allowed: it reaches the key as a literal ';', which no key
+ * holds, so it names nothing else.
  */
 public class PathSyntaxFilter {
 
@@ -18,7 +22,7 @@ public class PathSyntaxFilter {
   public Response refuseMatrixParameters(ContainerRequestContext request, HttpServerRequest http) {
     // The request line's path: REST strips matrix parameters before any filter sees its URI.
     String raw = http.path();
-    if (raw == null || !raw.startsWith("/api/") || raw.indexOf(';') < 0) {
+    if (raw == null || raw.indexOf(';') < 0) {
       return null;
     }
     return ProblemMapper.response(

@@ -17,7 +17,7 @@ public class ProblemAcceptFilter {
 
   @ServerRequestFilter(preMatching = true, priority = 25)
   public void acceptJsonWithProblems(ContainerRequestContext request) {
-    if (!request.getUriInfo().getRequestUri().getPath().startsWith("/api/")) {
+    if (!request.getUriInfo().getPath().startsWith("/api/")) {
       return;
     }
     var accepted = request.getAcceptableMediaTypes();

@@ -9,9 +9,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts failed authentications per client address in fixed windows. Kept per replica: an attacker
- * spreading over N replicas gets N times the budget, which is still far too slow against 256-bit
- * tokens.
+ * Counts failed authentications per client address in fixed windows. A locked address gets 429 for
+ * invalid tokens, which bounds the database queries its guesses cause, not the number of guesses
+ * checked: they are still compared in memory with every known token (AuthFilter checks the token
+ * before the lock), so guessing is limited only by the tokens' entropy (256 bits for {@code mpt_}
+ * tokens; the bootstrap token is only required to be 32+ characters). Kept per replica.
  */
 @ApplicationScoped
 public class FailedAuthLimiter {

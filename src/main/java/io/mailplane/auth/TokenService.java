@@ -34,6 +34,19 @@ public class TokenService {
   /** How often, at most, a replica asks the database for tokens created since it last looked. */
   private static final Duration KNOWN_REFRESH = Duration.ofSeconds(1);
 
+  /**
+   * How often the known hashes are read whole and replaced: auto-increment ids and created_at
+   * values can commit out of order across replicas, so an incremental read alone could miss a row
+   * forever; the full read also forgets rows deleted on another replica.
+   */
+  private static final Duration KNOWN_FULL_RELOAD = Duration.ofMinutes(1);
+
+  /**
+   * Incremental reads take rows created since the last read minus this much, for clock skew between
+   * replicas and transactions that commit a while after they stamped created_at.
+   */
+  private static final Duration KNOWN_OVERLAP = Duration.ofMinutes(5);
+
   /** The latest instant the expires_at DATETIME column holds; later ones fail the insert (500). */
   private static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -50,10 +63,11 @@ public class TokenService {
    * until the database says no). Lets a locked-out address still use a real token while its guesses
    * cost no database query.
    */
-  private final Set<String> knownHashes = ConcurrentHashMap.newKeySet();
+  private volatile Set<String> knownHashes = ConcurrentHashMap.newKeySet();
 
-  private long knownUpToId;
+  private final Object knownLock = new Object();
   private Instant knownRefreshedAt = Instant.MIN;
+  private Instant knownReloadedAt = Instant.MIN;
 
   /** A token known to be valid until cacheUntil (or its own expiry). */
   record Verified(String id, List<String> scopes, Instant expiresAt, Instant cacheUntil) {}
@@ -127,25 +141,36 @@ public class TokenService {
 
   /**
    * Whether a token with this hash existed at the last refresh. Tokens created on another replica
-   * become known here within {@link #KNOWN_REFRESH}; the refresh reads only rows with a higher id.
+   * become known here within {@link #KNOWN_REFRESH} (recently created rows) and at the latest
+   * within {@link #KNOWN_FULL_RELOAD} (every row).
    */
   private boolean isKnown(String hash) {
     if (knownHashes.contains(hash)) {
       return true;
     }
-    synchronized (knownHashes) {
+    synchronized (knownLock) {
       Instant now = Instant.now();
       if (knownRefreshedAt.plus(KNOWN_REFRESH).isAfter(now)) {
         return knownHashes.contains(hash);
       }
-      knownRefreshedAt = now;
-      List<ApiToken> added =
-          QuarkusTransaction.requiringNew()
-              .call(() -> ApiToken.<ApiToken>list("id > ?1 order by id", knownUpToId));
-      for (ApiToken token : added) {
-        knownHashes.add(token.tokenHash);
-        knownUpToId = token.id;
+      if (knownReloadedAt.plus(KNOWN_FULL_RELOAD).isAfter(now)) {
+        Instant since = knownRefreshedAt.minus(KNOWN_OVERLAP);
+        knownHashes.addAll(
+            QuarkusTransaction.requiringNew()
+                .call(
+                    () ->
+                        ApiToken.<ApiToken>list("createdAt >= ?1", since).stream()
+                            .map(t -> t.tokenHash)
+                            .toList()));
+      } else {
+        Set<String> all = ConcurrentHashMap.newKeySet();
+        all.addAll(
+            QuarkusTransaction.requiringNew()
+                .call(() -> ApiToken.<ApiToken>listAll().stream().map(t -> t.tokenHash).toList()));
+        knownHashes = all;
+        knownReloadedAt = now;
       }
+      knownRefreshedAt = now;
       return knownHashes.contains(hash);
     }
   }
@@ -200,8 +225,10 @@ public class TokenService {
     ApiToken token = find(id);
     TokenDto before = toDto(token);
     token.delete();
+    // The hash stays among the known ones until the next full reload: removing it before the
+    // delete commits could refuse the token while it is still valid, and a known hash only means
+    // the database is asked, which enforces the revocation.
     cache.values().removeIf(v -> v.id().equals(token.id.toString()));
-    knownHashes.remove(token.tokenHash);
     audit.record("token.revoke", "token", id, null, before, null);
   }
 

@@ -75,5 +75,59 @@ class FailedAuthRateLimitTest {
     Thread.sleep(1100);
     as(secret).get("/api/v1/domains").then().statusCode(200);
     as("wrong-again").get("/api/v1/domains").then().statusCode(429);
+
+    // Ids and created_at can commit out of order across replicas: a row with a lower id than one
+    // already seen, stamped long ago, is missed by the incremental read but found by the full
+    // reload (at most a minute later). Rows deleted or expired meanwhile stay refused.
+    String seen = "mpt_" + UUID.randomUUID() + UUID.randomUUID();
+    String late = "mpt_" + UUID.randomUUID() + UUID.randomUUID();
+    String deleted = "mpt_" + UUID.randomUUID() + UUID.randomUUID();
+    String expired = "mpt_" + UUID.randomUUID() + UUID.randomUUID();
+    long top;
+    try (Connection connection = dataSource.getConnection();
+        var max = connection.prepareStatement("SELECT MAX(id) FROM api_token").executeQuery()) {
+      max.next();
+      top = max.getLong(1) + 1000;
+    }
+    insert(top, seen, "UTC_TIMESTAMP()", null);
+    Thread.sleep(1100);
+    as(seen).get("/api/v1/domains").then().statusCode(200);
+    insert(top - 500, late, "UTC_TIMESTAMP() - INTERVAL 1 HOUR", null);
+    insert(top - 400, deleted, "UTC_TIMESTAMP()", null);
+    insert(top - 300, expired, "UTC_TIMESTAMP()", "UTC_TIMESTAMP() + INTERVAL 2 SECOND");
+    Thread.sleep(1100);
+    as(late).get("/api/v1/domains").then().statusCode(429);
+    as(deleted).get("/api/v1/domains").then().statusCode(200);
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement delete =
+            connection.prepareStatement("DELETE FROM api_token WHERE token_hash = ?")) {
+      delete.setString(1, DigestUtils.sha256Hex(deleted));
+      delete.executeUpdate();
+    }
+    Thread.sleep(61_000);
+    // The lockout window may have passed meanwhile: lock the address again.
+    for (int i = 0; i < 3; i++) {
+      as("wrong-late-" + i).get("/api/v1/domains");
+    }
+    as("wrong-late").get("/api/v1/domains").then().statusCode(429);
+    as(late).get("/api/v1/domains").then().statusCode(200);
+    as(deleted).get("/api/v1/domains").then().statusCode(429);
+    as(expired).get("/api/v1/domains").then().statusCode(429);
+  }
+
+  private void insert(long id, String secret, String createdAt, String expiresAt) throws Exception {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO api_token (id, name, token_hash, scopes, created_by, created_at,"
+                    + " expires_at) VALUES (?, 'other-replica', ?, 'read', 'test', "
+                    + createdAt
+                    + ", "
+                    + (expiresAt == null ? "NULL" : expiresAt)
+                    + ")")) {
+      insert.setLong(1, id);
+      insert.setString(2, DigestUtils.sha256Hex(secret));
+      insert.executeUpdate();
+    }
   }
 }

@@ -104,14 +104,21 @@ class CertificateFilesTest {
   @Test
   void theSweepRemovesFilesWithoutACertificate() throws Exception {
     String kept = installed();
+    // A private volume: sweeping the shared test volume would remove other runs' files.
+    TlsVolume own =
+        new TlsVolume(
+            java.nio.file.Files.createTempDirectory("tls-sweep"),
+            false,
+            java.util.Optional.empty());
+    own.write(kept, TlsBootstrap.selfSigned(kept + ".example", Duration.ofDays(1)));
     String orphan = "orphan-" + UUID.randomUUID().toString().substring(0, 8);
-    volume.write(orphan, TlsBootstrap.selfSigned(orphan + ".example", Duration.ofDays(1)));
+    own.write(orphan, TlsBootstrap.selfSigned(orphan + ".example", Duration.ofDays(1)));
 
-    Set<String> removed = files.sweep();
+    Set<String> removed = files.sweep(own);
 
     assertTrue(removed.contains(orphan));
-    assertFalse(volume.read(orphan).isPresent());
-    assertTrue(volume.read(kept).isPresent(), "the sweep removed a certificate's files");
+    assertFalse(own.read(orphan).isPresent());
+    assertTrue(own.read(kept).isPresent(), "the sweep removed a certificate's files");
     admin().delete("/api/v1/certificates/" + kept).then().statusCode(204);
   }
 
