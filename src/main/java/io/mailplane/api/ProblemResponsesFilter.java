@@ -24,8 +24,12 @@ public class ProblemResponsesFilter implements OASFilter {
           "401", "Missing or invalid bearer token",
           "403", "The token's scope does not allow this",
           "406", "The Accept header allows none of the media types this operation produces",
+          "414", "Request URI too long (mailplane.api.max-uri-length)",
           "429", "Too many failed authentication attempts",
-          "500", "Unexpected server error");
+          "500", "Unexpected server error",
+          "503",
+              "A dependency (the database, Redis) is unavailable or the work ran past its"
+                  + " transaction timeout; retry later");
 
   @Override
   public void filterOpenAPI(OpenAPI openAPI) {
@@ -133,6 +137,9 @@ public class ProblemResponsesFilter implements OASFilter {
               }
               if (code.equals("429")) {
                 header(response, "Retry-After", "Seconds until this address may try again", true);
+              }
+              if (code.equals("503")) {
+                header(response, "Retry-After", "Seconds after which a retry may succeed", false);
               }
               if (code.equals("409")) {
                 header(
