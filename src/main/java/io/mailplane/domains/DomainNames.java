@@ -2,6 +2,7 @@ package io.mailplane.domains;
 
 import io.mailplane.api.ApiException;
 import java.net.IDN;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -55,19 +56,32 @@ public final class DomainNames {
   }
 
   /**
-   * An xn-- label must decode, and encode back to itself: toASCII passes such labels through
-   * unchecked, and toUnicode hands back its input when decoding fails.
+   * An xn-- label must be canonical Punycode (RFC 3492) of a name that is not plain ASCII and holds
+   * only label characters: it decodes, and encodes back to itself. Checked without nameprep, so
+   * IDNA2008 labels such as xn--strae-oqa pass; toASCII passes xn-- labels through unchecked.
    */
   private static boolean isALabel(String label) {
-    String unicode = IDN.toUnicode(label, IDN.USE_STD3_ASCII_RULES);
-    if (unicode.equals(label)) {
-      return false;
+    String encoded = label.substring(4);
+    return Punycode.decode(encoded)
+        .filter(codePoints -> Arrays.stream(codePoints).anyMatch(c -> c >= 0x80))
+        .filter(codePoints -> Arrays.stream(codePoints).allMatch(DomainNames::isLabelCodePoint))
+        .map(codePoints -> Punycode.encode(codePoints).equals(encoded))
+        .orElse(false);
+  }
+
+  /**
+   * Letters, digits, marks and the hyphen: an approximation of IDNA2008's PVALID that refuses what
+   * no registry allocates (controls, spaces, symbols, punctuation).
+   */
+  private static boolean isLabelCodePoint(int c) {
+    if (c < 0x80) {
+      return c == '-' || Character.isLetterOrDigit(c);
     }
-    try {
-      return IDN.toASCII(unicode, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT).equals(label);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    int type = Character.getType(c);
+    return Character.isLetterOrDigit(c)
+        || type == Character.NON_SPACING_MARK
+        || type == Character.COMBINING_SPACING_MARK
+        || type == Character.ENCLOSING_MARK;
   }
 
   /**
