@@ -10,7 +10,9 @@ import java.util.Optional;
 public interface AuthConfig {
   /**
    * Admin token accepted without a database row, for the first calls on a new install
-   * (MAILPLANE_BOOTSTRAP_TOKEN). At least 32 characters.
+   * (MAILPLANE_BOOTSTRAP_TOKEN). At least 32 characters; in production also not one of the
+   * repository's published tokens, not a repeated piece and not of visibly low entropy, or the
+   * application refuses to start (see BootstrapToken).
    */
   Optional<String> bootstrapToken();
 

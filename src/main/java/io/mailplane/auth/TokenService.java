@@ -6,8 +6,11 @@ import io.mailplane.api.PageRequest;
 import io.mailplane.api.Timestamps;
 import io.mailplane.audit.AuditService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.LaunchMode;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
@@ -78,12 +81,26 @@ public class TokenService {
         .bootstrapToken()
         .ifPresent(
             token -> {
-              if (token.length() < 32) {
-                throw new IllegalStateException(
-                    "MAILPLANE_BOOTSTRAP_TOKEN must be at least 32 characters");
-              }
+              BootstrapToken.weakness(token, LaunchMode.current() == LaunchMode.NORMAL)
+                  .ifPresent(
+                      weakness -> {
+                        throw new IllegalStateException(
+                            "MAILPLANE_BOOTSTRAP_TOKEN "
+                                + weakness
+                                + "; refusing to start. Set it to the output of `openssl rand -hex"
+                                + " 32`, or unset it once a stored admin token exists");
+                      });
               bootstrapHash = DigestUtils.sha256Hex(token).getBytes(StandardCharsets.US_ASCII);
             });
+  }
+
+  /**
+   * Creates the bean (and so runs {@link #init()}) at start: the bean is otherwise made on the
+   * first request, so a refused bootstrap token started the application and failed every request
+   * instead of failing the start.
+   */
+  void checkAtStart(@Observes StartupEvent event) {
+    // The observer's bean instance is all it takes.
   }
 
   /**
