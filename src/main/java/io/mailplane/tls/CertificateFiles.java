@@ -70,6 +70,10 @@ public class CertificateFiles {
     }
     try {
       sweep();
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("sweeping the TLS volume at start: %s", e.toString());
+    }
+    try {
       Optional<String> primary =
           QuarkusTransaction.requiringNew()
               .call(
@@ -81,7 +85,7 @@ public class CertificateFiles {
         publishPrimary(primary.get());
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warnf("reconciling the TLS volume with the certificates: %s", e.toString());
+      LOG.warnf("serving the primary certificate at start: %s", e.toString());
     }
   }
 
@@ -103,9 +107,10 @@ public class CertificateFiles {
   }
 
   /**
-   * Removes the files of every certificate name that has no row; returns the names removed. The
-   * volume is listed before the rows are read: files are only ever written for a committed row, so
-   * a name listed here whose row is missing afterwards was deleted, never one being created.
+   * Removes the files of every certificate name that has no row (only files mailplane wrote, see
+   * {@link TlsVolume#names()}); returns the names removed. The volume is listed before the rows are
+   * read: files are only ever written for a committed row, so a name listed here whose row is
+   * missing afterwards was deleted, never one being created.
    */
   public Set<String> sweep() throws IOException {
     return sweep(volume);
@@ -125,26 +130,50 @@ public class CertificateFiles {
                         .createQuery("select c.name from ManagedCertificate c", String.class)
                         .getResultList());
     orphans.removeAll(rows);
+    Set<String> removed = new HashSet<>();
     for (String name : orphans) {
       LOG.infof("TLS volume: removing the files of %s, which is no certificate any more", name);
-      volume.remove(name);
+      // One name that cannot be removed (permissions, a busy mount) must not keep the others.
+      try {
+        volume.remove(name);
+        removed.add(name);
+      } catch (IOException | RuntimeException e) {
+        LOG.warnf("TLS volume: could not remove the files of %s: %s", name, e.toString());
+      }
     }
-    return orphans;
+    return removed;
   }
 
   /** Serves the named certificate's installed pair as tls.crt/tls.key, if it differs. */
   private void publishPrimary(String name) throws IOException {
+    publishPrimary(volume, name);
+  }
+
+  /**
+   * The same against a given volume; false when the pair was not published. A pair whose key does
+   * not belong to its certificate (a torn or tampered version directory) is never served: the
+   * daemons would fail every TLS handshake, or refuse to reload, while the old pair still works.
+   */
+  boolean publishPrimary(TlsVolume volume, String name) throws IOException {
     Optional<TlsPair> installed = volume.read(name);
     if (installed.isEmpty()) {
-      return;
+      return false;
+    }
+    if (!installed.get().matches()) {
+      LOG.errorf(
+          "TLS volume %s: the key of certificate %s does not belong to its certificate (public"
+              + " keys differ); tls.crt/tls.key keep the pair they have. Order or install %s again",
+          volume.directory(), name, name);
+      return false;
     }
     Optional<TlsPair> current = volume.readPrimary();
     if (current.isPresent() && sameLeaf(current.get(), installed.get())) {
-      return;
+      return false;
     }
     volume.writePrimary(installed.get());
     // After the files are in place, so the reload it triggers reads the new pair.
     QuarkusTransaction.requiringNew().run(() -> outbox.record(Outbox.TLS, name));
+    return true;
   }
 
   private static boolean sameLeaf(TlsPair a, TlsPair b) {

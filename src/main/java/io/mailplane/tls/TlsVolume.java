@@ -119,13 +119,18 @@ public class TlsVolume {
     swap(validName(name), pair);
   }
 
-  /** Deletes `&lt;name&gt;` and its versions; the primary pair is never touched. */
+  /**
+   * Deletes `&lt;name&gt;` and its versions; the primary pair is never touched, nor an entry of
+   * that name that this class did not write (an operator's file or directory in the volume).
+   */
   public synchronized void remove(String name) throws IOException {
     Path live = directory.resolve(validName(name));
     if (!Files.isDirectory(directory)) {
       return;
     }
-    Files.deleteIfExists(live);
+    if (isOwnLink(live, name)) {
+      Files.deleteIfExists(live);
+    }
     Path versions = directory.resolve(VERSIONS).resolve(name);
     if (Files.isDirectory(versions)) {
       try (Stream<Path> entries = Files.walk(versions)) {
@@ -138,26 +143,47 @@ public class TlsVolume {
   }
 
   /**
-   * The certificate names that have files here (a live link or versions), never the primary pair
-   * nor anything that is not a valid certificate name.
+   * The certificate names that have files written here (a live link into .versions, or versions),
+   * never the primary pair, nor anything that is not a valid certificate name, nor entries an
+   * operator put into the volume (a dot-less file such as `dhparams` is not ours to sweep).
    */
   public Set<String> names() throws IOException {
     Set<String> names = new TreeSet<>();
-    addNames(directory, names);
-    addNames(directory.resolve(VERSIONS), names);
+    for (String name : validNames(directory)) {
+      if (isOwnLink(directory.resolve(name), name)) {
+        names.add(name);
+      }
+    }
+    // Everything below .versions is written by this class only.
+    names.addAll(validNames(directory.resolve(VERSIONS)));
     return names;
   }
 
-  private static void addNames(Path parent, Set<String> names) throws IOException {
+  private static List<String> validNames(Path parent) throws IOException {
     if (!Files.isDirectory(parent)) {
-      return;
+      return List.of();
     }
     try (Stream<Path> entries = Files.list(parent)) {
-      entries
+      return entries
           .map(path -> path.getFileName().toString())
           .filter(name -> NAME.matcher(name).matches())
-          .forEach(names::add);
+          .toList();
     }
+  }
+
+  /**
+   * Whether `live` is the link {@link #swap} makes: relative, to
+   * `.versions/&lt;name&gt;/&lt;id&gt;`.
+   */
+  private static boolean isOwnLink(Path live, String name) throws IOException {
+    if (!Files.isSymbolicLink(live)) {
+      return false;
+    }
+    Path target = Files.readSymbolicLink(live);
+    return !target.isAbsolute()
+        && target.getNameCount() == 3
+        && target.getName(0).toString().equals(VERSIONS)
+        && target.getName(1).toString().equals(name);
   }
 
   /** The primary pair as the daemons would see it, read consistently; empty when absent. */

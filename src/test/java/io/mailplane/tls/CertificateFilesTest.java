@@ -122,6 +122,71 @@ class CertificateFilesTest {
     admin().delete("/api/v1/certificates/" + kept).then().statusCode(204);
   }
 
+  @Test
+  void theSweepLeavesOperatorFilesAloneAndGoesOnPastAFailure() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("tls-sweep");
+    // What an operator may keep in the volume: dot-less names that are valid certificate names.
+    java.nio.file.Files.writeString(dir.resolve("dhparams"), "operator file");
+    java.nio.file.Files.createDirectories(dir.resolve("ca-bundle"));
+    java.nio.file.Files.writeString(dir.resolve("ca-bundle").resolve("ca.pem"), "operator");
+    java.nio.file.Files.createSymbolicLink(
+        dir.resolve("legacy"), java.nio.file.Path.of("dhparams"));
+    java.nio.file.Files.createSymbolicLink(
+        dir.resolve("absolute"), dir.resolve(".versions").resolve("absolute").resolve("x"));
+    String failing = "orphan-a" + UUID.randomUUID().toString().substring(0, 6);
+    String orphan = "orphan-b" + UUID.randomUUID().toString().substring(0, 6);
+    // Root may delete anything, so the failing delete is injected: one name refuses.
+    TlsVolume own =
+        new TlsVolume(dir, false, Optional.empty()) {
+          @Override
+          public synchronized void remove(String name) throws java.io.IOException {
+            if (name.equals(failing)) {
+              throw new java.nio.file.AccessDeniedException(name);
+            }
+            super.remove(name);
+          }
+        };
+    own.write(failing, TlsBootstrap.selfSigned(failing + ".example", Duration.ofDays(1)));
+    own.write(orphan, TlsBootstrap.selfSigned(orphan + ".example", Duration.ofDays(1)));
+
+    assertEquals(Set.of(failing, orphan), own.names(), "operator entries counted as certificates");
+    Set<String> removed = files.sweep(own);
+
+    assertEquals(Set.of(orphan), removed);
+    assertFalse(own.read(orphan).isPresent(), "the failure before it stopped the sweep");
+    assertTrue(own.read(failing).isPresent());
+    assertEquals("operator file", java.nio.file.Files.readString(dir.resolve("dhparams")));
+    assertTrue(java.nio.file.Files.exists(dir.resolve("ca-bundle").resolve("ca.pem")));
+    assertTrue(java.nio.file.Files.isSymbolicLink(dir.resolve("legacy")));
+    assertTrue(java.nio.file.Files.isSymbolicLink(dir.resolve("absolute")));
+
+    // A certificate deleted through the API whose name an operator file has: the file stays.
+    own.remove("dhparams");
+    own.remove("ca-bundle");
+    assertTrue(java.nio.file.Files.exists(dir.resolve("dhparams")));
+    assertTrue(java.nio.file.Files.exists(dir.resolve("ca-bundle").resolve("ca.pem")));
+  }
+
+  @Test
+  void aPairWhoseKeyIsNotTheCertificatesIsNeverServed() throws Exception {
+    TlsVolume own =
+        new TlsVolume(
+            java.nio.file.Files.createTempDirectory("tls-primary"), false, Optional.empty());
+    TlsPair served = TlsBootstrap.selfSigned("served.example", Duration.ofDays(1));
+    own.writePrimary(served);
+    String name = "torn-" + UUID.randomUUID().toString().substring(0, 8);
+    TlsPair certificate = TlsBootstrap.selfSigned(name + ".example", Duration.ofDays(1));
+    TlsPair otherKey = TlsBootstrap.selfSigned("other.example", Duration.ofDays(1));
+    own.write(name, new TlsPair(otherKey.key(), certificate.chain()));
+
+    assertFalse(files.publishPrimary(own, name), "a mismatched pair was published");
+    assertArrayEquals(
+        served.leaf().getEncoded(),
+        own.readPrimary().orElseThrow().leaf().getEncoded(),
+        "tls.crt no longer the old, working pair");
+    assertTrue(own.readPrimary().orElseThrow().matches());
+  }
+
   /** A certificate row with files in the volume, as if its order had completed. */
   private String installed() throws Exception {
     String name = "f" + UUID.randomUUID().toString().substring(0, 8);
