@@ -22,6 +22,15 @@ public interface ConfigApiConfig {
   @WithDefault("1000")
   int maxPlaintextPasswords();
 
+  /**
+   * Longest a plan or apply waits for its plaintext passwords to be hashed (on the shared hash
+   * workers, before its transaction); past it the request gets 503 and nothing is changed. Sized
+   * for max-plaintext-passwords slow hashes on a small, loaded machine (400 bcrypt hashes were
+   * measured at up to 270 s on a 2-core machine under heavy load).
+   */
+  @WithDefault("10m")
+  Duration passwordHashTimeout();
+
   /** Transaction timeout of a plan or apply with no entries; see transactionTimeoutPerEntry. */
   @WithDefault("60s")
   Duration transactionTimeout();

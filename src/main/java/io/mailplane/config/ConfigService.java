@@ -76,6 +76,13 @@ public class ConfigService {
    */
   public Outcome run(ConfigDocument document, boolean prune, boolean dryRun, String ifMatch) {
     Map<ConfigSection<?>, Map<String, ?>> desired = desired(document);
+    if (ifMatch != null && !ifMatch.isBlank()) {
+      // Cheap and early: a stale If-Match must not first cost every plaintext password's hash. The
+      // check in the transaction below stays the one that counts.
+      long revision =
+          QuarkusTransaction.requiringNew().call(() -> revisions.current(caller.visibleDomains()));
+      Preconditions.check(ifMatch, null, revision);
+    }
     desired.replaceAll(
         (section, entries) ->
             section instanceof MailboxSection ? passwords.resolve(mailboxes(entries)) : entries);

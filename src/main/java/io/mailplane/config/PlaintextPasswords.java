@@ -1,5 +1,7 @@
 package io.mailplane.config;
 
+import static java.util.concurrent.TimeUnit.NANOSECONDS;
+
 import io.mailplane.api.ApiException;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.auth.Caller;
@@ -17,9 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Turns the plaintext passwords of a document into hashes before its transaction starts. Hashing is
@@ -104,24 +107,40 @@ class PlaintextPasswords {
     }
   }
 
-  private static Map<String, MailboxEntry> replaced(
+  private Map<String, MailboxEntry> replaced(
       Map<String, MailboxEntry> entries, Map<String, CompletableFuture<String>> hashes) {
     Map<String, MailboxEntry> resolved = new LinkedHashMap<>(entries);
+    long deadline = System.nanoTime() + config.passwordHashTimeout().toNanos();
     for (Map.Entry<String, CompletableFuture<String>> hash : hashes.entrySet()) {
       String key = hash.getKey();
-      String value =
-          ConfigService.at(
-              "mailboxes[" + key + "]",
-              () -> {
-                try {
-                  return hash.getValue().join();
-                } catch (CompletionException e) {
-                  if (e.getCause() instanceof RuntimeException cause) {
-                    throw cause;
+      String value;
+      try {
+        // Bounded: the pool is shared by all requests, and a request must not wait on it forever.
+        value = hash.getValue().get(Math.max(0, deadline - System.nanoTime()), NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw ApiException.unavailable(
+            "hashing the document's "
+                + hashes.size()
+                + " plaintext passwords took longer than "
+                + config.passwordHashTimeout().toSeconds()
+                + " s (mailplane.config.password-hash-timeout; the hash workers are busy);"
+                + " nothing was changed. Retry later, send passwordHash instead, or split the"
+                + " document");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw ApiException.unavailable("interrupted while hashing passwords; nothing was changed");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        value =
+            ConfigService.at(
+                "mailboxes[" + key + "]",
+                () -> {
+                  if (cause instanceof RuntimeException refused) {
+                    throw refused;
                   }
-                  throw e;
-                }
-              });
+                  throw new IllegalStateException("hashing a password failed", cause);
+                });
+      }
       MailboxEntry entry = entries.get(key);
       resolved.put(
           key,

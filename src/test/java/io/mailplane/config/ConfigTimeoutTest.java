@@ -3,6 +3,7 @@ package io.mailplane.config;
 import static io.mailplane.TestApi.admin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import io.agroal.api.AgroalDataSource;
 import io.mailplane.TestApi;
@@ -31,7 +32,9 @@ class ConfigTimeoutTest {
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "mailplane.config.transaction-timeout", "1s",
-          "mailplane.config.transaction-timeout-per-entry", "0s");
+          "mailplane.config.transaction-timeout-per-entry", "0s",
+          // 100 bcrypt cost-11 hashes take seconds of CPU even on an idle 2-core machine.
+          "mailplane.config.password-hash-timeout", "1s");
     }
   }
 
@@ -79,5 +82,45 @@ class ConfigTimeoutTest {
         .body("detail", containsString("mailplane.config.transaction-timeout"));
     holder.get(20, TimeUnit.SECONDS);
     admin().get("/api/v1/mailboxes/late@" + domain).then().statusCode(404);
+  }
+
+  @Test
+  void hashingThatOutlastsItsBoundIsA503AndChangesNothing() {
+    String domain = TestApi.createDomain();
+    admin()
+        .queryParam("prune", "false")
+        .body(Map.of("mailboxes", plaintextMailboxes(domain, 100)))
+        .post("/api/v1/config:apply")
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .header("Retry-After", notNullValue())
+        .body("detail", containsString("mailplane.config.password-hash-timeout"));
+    admin().get("/api/v1/mailboxes/user0@" + domain).then().statusCode(404);
+  }
+
+  @Test
+  void aStaleIfMatchIsRefusedBeforeAnyPasswordIsHashed() {
+    String stale = admin().get("/api/v1/config").then().statusCode(200).extract().header("ETag");
+    String domain = TestApi.createDomain();
+    // Hashing these would outlast the 1 s bound (503): a 412 shows none was started.
+    for (String action : List.of("config:plan", "config:apply")) {
+      admin()
+          .queryParam("prune", "false")
+          .header("If-Match", stale)
+          .body(Map.of("mailboxes", plaintextMailboxes(domain, 100)))
+          .post("/api/v1/" + action)
+          .then()
+          .statusCode(412)
+          .contentType("application/problem+json");
+    }
+    admin().get("/api/v1/mailboxes/user0@" + domain).then().statusCode(404);
+  }
+
+  private static List<Map<String, Object>> plaintextMailboxes(String domain, int count) {
+    return java.util.stream.IntStream.range(0, count)
+        .<Map<String, Object>>mapToObj(
+            i -> Map.of("address", "user" + i + "@" + domain, "password", "hash-me-" + i + "-long"))
+        .toList();
   }
 }
