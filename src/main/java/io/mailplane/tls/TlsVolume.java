@@ -276,6 +276,12 @@ public class TlsVolume {
   }
 
   private void swap(String label, TlsPair pair) throws IOException {
+    Path live = directory.resolve(label);
+    if (Files.exists(live, LinkOption.NOFOLLOW_LINKS) && !isOwnLink(live, label)) {
+      // An operator's file or directory of that name: renaming the link over it would destroy it.
+      throw new IOException(
+          live + " exists and was not written by mailplane; move it away to install " + label);
+    }
     Path versions = directory.resolve(VERSIONS).resolve(label);
     Files.createDirectories(versions);
     String id = nextId();
@@ -293,7 +299,6 @@ public class TlsVolume {
     writeFile(version.resolve("fullchain.pem"), pem(pair.chain()), false);
     fsync(version);
     fsync(versions);
-    Path live = directory.resolve(label);
     link(live, Path.of(VERSIONS, label, id));
     fsync(directory);
     prune(versions, id);

@@ -145,4 +145,21 @@ class TlsVolumeTest {
   private static String mode(Path file) throws Exception {
     return PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
   }
+
+  @Test
+  void anOperatorsEntryOfTheSameNameIsNeverReplacedNorRemoved(@TempDir Path dir) throws Exception {
+    TlsVolume volume = new TlsVolume(dir, false, Optional.empty());
+    Files.writeString(dir.resolve("dhparams"), "operator file");
+    Files.createDirectories(dir.resolve("ca-bundle"));
+
+    for (String name : List.of("dhparams", "ca-bundle")) {
+      assertThrows(
+          java.io.IOException.class,
+          () -> volume.write(name, TlsBootstrap.selfSigned(name + ".example", Duration.ofDays(1))));
+      volume.remove(name);
+    }
+    assertEquals("operator file", Files.readString(dir.resolve("dhparams")));
+    assertTrue(Files.isDirectory(dir.resolve("ca-bundle")));
+    assertTrue(volume.names().isEmpty(), volume.names().toString());
+  }
 }
