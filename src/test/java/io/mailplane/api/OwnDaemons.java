@@ -72,15 +72,8 @@ public final class OwnDaemons implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public void stop() {
-    if (directory == null) {
-      return;
-    }
-    kill(directory, "db");
-    kill(directory, "redis");
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException ignored) {
-      // a temp directory left behind
+    if (directory != null) {
+      delete(directory);
     }
   }
 
@@ -107,7 +100,24 @@ public final class OwnDaemons implements QuarkusTestResourceLifecycleManager {
     awaitListening(port, process);
   }
 
-  static void startRedis(Path directory) throws IOException, InterruptedException {
+  /**
+   * A directory for a private redis-server on a free port, not started yet: a test that only needs
+   * its own Redis (to take it down) starts and stops it with {@link #startRedis}, {@link
+   * #stopRedis}, and removes the directory with {@link #delete}.
+   */
+  public static Path redisDirectory() throws IOException {
+    Path directory = Files.createTempDirectory("mailplane-own-redis");
+    Files.writeString(directory.resolve("redis.port"), Integer.toString(freePort()));
+    return directory;
+  }
+
+  /** The port of the directory's Redis. */
+  public static int redisPort(Path directory) throws IOException {
+    return port(directory, "redis");
+  }
+
+  /** Starts (or restarts) the directory's redis-server; returns once it listens. */
+  public static void startRedis(Path directory) throws IOException, InterruptedException {
     int port = port(directory, "redis");
     Process process =
         new ProcessBuilder(
@@ -125,6 +135,22 @@ public final class OwnDaemons implements QuarkusTestResourceLifecycleManager {
             .start();
     Files.writeString(directory.resolve("redis.pid"), Long.toString(process.pid()));
     awaitListening(port, process);
+  }
+
+  /** Stops the directory's redis-server and waits until it is gone. */
+  public static void stopRedis(Path directory) {
+    kill(directory, "redis");
+  }
+
+  /** Stops what still runs of the directory's daemons and deletes the directory. */
+  public static void delete(Path directory) {
+    kill(directory, "db");
+    kill(directory, "redis");
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException ignored) {
+      // a temp directory left behind
+    }
   }
 
   /** Stops the named daemon ("db" or "redis") and waits until it is gone. */
