@@ -55,6 +55,21 @@ public final class TestApi {
         .statusCode(201);
   }
 
+  /** Makes {@code name} an alias domain of {@code target}; returns the name. */
+  public static String createAliasDomain(String name, String target) {
+    admin()
+        .body(Map.of("name", name, "targetDomain", target))
+        .post("/api/v1/alias-domains")
+        .then()
+        .statusCode(201);
+    return name;
+  }
+
+  /** Disables the object at an API path (a domain, mailbox, alias or alias domain). */
+  public static void disable(String path) {
+    admin().body(Map.of("enabled", false)).patch(path).then().statusCode(200);
+  }
+
   /** Creates a token with the given scopes and returns its secret. */
   public static String token(String... scopes) {
     return admin()

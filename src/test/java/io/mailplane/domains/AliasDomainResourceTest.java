@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.mailplane.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.HashMap;
 import java.util.List;
@@ -24,13 +25,7 @@ class AliasDomainResourceTest {
   private static final String PASSWORD = "Sup3r-Secret-Passw0rd";
 
   private static String createAliasDomain(String target) {
-    String name = uniqueDomain();
-    admin()
-        .body(Map.of("name", name, "targetDomain", target))
-        .post("/api/v1/alias-domains")
-        .then()
-        .statusCode(201);
-    return name;
+    return TestApi.createAliasDomain(uniqueDomain(), target);
   }
 
   @Test

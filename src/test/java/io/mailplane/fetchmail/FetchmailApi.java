@@ -2,9 +2,11 @@ package io.mailplane.fetchmail;
 
 import static io.mailplane.TestApi.admin;
 
+import io.mailplane.TestApi;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,9 +14,43 @@ import java.util.Map;
 public final class FetchmailApi {
   private FetchmailApi() {}
 
+  /**
+   * The body of an account that fetches over plain IMAP (no TLS) from host:port; mutable, so a test
+   * adds what it needs (enabled, intervalSeconds, keep).
+   */
+  public static Map<String, Object> plainImap(
+      String mailbox, String host, int port, String username, String password) {
+    Map<String, Object> body = new HashMap<>();
+    body.put("mailbox", mailbox);
+    body.put("host", host);
+    body.put("port", port);
+    body.put("protocol", "imap");
+    body.put("tls", "none");
+    body.put("username", username);
+    body.put("password", password);
+    return body;
+  }
+
+  /** An account's audit events as the API answers them (JSON text). */
+  public static String auditEvents(long id) {
+    return admin()
+        .queryParam("resourceType", "fetchmail-account")
+        .queryParam("resourceKey", Long.toString(id))
+        .get("/api/v1/audit-events")
+        .then()
+        .statusCode(200)
+        .extract()
+        .asString();
+  }
+
   /** Creates an account through the API; its id. */
   public static long create(Map<String, Object> body) {
-    return admin()
+    return createAs(TestApi.ADMIN_TOKEN, body);
+  }
+
+  /** Creates an account with the given token; its id. */
+  public static long createAs(String token, Map<String, Object> body) {
+    return TestApi.as(token)
         .body(body)
         .post("/api/v1/fetchmail-accounts")
         .then()

@@ -16,7 +16,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,14 +65,13 @@ class FetchmailClusterBoundTest {
       Scheduler second = FetchmailClusterTest.secondMember(quartz, "bound-" + System.nanoTime());
       try {
         for (int i = 0; i < ACCOUNTS; i++) {
-          Map<String, Object> body = new HashMap<>();
-          body.put("mailbox", "local@" + d);
-          body.put("host", "127.0.0.1");
-          body.put("port", slowServer.getLocalPort());
-          body.put("protocol", "imap");
-          body.put("tls", "none");
-          body.put("username", "remote" + i);
-          body.put("password", FetchmailClusterTest.PASSWORD);
+          Map<String, Object> body =
+              FetchmailApi.plainImap(
+                  "local@" + d,
+                  "127.0.0.1",
+                  slowServer.getLocalPort(),
+                  "remote" + i,
+                  FetchmailClusterTest.PASSWORD);
           body.put("intervalSeconds", INTERVAL);
           ids.add(FetchmailApi.create(body));
         }

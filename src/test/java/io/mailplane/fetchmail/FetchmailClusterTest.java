@@ -18,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -127,14 +126,8 @@ class FetchmailClusterTest {
     Instant end;
     try {
       for (int i = 0; i < ACCOUNTS; i++) {
-        Map<String, Object> body = new HashMap<>();
-        body.put("mailbox", "local@" + d);
-        body.put("host", "127.0.0.1");
-        body.put("port", 1143);
-        body.put("protocol", "imap");
-        body.put("tls", "none");
-        body.put("username", remote);
-        body.put("password", PASSWORD);
+        Map<String, Object> body =
+            FetchmailApi.plainImap("local@" + d, "127.0.0.1", 1143, remote, PASSWORD);
         body.put("keep", true);
         body.put("intervalSeconds", INTERVAL);
         JsonPath created =

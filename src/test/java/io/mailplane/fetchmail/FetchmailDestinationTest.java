@@ -20,7 +20,6 @@ import io.restassured.path.json.JsonPath;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,14 +45,7 @@ class FetchmailDestinationTest {
   }
 
   static Map<String, Object> body(String mailbox, String host, int port) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("mailbox", mailbox);
-    body.put("host", host);
-    body.put("port", port);
-    body.put("protocol", "imap");
-    body.put("tls", "none");
-    body.put("username", "remote");
-    body.put("password", PASSWORD);
+    Map<String, Object> body = FetchmailApi.plainImap(mailbox, host, port, "remote", PASSWORD);
     body.put("enabled", false);
     return body;
   }

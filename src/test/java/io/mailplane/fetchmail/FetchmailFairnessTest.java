@@ -46,14 +46,8 @@ class FetchmailFairnessTest {
   }
 
   static Map<String, Object> body(String mailbox, int port) {
-    Map<String, Object> body = new HashMap<>();
-    body.put("mailbox", mailbox);
-    body.put("host", "127.0.0.1");
-    body.put("port", port);
-    body.put("protocol", "imap");
-    body.put("tls", "none");
-    body.put("username", "remote");
-    body.put("password", PASSWORD);
+    Map<String, Object> body =
+        FetchmailApi.plainImap(mailbox, "127.0.0.1", port, "remote", PASSWORD);
     body.put("enabled", false);
     return body;
   }

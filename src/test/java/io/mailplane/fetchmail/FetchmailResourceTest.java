@@ -239,15 +239,7 @@ class FetchmailResourceTest {
     String ownDomain = own.substring(own.indexOf('@') + 1);
     String scoped = token("domain:" + ownDomain);
     String reader = token("read");
-    long mine =
-        as(scoped)
-            .body(body(own))
-            .post("/api/v1/fetchmail-accounts")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long mine = FetchmailApi.createAs(scoped, body(own));
     long theirs = FetchmailApi.create(body(other));
     // Another domain's mailbox does not exist for this token.
     as(scoped).body(body(other)).post("/api/v1/fetchmail-accounts").then().statusCode(400);

@@ -244,15 +244,7 @@ class FetchmailFlowTest {
     assertTrue(account.getString("disabledReason").contains("authentication"));
     assertEquals(null, account.getString("nextRunAt"));
 
-    String audit =
-        admin()
-            .queryParam("resourceType", "fetchmail-account")
-            .queryParam("resourceKey", Long.toString(id))
-            .get("/api/v1/audit-events")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
+    String audit = FetchmailApi.auditEvents(id);
     assertTrue(audit.contains("fetchmail-account.disable"), audit);
     assertFalse(audit.contains("Wrong-Secret"), audit);
     String runs =

@@ -2,8 +2,10 @@ package io.mailplane.mailflow;
 
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createAlias;
+import static io.mailplane.TestApi.createAliasDomain;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
+import static io.mailplane.TestApi.disable;
 import static io.mailplane.TestApi.uniqueDomain;
 import static io.mailplane.mailflow.MailClient.arrives;
 import static io.mailplane.mailflow.MailClient.canLogin;
@@ -100,11 +102,7 @@ class MailFlowTest {
     createMailbox("john@" + d, PASSWORD);
     createMailbox("catcher@" + d, PASSWORD);
     createAlias("sales@" + d, List.of("john@" + d));
-    admin()
-        .body(Map.of("name", alias, "targetDomain", d))
-        .post("/api/v1/alias-domains")
-        .then()
-        .statusCode(201);
+    createAliasDomain(alias, d);
     String direct = subject();
     String viaAlias = subject();
     send("someone@peer.example", "john@" + alias, direct);
@@ -126,18 +124,14 @@ class MailFlowTest {
     createMailbox("other@" + d, PASSWORD);
     assertTrue(canLogin("imap", "off@" + d, PASSWORD));
 
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/mailboxes/off@" + d)
-        .then()
-        .statusCode(200);
+    disable("/api/v1/mailboxes/off@" + d);
     assertRejected("off@" + d);
     assertFalse(canLogin("imap", "off@" + d, PASSWORD));
 
     admin().delete("/api/v1/mailboxes/gone@" + d).then().statusCode(204);
     assertRejected("gone@" + d);
 
-    admin().body(Map.of("enabled", false)).patch("/api/v1/domains/" + d).then().statusCode(200);
+    disable("/api/v1/domains/" + d);
     assertRejected("other@" + d);
     assertFalse(canLogin("imap", "other@" + d, PASSWORD));
   }
@@ -150,23 +144,11 @@ class MailFlowTest {
    */
   @Test
   void disabledMailboxIsRefusedAndItsMailNeverReachesTheCatchAll() throws Exception {
-    String d = createDomain();
-    String alias = uniqueDomain();
-    createMailbox("carol@" + d, PASSWORD);
-    createMailbox("member@" + d, PASSWORD);
-    createMailbox("left@" + d, PASSWORD);
-    createAlias("@" + d, List.of("carol@" + d));
+    CatchAllDomain world = catchAllDomain("member");
+    String d = world.domain();
+    String alias = world.aliasDomain();
     createAlias("team@" + d, List.of("member@" + d, "left@" + d));
-    admin()
-        .body(Map.of("name", alias, "targetDomain", d))
-        .post("/api/v1/alias-domains")
-        .then()
-        .statusCode(201);
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/mailboxes/left@" + d)
-        .then()
-        .statusCode(200);
+    disable("/api/v1/mailboxes/left@" + d);
 
     assertRejected("left@" + d);
     assertRejected("Left@" + d.toUpperCase());
@@ -194,24 +176,12 @@ class MailFlowTest {
    */
   @Test
   void catchAllOwnerCannotSendAsADisabledMailboxOrAlias() throws Exception {
-    String d = createDomain();
-    String alias = uniqueDomain();
-    createMailbox("carol@" + d, PASSWORD);
-    createMailbox("member@" + d, PASSWORD);
-    createMailbox("left@" + d, PASSWORD);
-    createAlias("@" + d, List.of("carol@" + d));
+    CatchAllDomain world = catchAllDomain("member");
+    String d = world.domain();
+    String alias = world.aliasDomain();
     createAlias("old@" + d, List.of("member@" + d));
-    admin()
-        .body(Map.of("name", alias, "targetDomain", d))
-        .post("/api/v1/alias-domains")
-        .then()
-        .statusCode(201);
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/mailboxes/left@" + d)
-        .then()
-        .statusCode(200);
-    admin().body(Map.of("enabled", false)).patch("/api/v1/aliases/old@" + d).then().statusCode(200);
+    disable("/api/v1/mailboxes/left@" + d);
+    disable("/api/v1/aliases/old@" + d);
 
     for (String sender : List.of("left@" + d, "left@" + alias, "old@" + d, "old@" + alias)) {
       MessagingException refused =
@@ -229,22 +199,10 @@ class MailFlowTest {
   /** An alias on a disabled mailbox's own address is an explicit forward: it keeps working. */
   @Test
   void aliasOnADisabledMailboxsAddressForwardsItsMail() throws Exception {
-    String d = createDomain();
-    String alias = uniqueDomain();
-    createMailbox("carol@" + d, PASSWORD);
-    createMailbox("successor@" + d, PASSWORD);
-    createMailbox("left@" + d, PASSWORD);
-    createAlias("@" + d, List.of("carol@" + d));
-    admin()
-        .body(Map.of("name", alias, "targetDomain", d))
-        .post("/api/v1/alias-domains")
-        .then()
-        .statusCode(201);
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/mailboxes/left@" + d)
-        .then()
-        .statusCode(200);
+    CatchAllDomain world = catchAllDomain("successor");
+    String d = world.domain();
+    String alias = world.aliasDomain();
+    disable("/api/v1/mailboxes/left@" + d);
     createAlias("left@" + d, List.of("successor@" + d));
     String direct = subject();
     String viaAlias = subject();
@@ -331,6 +289,22 @@ class MailFlowTest {
     assertTrue(raw.contains("\nFrom: " + john), raw);
   }
 
+  /** A domain and an alias domain of it. */
+  private record CatchAllDomain(String domain, String aliasDomain) {}
+
+  /**
+   * A domain whose catch-all delivers to carol@, with the mailboxes carol, left and {@code other},
+   * and an alias domain of it: the set-up of the disabled-mailbox tests.
+   */
+  private static CatchAllDomain catchAllDomain(String other) {
+    String d = createDomain();
+    createMailbox("carol@" + d, PASSWORD);
+    createMailbox(other + "@" + d, PASSWORD);
+    createMailbox("left@" + d, PASSWORD);
+    createAlias("@" + d, List.of("carol@" + d));
+    return new CatchAllDomain(d, createAliasDomain(uniqueDomain(), d));
+  }
+
   private static void assertFromRefused(String envelope, String to, String... fromHeaders) {
     assertHeadersRefused(
         envelope, to, Arrays.stream(fromHeaders).map(from -> "From: " + from).toList());
@@ -407,16 +381,8 @@ class MailFlowTest {
         .post("/api/v1/mailboxes")
         .then()
         .statusCode(201);
-    admin()
-        .body(Map.of("name", alias, "targetDomain", d))
-        .post("/api/v1/alias-domains")
-        .then()
-        .statusCode(201);
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/alias-domains/" + alias)
-        .then()
-        .statusCode(200);
+    createAliasDomain(alias, d);
+    disable("/api/v1/alias-domains/" + alias);
     submit("reader@" + d, PASSWORD, "reader@" + d, "noreply@" + alias, subject());
   }
 
