@@ -53,32 +53,31 @@ public class StateGauges {
 
   void register(@Observes StartupEvent start) {
     pushPending =
-        MultiGauge.builder("mailplane.push.target.pending.events")
-            .description("Outbox events a push target has not applied (ids, an upper bound)")
-            .register(registry);
+        multi(
+            "mailplane.push.target.pending.events",
+            null,
+            "Outbox events a push target has not applied (ids, an upper bound)");
     pushLag =
-        MultiGauge.builder("mailplane.push.target.lag")
-            .baseUnit("seconds")
-            .description(
-                "Age of the oldest outbox event a push target has not applied; 0 caught up")
-            .register(registry);
+        multi(
+            "mailplane.push.target.lag",
+            "seconds",
+            "Age of the oldest outbox event a push target has not applied; 0 caught up");
     pushConsecutiveFailures =
-        MultiGauge.builder("mailplane.push.target.consecutive.failures")
-            .description("Failed deliveries to a push target since its last success")
-            .register(registry);
+        multi(
+            "mailplane.push.target.consecutive.failures",
+            null,
+            "Failed deliveries to a push target since its last success");
     certificateFailures =
-        MultiGauge.builder("mailplane.certificate.consecutive.failures")
-            .description("Failed ACME orders of a certificate since its last issuance")
-            .register(registry);
-    acmeOrders =
-        MultiGauge.builder("mailplane.acme.orders.by.state")
-            .description("ACME orders in the database, by state")
-            .register(registry);
+        multi(
+            "mailplane.certificate.consecutive.failures",
+            null,
+            "Failed ACME orders of a certificate since its last issuance");
+    acmeOrders = multi("mailplane.acme.orders.by.state", null, "ACME orders by state");
     fetchmailFailures =
-        MultiGauge.builder("mailplane.fetchmail.account.consecutive.failures")
-            .description(
-                "Failed runs of a fetchmail account since its last success (the worst accounts)")
-            .register(registry);
+        multi(
+            "mailplane.fetchmail.account.consecutive.failures",
+            null,
+            "Failed runs of a fetchmail account since its last success (the worst accounts)");
     Gauge.builder("mailplane.outbox.depth", this, s -> s.outboxDepth)
         .description("Outbox events not yet applied by every push target")
         .register(registry);
@@ -89,6 +88,10 @@ public class StateGauges {
         .baseUnit("seconds")
         .description("When the database-backed gauges were last recomputed, Unix time")
         .register(registry);
+  }
+
+  private MultiGauge multi(String name, String unit, String description) {
+    return MultiGauge.builder(name).baseUnit(unit).description(description).register(registry);
   }
 
   @Scheduled(

@@ -10,10 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailplane.fetchmail.FetchmailApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,16 +25,7 @@ class MailplaneMetricsTest {
   void fetchmailRunsAreCountedByOutcomeAndFailingAccountsShow() throws Exception {
     String mailbox = "fetch@" + createDomain();
     createMailbox(mailbox, PASSWORD);
-    Map<String, Object> body = new HashMap<>();
-    body.put("mailbox", mailbox);
-    body.put("host", "127.0.0.1");
-    body.put("port", closedPort());
-    body.put("protocol", "imap");
-    body.put("tls", "none");
-    body.put("username", "remote");
-    body.put("password", PASSWORD);
-    body.put("enabled", false);
-    long id = FetchmailApi.create(body);
+    long id = Failing.fetchmailAccount(mailbox, PASSWORD);
     try {
       long runId = FetchmailApi.runNow(id);
       JsonPath run = FetchmailApi.awaitFinished(id, runId, Duration.ofSeconds(60));
@@ -90,11 +78,5 @@ class MailplaneMetricsTest {
         0,
         text.lines().filter(l -> l.contains("no-such-route") || l.contains(domain)).count(),
         "a raw path reached /q/metrics");
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

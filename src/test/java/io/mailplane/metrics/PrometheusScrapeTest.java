@@ -12,7 +12,6 @@ import io.mailplane.fetchmail.FetchmailApi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URL;
@@ -26,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +64,7 @@ class PrometheusScrapeTest {
     long account = failingFetchmailAccount(mailbox);
 
     Path dir = Files.createTempDirectory("mailplane-prometheus");
-    int port = freePort();
+    int port = Failing.closedPort();
     assertTrue(
         open(DOVECOT_STATS),
         "no Dovecot stats endpoint on port "
@@ -242,16 +240,7 @@ class PrometheusScrapeTest {
   }
 
   private static long failingFetchmailAccount(String mailbox) throws Exception {
-    Map<String, Object> body = new HashMap<>();
-    body.put("mailbox", mailbox);
-    body.put("host", "127.0.0.1");
-    body.put("port", freePort());
-    body.put("protocol", "imap");
-    body.put("tls", "none");
-    body.put("username", "remote");
-    body.put("password", "prometheus-test-password");
-    body.put("enabled", false);
-    long id = FetchmailApi.create(body);
+    long id = Failing.fetchmailAccount(mailbox, "prometheus-test-password");
     FetchmailApi.awaitFinished(id, FetchmailApi.runNow(id), Duration.ofSeconds(60));
     return id;
   }
@@ -273,12 +262,6 @@ class PrometheusScrapeTest {
       return true;
     } catch (IOException e) {
       return false;
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

@@ -3,11 +3,11 @@ package io.mailplane.push;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
 
+import io.mailplane.metrics.Failing;
 import io.mailplane.metrics.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Inject;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class PushMetricsTest {
         target,
         new RspamdRedisTarget(
             vertx,
-            "redis://127.0.0.1:" + closedPort() + "/0",
+            "redis://127.0.0.1:" + Failing.closedPort() + "/0",
             "dkim_keys",
             "dkim_selectors",
             dkimKeys,
@@ -47,11 +47,5 @@ class PushMetricsTest {
     }
     // A removed target's gauges go with the next refresh; its counter stays, as counters do.
     Scrape.awaitGone("mailplane_push_target_lag_seconds{target=\"" + target + "\"}");
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
