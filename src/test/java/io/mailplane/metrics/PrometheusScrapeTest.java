@@ -103,6 +103,28 @@ class PrometheusScrapeTest {
         }
       }
       assertTrue(failures.isEmpty(), "dashboard queries that failed: " + failures);
+      // The test stack fills mailplane's own panels and the daemons' exporters (not a vacuous
+      // pass): API, push targets, outbox, fetchmail, Rspamd and Dovecot.
+      List<String> filled = new ArrayList<>();
+      for (String expr : dashboardQueries()) {
+        if (!query(api, expr).path("data").path("result").isEmpty()) {
+          filled.add(expr);
+        }
+      }
+      for (String series :
+          List.of(
+              "http_server_requests_seconds_bucket",
+              "mailplane_push_target_lag_seconds",
+              "mailplane_outbox_depth",
+              "mailplane_fetchmail_account_consecutive_failures",
+              "mailplane_metrics_refreshed_seconds",
+              "rspamd_scanned_total",
+              "up{job=\"dovecot\"}",
+              "dovecot_auth_failures_total")) {
+        assertTrue(
+            filled.stream().anyMatch(e -> e.contains(series)),
+            "no dashboard query on " + series + " has data: " + filled);
+      }
     } finally {
       prometheus.destroy();
       if (!prometheus.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
