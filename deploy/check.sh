@@ -4,7 +4,7 @@
 #   - every ${VAR} the compose file uses is defined in .env.dist, and every defined one is used;
 #   - every file the compose file mounts exists;
 #   - `kubectl kustomize deploy/k8s` renders;
-#   - yamllint passes on deploy/compose and deploy/k8s (config: deploy/.yamllint.yml);
+#   - yamllint passes on deploy/compose, deploy/k8s and deploy/observability (config: deploy/.yamllint.yml);
 #   - `systemd-analyze verify` accepts deploy/local/mailplane*.{service,path} (when available).
 # Missing tools are installed from Debian when possible (root + apt), otherwise that check is
 # skipped with a line starting with "SKIP"; any failed check exits non-zero.
@@ -79,7 +79,7 @@ fi
 
 # --- yamllint ------------------------------------------------------------------------------------
 if have yamllint yamllint; then
-  if out=$(yamllint -s -c deploy/.yamllint.yml deploy/compose deploy/k8s 2>&1); then
+  if out=$(yamllint -s -c deploy/.yamllint.yml deploy/compose deploy/k8s deploy/observability 2>&1); then
     ok "yamllint"
   else
     fail "yamllint: $out"

@@ -3,7 +3,7 @@
 # the repo's deploy/mta and deploy/mda files pointed at mailplane's database.
 # Usage: deploy/local/mail-services.sh start|stop|status|restart|postfix-reload
 # Ports: SMTP 2525, submission 5587, IMAP 1143, POP3 1110, LMTP 2424, Dovecot auth 2426,
-# doveadm HTTP 8091. Postfix uses the Rspamd milter at $MAILPLANE_FILTER_MILTER_ADDRESS (default
+# doveadm HTTP 8091, Dovecot stats (OpenMetrics, /metrics) 9900. Postfix uses the Rspamd milter at $MAILPLANE_FILTER_MILTER_ADDRESS (default
 # 127.0.0.1:11332, see filter-services.sh); mail still flows when it is down. State and logs live in $MAILPLANE_MAIL_DIR (default /var/tmp/mailplane-mail).
 set -euo pipefail
 
@@ -22,6 +22,8 @@ export POP3_PORT=${MAILPLANE_POP3_PORT:-1110}
 export LMTP_PORT=${MAILPLANE_LMTP_PORT:-2424}
 export AUTH_PORT=${MAILPLANE_AUTH_PORT:-2426}
 export DOVEADM_HTTP_PORT=${MAILPLANE_DOVEADM_HTTP_PORT:-8091}
+export STATS_HTTP_PORT=${MAILPLANE_DOVECOT_STATS_PORT:-9900}
+export STATS_HTTP_LISTEN=127.0.0.1
 export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
 # On, as in production: mailplane flushes it through the doveadm push target.
 export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-1M}
@@ -203,8 +205,9 @@ start() {
   wait_port "$IMAP_PORT"
   wait_port "$LMTP_PORT"
   wait_port "$DOVEADM_HTTP_PORT"
+  wait_port "$STATS_HTTP_PORT"
   wait_port "${VOLUME_SMTP_LISTEN##*:}"
-  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN; Dovecot: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, doveadm http $DOVEADM_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME"
+  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN; Dovecot: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, doveadm http $DOVEADM_HTTP_PORT, stats http $STATS_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME"
 }
 
 start_dovecot() {
@@ -223,7 +226,7 @@ stop() {
 }
 
 status() {
-  for port in "${SMTP_LISTEN##*:}" "${SUBMISSION_LISTEN##*:}" "$IMAP_PORT" "$POP3_PORT" "$LMTP_PORT" "$DOVEADM_HTTP_PORT"; do
+  for port in "${SMTP_LISTEN##*:}" "${SUBMISSION_LISTEN##*:}" "$IMAP_PORT" "$POP3_PORT" "$LMTP_PORT" "$DOVEADM_HTTP_PORT" "$STATS_HTTP_PORT"; do
     port_open "$port" && log "port $port: up" || log "port $port: down"
   done
 }

@@ -2,7 +2,8 @@
 # Installs (when missing) and starts the services mailplane's tests need, on loopback:
 # MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
 # the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), then the
-# ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh).
+# ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with promtool
+# for the dashboard and alert-rule tests (observability-services.sh).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status]
 set -euo pipefail
@@ -108,12 +109,14 @@ case "${1:-start}" in
     "$(dirname "$0")/filter-services.sh" start
     "$(dirname "$0")/mail-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
+    "$(dirname "$0")/observability-services.sh" start
     ;;
   status)
     status
     "$(dirname "$0")/filter-services.sh" status
     "$(dirname "$0")/mail-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
+    "$(dirname "$0")/observability-services.sh" status
     ;;
   *) echo "usage: $0 [start|status]" >&2; exit 2 ;;
 esac

@@ -4,6 +4,7 @@ import io.mailplane.api.Timestamps;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
+import io.mailplane.metrics.MailplaneMetrics;
 import io.mailplane.push.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
@@ -39,6 +40,7 @@ public class FetchmailRunner {
   @Inject Caller caller;
   @Inject Outbox outbox;
   @Inject Destinations destinations;
+  @Inject MailplaneMetrics metrics;
 
   private Semaphore permits;
 
@@ -441,6 +443,7 @@ public class FetchmailRunner {
     if (run != null) {
       finishRow(run, result.outcome(), result.exitCode(), result.messages(), result.log());
     }
+    metrics.fetchmailRun(result.outcome());
     boolean success = result.outcome().equals("fetched") || result.outcome().equals("no_mail");
     boolean authFailed = result.outcome().equals("auth_failed");
     int failures = success ? 0 : account.consecutiveFailures + 1;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.metrics.Scrape;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -48,6 +49,10 @@ class AcmeFailureTest {
     JsonPath orders =
         admin().get("/api/v1/certificates/" + name + "/orders").then().extract().jsonPath();
     assertEquals("retry", orders.getString("items[0].reason"));
+    // What the "failing to renew" alert reads.
+    Scrape.await("mailplane_certificate_consecutive_failures{name=\"" + name + "\"}", v -> v >= 2);
+    Scrape.await("mailplane_acme_orders_total{outcome=\"failed\"}", v -> v >= 2);
+    Scrape.await("mailplane_acme_orders_by_state{state=\"failed\"}", v -> v >= 2);
   }
 
   /**

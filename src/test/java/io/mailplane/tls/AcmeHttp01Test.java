@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.metrics.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -108,6 +109,14 @@ class AcmeHttp01Test {
         .statusCode(200)
         .body(containsString("mailplane_certificate_not_after_seconds{name=\"" + name + "\"}"))
         .body(containsString("mailplane_acme_orders_total{outcome=\"valid\"}"));
+    // Seconds until the issued certificate's notAfter, as the file on the volume says.
+    double expiresIn =
+        Scrape.await("mailplane_certificate_expires_in_seconds{name=\"" + name + "\"}", v -> v > 0);
+    double expected =
+        named.leaf().getNotAfter().toInstant().getEpochSecond()
+            - java.time.Instant.now().getEpochSecond();
+    assertTrue(Math.abs(expiresIn - expected) < 300, expiresIn + " vs " + expected);
+    Scrape.await("mailplane_acme_orders_by_state{state=\"valid\"}", v -> v >= 1);
 
     // Forced renewal while a reader reads tls.crt then tls.key in a loop, as the daemons do.
     AtomicBoolean stop = new AtomicBoolean();
