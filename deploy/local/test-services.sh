@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services mailplane's tests need, on loopback:
 # MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
-# the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), then the
-# ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh).
+# the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
+# in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
+# then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status]
 set -euo pipefail
@@ -107,12 +108,14 @@ case "${1:-start}" in
     start_redis
     "$(dirname "$0")/filter-services.sh" start
     "$(dirname "$0")/mail-services.sh" start
+    "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
     ;;
   status)
     status
     "$(dirname "$0")/filter-services.sh" status
     "$(dirname "$0")/mail-services.sh" status
+    "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
     ;;
   *) echo "usage: $0 [start|status]" >&2; exit 2 ;;
