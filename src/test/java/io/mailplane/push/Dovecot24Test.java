@@ -1,7 +1,8 @@
 package io.mailplane.push;
 
-import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
+import static io.mailplane.TestApi.createMailboxWithHash;
+import static io.mailplane.TestApi.disableMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,15 +62,11 @@ class Dovecot24Test {
       cheapHash = cheapHash.strip();
     }
     d = createDomain();
-    mailbox("john@" + d, Map.of());
-    mailbox("noreply@" + d, Map.of("sendOnly", true));
-    mailbox("quota@" + d, Map.of("quotaMb", 321));
-    mailbox("dis@" + d, Map.of());
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/mailboxes/dis@" + d)
-        .then()
-        .statusCode(200);
+    createMailboxWithHash("john@" + d, cheapHash, Map.of());
+    createMailboxWithHash("noreply@" + d, cheapHash, Map.of("sendOnly", true));
+    createMailboxWithHash("quota@" + d, cheapHash, Map.of("quotaMb", 321));
+    createMailboxWithHash("dis@" + d, cheapHash, Map.of());
+    disableMailbox("dis@" + d);
   }
 
   @Test
@@ -156,13 +152,6 @@ class Dovecot24Test {
     assertEquals(200, kick.statusCode(), kick.body());
     assertTrue(kick.body().contains("\"doveadmResponse\""), kick.body());
     assertTrue(authTest("mailplane", "john@" + d, PASSWORD, "imap"));
-  }
-
-  private static void mailbox(String address, Map<String, Object> extra) {
-    Map<String, Object> body = new HashMap<>(extra);
-    body.put("address", address);
-    body.put("passwordHash", cheapHash);
-    admin().body(body).post("/api/v1/mailboxes").then().statusCode(201);
   }
 
   private static boolean authTest(String instance, String user, String password, String service)
