@@ -15,6 +15,12 @@ export DB_PORT=${MAILPLANE_MAIL_DB_PORT:-3306}
 export DB_NAME=${MAILPLANE_MAIL_DB_NAME:-mailplane_test}
 export DB_USER=${MAILPLANE_MAIL_DB_USER:-mailplane}
 export DB_PASSWORD=${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}
+export DB_TLS_VERIFY_CERT=${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}
+case "$DB_TLS_VERIFY_CERT" in
+  yes) export DB_TLS_CONNECT=" ssl_ca_path=/etc/ssl/certs ssl_verify_server_cert=yes" ;;
+  no) export DB_TLS_CONNECT="" ;;
+  *) echo "DB_TLS_VERIFY_CERT must be yes or no" >&2; exit 2 ;;
+esac
 export SMTP_LISTEN=${MAILPLANE_SMTP_LISTEN:-127.0.0.1:2525}
 export SUBMISSION_LISTEN=${MAILPLANE_SUBMISSION_LISTEN:-127.0.0.1:5587}
 export IMAP_PORT=${MAILPLANE_IMAP_PORT:-1143}

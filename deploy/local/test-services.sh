@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services mailplane's tests need, on loopback:
 # MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
-# the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), then the
-# ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with promtool
-# for the dashboard and alert-rule tests (observability-services.sh).
+# the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
+# in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
+# then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
+# promtool for the dashboard and alert-rule tests (observability-services.sh).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status]
 set -euo pipefail
@@ -108,6 +109,7 @@ case "${1:-start}" in
     start_redis
     "$(dirname "$0")/filter-services.sh" start
     "$(dirname "$0")/mail-services.sh" start
+    "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
     ;;
@@ -115,6 +117,7 @@ case "${1:-start}" in
     status
     "$(dirname "$0")/filter-services.sh" status
     "$(dirname "$0")/mail-services.sh" status
+    "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
     ;;

@@ -47,6 +47,23 @@ public final class TestApi {
         .statusCode(201);
   }
 
+  /** A mailbox with a ready hash (e.g. a cheap bcrypt from doveadm pw) and more fields. */
+  public static void createMailboxWithHash(
+      String address, String passwordHash, Map<String, Object> extra) {
+    Map<String, Object> body = new java.util.HashMap<>(extra);
+    body.put("address", address);
+    body.put("passwordHash", passwordHash);
+    admin().body(body).post("/api/v1/mailboxes").then().statusCode(201);
+  }
+
+  public static void disableMailbox(String address) {
+    admin()
+        .body(Map.of("enabled", false))
+        .patch("/api/v1/mailboxes/" + address)
+        .then()
+        .statusCode(200);
+  }
+
   public static void createAlias(String address, List<String> destinations) {
     admin()
         .body(Map.of("address", address, "destinations", destinations))

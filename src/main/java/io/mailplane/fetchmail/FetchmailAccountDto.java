@@ -46,7 +46,13 @@ public record FetchmailAccountDto(
         String password,
     @Schema(
             enumeration = {"none", "starttls", "tls"},
-            description = "Connection security; default starttls",
+            description =
+                "Connection security. starttls (default): STARTTLS is required, and a server that"
+                    + " does not offer it is never sent the password; tls: implicit TLS (993/995);"
+                    + " none: no encryption at all, the password and the mail cross the network in"
+                    + " clear, even when the server offers STARTTLS. none is never a default: set"
+                    + " it per account, only for a server that has no TLS. The seed's ssl = 0 is"
+                    + " starttls, not none.",
             example = "starttls")
         String tls,
     @Schema(

@@ -45,10 +45,26 @@ public class FetchmailCompat {
               cipher.decrypt(a.passwordEnc, FetchmailAccount.passwordContext(a.id)),
               StandardCharsets.UTF_8));
       entry.put("user", a.mailbox.address);
-      entry.put("ssl", !a.tlsMode.equals("none"));
-      entry.put("verifySsl", a.verifyCertificate);
+      entry.put("ssl", a.tlsMode.equals("tls"));
+      entry.put("verifySsl", verifySsl(a.tlsMode, a.verifyCertificate));
       out.add(entry);
     }
     return out;
+  }
+
+  /**
+   * fetchmailmgr writes {@code ssl} (implicit TLS) or nothing, plus {@code sslcertck} or {@code no
+   * sslcertck}. Without {@code ssl}, fetchmail 6.4 with {@code sslcertck} insists on STARTTLS and
+   * stops when the server has none, but with {@code no sslcertck} it logs in without TLS when the
+   * server offers no STARTTLS (measured in FetchmailTlsTest). So a starttls account always goes out
+   * with the check on, even when it is off here: failing on an unverifiable certificate is better
+   * than sending its password in clear. Only an explicit {@code none} allows cleartext.
+   */
+  static boolean verifySsl(String tlsMode, boolean verifyCertificate) {
+    return switch (tlsMode) {
+      case "starttls" -> true;
+      case "none" -> false;
+      default -> verifyCertificate;
+    };
   }
 }

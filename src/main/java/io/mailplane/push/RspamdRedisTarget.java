@@ -16,10 +16,20 @@ import java.util.function.Predicate;
  * &lt;selector-prefix&gt; &lt;domain&gt; gives the selector, then HGET &lt;key-prefix&gt;
  * &lt;selector&gt;.&lt;domain&gt; the private key. The key is written before the selector points at
  * it, and the selector is removed before the key, so no mail is signed with a missing key.
+ *
+ * <p>The hashes are shared: the seed's admin writes {@code dkim_keys} too, and its web container
+ * rewrites its fields at every start. This target deletes only fields it wrote itself: each hash
+ * has a Redis set {@code <hash>:mailplane-owned} of the fields mailplane wrote, added to before the
+ * field is written and removed from after the field is deleted. A field mailplane never wrote is
+ * never deleted, so starting mailplane next to a live stack changes nothing; a key the import
+ * brings into mailplane becomes owned when it is pushed.
  */
 class RspamdRedisTarget implements PushTarget {
   /** Fields per HSET/HDEL/HSCAN round trip: keeps single commands small on a big install. */
   private static final int CHUNK = 500;
+
+  /** Suffix of the set that records the fields of a hash mailplane wrote. */
+  static final String OWNED_SUFFIX = ":mailplane-owned";
 
   private final String hash;
   private final String selectors;
@@ -52,14 +62,14 @@ class RspamdRedisTarget implements PushTarget {
         write(hash, wanted);
         Map<String, String> selector = selectorsOf(wanted);
         if (selector.isEmpty()) {
-          redis.hdel(List.of(selectors, domain)).await().atMost(timeout);
+          removeOwnedExcept(selectors, Set.of(), domain, domain::equals);
         } else {
           write(selectors, selector);
         }
         // A selector never holds a dot here, so "*.<domain>" fields with a dotted remainder
         // belong to a subdomain and are left alone; the reconcile removes anything else.
         String suffix = "." + domain;
-        removeFieldsExcept(
+        removeOwnedExcept(
             hash,
             wanted.keySet(),
             "*" + suffix,
@@ -77,8 +87,8 @@ class RspamdRedisTarget implements PushTarget {
     write(hash, wanted);
     Map<String, String> selector = selectorsOf(wanted);
     write(selectors, selector);
-    removeFieldsExcept(selectors, selector.keySet(), "*", field -> true);
-    removeFieldsExcept(hash, wanted.keySet(), "*", field -> true);
+    removeOwnedExcept(selectors, selector.keySet(), "*", field -> true);
+    removeOwnedExcept(hash, wanted.keySet(), "*", field -> true);
   }
 
   /** Domain → selector from "selector.domain" fields (one signing selector per domain). */
@@ -91,56 +101,67 @@ class RspamdRedisTarget implements PushTarget {
     return selectorByDomain;
   }
 
+  /**
+   * Records the fields as owned, then writes them: a crash in between leaves an owned name without
+   * a field (deleting it later is a no-op), never a field of ours nobody would delete.
+   */
   private void write(String hash, Map<String, String> fields) {
+    List<String> owned = new ArrayList<>();
     List<String> args = new ArrayList<>();
     for (Map.Entry<String, String> field : fields.entrySet()) {
       if (args.isEmpty()) {
+        owned.add(hash + OWNED_SUFFIX);
         args.add(hash);
       }
+      owned.add(field.getKey());
       args.add(field.getKey());
       args.add(field.getValue());
       if (args.size() > 2 * CHUNK) {
+        redis.sadd(owned).await().atMost(timeout);
         redis.hset(args).await().atMost(timeout);
+        owned.clear();
         args.clear();
       }
     }
     if (!args.isEmpty()) {
+      redis.sadd(owned).await().atMost(timeout);
       redis.hset(args).await().atMost(timeout);
     }
   }
 
-  private void removeFieldsExcept(
-      String hash, Set<String> keep, String match, Predicate<String> owned) {
+  /**
+   * Deletes the fields of the hash that mailplane wrote (its owned set, filtered by the glob and
+   * the predicate) and no longer wants, then forgets them as owned. Fields of other writers are
+   * never looked at.
+   */
+  private void removeOwnedExcept(
+      String hash, Set<String> keep, String match, Predicate<String> selected) {
+    String ownedSet = hash + OWNED_SUFFIX;
     Set<String> stale = new LinkedHashSet<>();
     String cursor = "0";
     do {
       Response page =
           redis
-              .hscan(List.of(hash, cursor, "MATCH", match, "COUNT", Integer.toString(CHUNK)))
+              .sscan(List.of(ownedSet, cursor, "MATCH", match, "COUNT", Integer.toString(CHUNK)))
               .await()
               .atMost(timeout);
       cursor = page.get(0).toString();
-      Response entries = page.get(1);
-      for (int i = 0; i < entries.size(); i += 2) {
-        String field = entries.get(i).toString();
-        if (owned.test(field) && !keep.contains(field)) {
+      for (Response member : page.get(1)) {
+        String field = member.toString();
+        if (selected.test(field) && !keep.contains(field)) {
           stale.add(field);
         }
       }
     } while (!cursor.equals("0"));
-    List<String> args = new ArrayList<>();
-    for (String field : stale) {
-      if (args.isEmpty()) {
-        args.add(hash);
-      }
-      args.add(field);
-      if (args.size() > CHUNK) {
-        redis.hdel(args).await().atMost(timeout);
-        args.clear();
-      }
-    }
-    if (!args.isEmpty()) {
+    List<String> fields = new ArrayList<>(stale);
+    for (int from = 0; from < fields.size(); from += CHUNK) {
+      List<String> chunk = fields.subList(from, Math.min(from + CHUNK, fields.size()));
+      List<String> args = new ArrayList<>(chunk.size() + 1);
+      args.add(hash);
+      args.addAll(chunk);
       redis.hdel(args).await().atMost(timeout);
+      args.set(0, ownedSet);
+      redis.srem(args).await().atMost(timeout);
     }
   }
 

@@ -3,6 +3,8 @@ package io.mailplane.mailflow;
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createAlias;
 import static io.mailplane.TestApi.createDomain;
+import static io.mailplane.TestApi.createMailboxWithHash;
+import static io.mailplane.TestApi.disableMailbox;
 import static io.mailplane.TestApi.uniqueDomain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,13 +48,6 @@ class SeedCompatibilityDaemonTest {
   /** bcrypt at cost 4 from Dovecot's own tool: dozens of auth tests stay fast. */
   static String cheapHash;
 
-  private static void mailbox(String address, Map<String, Object> extra) {
-    Map<String, Object> body = new java.util.HashMap<>(extra);
-    body.put("address", address);
-    body.put("passwordHash", cheapHash);
-    admin().body(body).post("/api/v1/mailboxes").then().statusCode(201);
-  }
-
   @BeforeEach
   void fixture() throws Exception {
     if (cheapHash == null) {
@@ -61,19 +56,15 @@ class SeedCompatibilityDaemonTest {
     d = createDomain();
     alias = uniqueDomain();
     off = createDomain();
-    mailbox("john@" + d, Map.of());
-    mailbox("jane@" + d, Map.of());
-    mailbox("noreply@" + d, Map.of("sendOnly", true));
-    mailbox("quota@" + d, Map.of("quotaMb", 321));
-    mailbox("dis@" + d, Map.of());
-    admin()
-        .body(Map.of("enabled", false))
-        .patch("/api/v1/mailboxes/dis@" + d)
-        .then()
-        .statusCode(200);
+    createMailboxWithHash("john@" + d, cheapHash, Map.of());
+    createMailboxWithHash("jane@" + d, cheapHash, Map.of());
+    createMailboxWithHash("noreply@" + d, cheapHash, Map.of("sendOnly", true));
+    createMailboxWithHash("quota@" + d, cheapHash, Map.of("quotaMb", 321));
+    createMailboxWithHash("dis@" + d, cheapHash, Map.of());
+    disableMailbox("dis@" + d);
     createAlias("sales@" + d, List.of("john@" + d, "jane@" + d));
     createAlias("@" + d, List.of("jane@" + d));
-    mailbox("bob@" + off, Map.of());
+    createMailboxWithHash("bob@" + off, cheapHash, Map.of());
     admin().body(Map.of("enabled", false)).patch("/api/v1/domains/" + off).then().statusCode(200);
     admin()
         .body(Map.of("name", alias, "targetDomain", d))

@@ -87,12 +87,18 @@ class PushRedisTest {
     awaitHash(h -> h.containsKey("s1." + one) && h.containsKey("s2." + two));
 
     redis.flushdb();
+    // A field mailplane never wrote (the seed's admin writes this hash too) is left alone; one it
+    // wrote and no longer wants goes.
     redis.hset(HASH, "stray.gone.example", "OLD");
+    redis.hset(HASH, "retired.gone.example", "OURS");
+    redis.sadd(HASH + RspamdRedisTarget.OWNED_SUFFIX, "retired.gone.example");
     admin().post("/api/v1/push/reconcile").then().statusCode(202);
 
     Map<String, String> wanted = new HashMap<>(dkimKeys.allSigningKeys());
+    wanted.put("stray.gone.example", "OLD");
     Map<String, String> hash = awaitHash(h -> h.equals(wanted));
     assertEquals(wanted, hash);
+    redis.hdel(HASH, "stray.gone.example");
     admin()
         .get("/api/v1/push/targets")
         .then()

@@ -50,6 +50,10 @@ final class RedisHashes implements AutoCloseable {
     redis.hdel(List.of(key, field)).await().atMost(Duration.ofSeconds(5));
   }
 
+  void sadd(String key, String member) {
+    redis.sadd(List.of(key, member)).await().atMost(Duration.ofSeconds(5));
+  }
+
   void flushdb() {
     redis.flushdb(List.of()).await().atMost(Duration.ofSeconds(5));
   }
