@@ -71,7 +71,8 @@ public final class StatsDto {
   @Schema(name = "RspamdCurrent", description = "The newest successful sample")
   public record RspamdCurrent(
       Instant sampledAt,
-      @Schema(nullable = true, example = "3.4") String version,
+      @Schema(nullable = true, description = "Rspamd's version", example = "3.4")
+          String rspamdVersion,
       @Schema(example = "86400") long uptimeSeconds,
       @Schema(description = "Messages scanned since Rspamd started", example = "1200") long scanned,
       @Schema(example = "40") long spam,
@@ -120,11 +121,20 @@ public final class StatsDto {
               + " metric was added)")
   public record DovecotCurrent(
       Instant sampledAt,
-      @Schema(nullable = true, description = "Null: Dovecot has no auth_successes metric")
+      @Schema(
+              nullable = true,
+              description = "Null: Dovecot has no auth_successes metric",
+              example = "120")
           Long authSuccesses,
-      @Schema(nullable = true, description = "Null: Dovecot has no auth_failures metric")
+      @Schema(
+              nullable = true,
+              description = "Null: Dovecot has no auth_failures metric",
+              example = "3")
           Long authFailures,
-      @Schema(nullable = true, description = "Null: Dovecot has no mail_deliveries metric")
+      @Schema(
+              nullable = true,
+              description = "Null: Dovecot has no mail_deliveries metric",
+              example = "95")
           Long deliveries,
       @Schema(
               description =

@@ -1,6 +1,7 @@
 package io.mailplane.stats;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,12 +26,27 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
-  private static final String RANGE =
-      "day, week, month or year, ending now (default day); not with from/to";
-  private static final String FROM = "ISO-8601 instant; default: a day before `to`";
-  private static final String TO = "ISO-8601 instant; default: now";
-
   @Inject StatsService service;
+
+  /** The range both endpoints take. */
+  public static class RangeQuery {
+    @Parameter(description = "day, week, month or year, ending now (default day); not with from/to")
+    @QueryParam("range")
+    @Schema(
+        type = SchemaType.STRING,
+        enumeration = {"day", "week", "month", "year"})
+    String range;
+
+    @Parameter(description = "ISO-8601 instant; default: a day before `to`")
+    @QueryParam("from")
+    @Schema(format = "date-time")
+    String from;
+
+    @Parameter(description = "ISO-8601 instant; default: now")
+    @QueryParam("to")
+    @Schema(format = "date-time")
+    String to;
+  }
 
   @GET
   @Path("/rspamd")
@@ -43,17 +59,8 @@ public class StatsResource {
       responseCode = "200",
       description = "From stored samples; health says when and how the last sample went",
       content = @Content(schema = @Schema(implementation = StatsDto.Rspamd.class)))
-  public StatsDto.Rspamd rspamd(
-      @Parameter(description = RANGE)
-          @QueryParam("range")
-          @Schema(
-              type = SchemaType.STRING,
-              enumeration = {"day", "week", "month", "year"})
-          String range,
-      @Parameter(description = FROM) @QueryParam("from") @Schema(format = "date-time") String from,
-      @Parameter(description = TO) @QueryParam("to") @Schema(format = "date-time") String to)
-      throws SQLException {
-    return service.rspamd(range, from, to);
+  public StatsDto.Rspamd rspamd(@BeanParam RangeQuery query) throws SQLException {
+    return service.rspamd(query.range, query.from, query.to);
   }
 
   @GET
@@ -67,16 +74,7 @@ public class StatsResource {
       responseCode = "200",
       description = "From stored samples; health says when and how the last sample went",
       content = @Content(schema = @Schema(implementation = StatsDto.Dovecot.class)))
-  public StatsDto.Dovecot dovecot(
-      @Parameter(description = RANGE)
-          @QueryParam("range")
-          @Schema(
-              type = SchemaType.STRING,
-              enumeration = {"day", "week", "month", "year"})
-          String range,
-      @Parameter(description = FROM) @QueryParam("from") @Schema(format = "date-time") String from,
-      @Parameter(description = TO) @QueryParam("to") @Schema(format = "date-time") String to)
-      throws SQLException {
-    return service.dovecot(range, from, to);
+  public StatsDto.Dovecot dovecot(@BeanParam RangeQuery query) throws SQLException {
+    return service.dovecot(query.range, query.from, query.to);
   }
 }

@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /** Reads stored samples into the stats answers; never calls a daemon. */
 @ApplicationScoped
@@ -148,8 +152,8 @@ public class StatsService {
   private List<Series.Step> steps(
       String source,
       Window window,
-      java.util.function.Function<Sample, Map<String, Long>> counters,
-      java.util.function.BiPredicate<Sample, Sample> restarted)
+      Function<Sample, Map<String, Long>> counters,
+      BiPredicate<Sample, Sample> restarted)
       throws SQLException {
     Sample base = store.lastOkBefore(source, window.from()).orElse(null);
     List<Sample> samples = store.okBetween(source, window.from(), window.to());
@@ -197,8 +201,7 @@ public class StatsService {
     return counters;
   }
 
-  private static void forEachCount(
-      JsonNode object, java.util.function.BiConsumer<String, Long> to) {
+  private static void forEachCount(JsonNode object, BiConsumer<String, Long> to) {
     Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
@@ -207,9 +210,7 @@ public class StatsService {
   }
 
   private static <T> List<T> prefixed(
-      Map<String, Long> counters,
-      String prefix,
-      java.util.function.BiFunction<String, Long, T> make) {
+      Map<String, Long> counters, String prefix, BiFunction<String, Long, T> make) {
     List<T> list = new ArrayList<>();
     counters.forEach(
         (key, value) -> {

@@ -8,13 +8,22 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailplane.api.Problem;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +35,8 @@ class StatsResourceTest {
   private static final List<String> SOURCES = List.of("rspamd", "dovecot");
 
   @Inject StatsSampler sampler;
+  @Inject SampleStore store;
+  @Inject StatsConfig config;
 
   @Test
   void adminAndReadTokensSeeTheStatsDomainTokensDoNot() {
@@ -95,7 +106,7 @@ class StatsResourceTest {
               .body("health.reachable", equalTo(true))
               .body("health.latencyMs", notNullValue())
               .body("health.lastError", equalTo(null))
-              .body("current.version", notNullValue())
+              .body("current.rspamdVersion", notNullValue())
               // The test controller's thresholds (deploy/local/filter-services.sh).
               .body("current.thresholds.action", hasItem("reject"))
               .body("current.thresholds.find { it.action == 'reject' }.score", equalTo(15.0f))
@@ -131,9 +142,51 @@ class StatsResourceTest {
             "mailplane_dovecot_auth_failures_total ",
             "mailplane_dovecot_deliveries_total ",
             "mailplane_dovecot_metric_events_total{metric=\"auth_successes\"}")) {
-      org.junit.jupiter.api.Assertions.assertTrue(metrics.contains(name), name + " missing");
+      assertTrue(metrics.contains(name), name + " missing");
     }
     // The secrets of the test profile never show.
     assertFalse(metrics.contains("mailplane-test-doveadm-key"));
+  }
+
+  @Test
+  void oldSamplesAreThinnedHourlyThenDailyThenDropped() throws Exception {
+    // A source name of its own: thinning works per source and must not touch the real ones.
+    String source = "t" + UUID.randomUUID().toString().substring(0, 12);
+    Instant now = Instant.parse("2026-06-10T12:00:00Z");
+    ObjectNode data = new ObjectMapper().createObjectNode().put("scanned", 1);
+    BiConsumer<Duration, Boolean> add =
+        (age, ok) -> {
+          try {
+            store.insert(
+                new Sample(
+                    source, now.minus(age), ok, ok, 5, ok ? null : "down", ok ? data : null));
+          } catch (SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+    // Recent: all kept, failures too.
+    add.accept(Duration.ofMinutes(2), true);
+    add.accept(Duration.ofMinutes(1), false);
+    // Three days old, one hour: the first successful one stays, the failure goes.
+    add.accept(Duration.ofHours(72).plusMinutes(50), false);
+    add.accept(Duration.ofHours(72).plusMinutes(40), true);
+    add.accept(Duration.ofHours(72).plusMinutes(30), true);
+    // Forty days old, one day: one stays.
+    add.accept(Duration.ofDays(40).plusHours(1), true);
+    add.accept(Duration.ofDays(40).plusHours(2), true);
+    // Past the retention.
+    add.accept(Duration.ofDays(500), true);
+
+    store.thin(source, now, config);
+
+    List<Sample> ok = store.okBetween(source, now.minus(Duration.ofDays(1000)), now);
+    assertEquals(
+        List.of(
+            now.minus(Duration.ofDays(40).plusHours(2)),
+            now.minus(Duration.ofHours(72).plusMinutes(40)),
+            now.minus(Duration.ofMinutes(2))),
+        ok.stream().map(Sample::at).toList());
+    // The recent failure is still the latest attempt: health survives thinning.
+    assertFalse(store.latest(source).orElseThrow().ok());
   }
 }
