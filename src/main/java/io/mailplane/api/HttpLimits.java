@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -18,8 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Limits checked on the raw HTTP request, before Quarkus' own checks, so that their failures are
  * problem documents too: Quarkus answers a declared body above quarkus.http.limits.max-body-size
- * with a bare 413 and Netty an over-long request line with a bare 414. Netty's request-line limit
- * is set above ours (application.properties), so ours answers first.
+ * with a bare 413, Netty an over-long request line with a bare 414 and Quarkus' root handler a
+ * malformed URI with a bare 400 (switched off by {@link QuarkusUriCheckOff}, checked here). Netty's
+ * request-line limit is set above ours (application.properties), so ours answers first.
  */
 @ApplicationScoped
 public class HttpLimits {
@@ -35,6 +38,22 @@ public class HttpLimits {
 
   void install(@Observes Router router) {
     router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check);
+    // A path Vert.x Web cannot normalize ('%' without two hex digits) fails while the router
+    // matches routes, before any route or failure handler runs; only a status error handler of
+    // the router sees it (its default is a text/plain "Bad Request").
+    router.errorHandler(400, this::unroutable);
+  }
+
+  private void unroutable(RoutingContext context) {
+    String malformed = syntaxError(context.request().uri());
+    reply(
+        context,
+        problem(
+            ProblemKind.MALFORMED_REQUEST,
+            "the request URI is not valid" + (malformed == null ? "" : ": " + malformed),
+            List.of(),
+            context.request().path()),
+        false);
   }
 
   private void check(RoutingContext context) {
@@ -47,6 +66,19 @@ public class HttpLimits {
           problem(
               ProblemKind.URI_TOO_LONG,
               "the request URI exceeds " + config.maxUriLength() + " characters",
+              List.of(),
+              path),
+          false);
+      return;
+    }
+    String malformed = syntaxError(uri);
+    if (malformed != null) {
+      // Quarkus' own check is switched off (QuarkusUriCheckOff) so that this one answers.
+      reply(
+          context,
+          problem(
+              ProblemKind.MALFORMED_REQUEST,
+              "the request URI is not valid: " + malformed,
               List.of(),
               path),
           false);
@@ -66,6 +98,19 @@ public class HttpLimits {
       return;
     }
     context.next();
+  }
+
+  /**
+   * The check Quarkus' root handler made before {@link QuarkusUriCheckOff} switched it off (a '%'
+   * not followed by two hex digits, a raw '{' or '"' ...); null when the URI passes.
+   */
+  private static String syntaxError(String uri) {
+    try {
+      new URI(uri);
+      return null;
+    } catch (URISyntaxException e) {
+      return e.getMessage();
+    }
   }
 
   private boolean declaredTooLarge(String length) {

@@ -71,6 +71,30 @@ class HttpLayerProblemsTest {
   }
 
   @Test
+  void malformedPercentEncodingIsAProblem() throws IOException {
+    // Sent raw: HTTP client libraries refuse to send such a URI at all.
+    for (String target :
+        List.of(
+            "/api/v1/mailboxes?after=%%%garbage",
+            "/api/v1/mailboxes?after=%zz",
+            "/api/v1/mailboxes/%%%garbage",
+            "/api/v1/domains/a%g1.example",
+            "/api/v1/domains?limit=5&after=%")) {
+      String response =
+          raw(
+              "GET "
+                  + target
+                  + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + io.mailplane.TestApi.ADMIN_TOKEN
+                  + "\r\nAccept: application/json\r\nConnection: close\r\n\r\n");
+      assertTrue(response.startsWith("HTTP/1.1 400"), target + ": " + response);
+      assertTrue(response.contains(Problem.MEDIA_TYPE), target + ": " + response);
+      assertTrue(
+          response.contains("urn:mailplane:problem:malformed-request"), target + ": " + response);
+    }
+  }
+
+  @Test
   void readTokenIsForbiddenBeforeValidationAndLookup() {
     String reader = token("read");
     // Invalid body on a missing object: 403, not 400 or 404.

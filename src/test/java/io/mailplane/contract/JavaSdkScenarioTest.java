@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.mailplane.TestApi;
 import io.mailplane.client.ApiClient;
 import io.mailplane.client.ApiException;
@@ -14,6 +16,8 @@ import io.mailplane.client.api.AliasesApi;
 import io.mailplane.client.api.DomainsApi;
 import io.mailplane.client.api.MailboxesApi;
 import io.mailplane.client.model.Alias;
+import io.mailplane.client.model.Certificate;
+import io.mailplane.client.model.ChangeEvent;
 import io.mailplane.client.model.Domain;
 import io.mailplane.client.model.Mailbox;
 import io.mailplane.client.model.MailboxPage;
@@ -23,24 +27,37 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The generated Java SDK (openapi-generator, `native` library, built from openapi/openapi.yaml by
  * the Maven build) drives the running server through a whole lifecycle. Only generated code talks
- * HTTP here: if the contract and the server disagree, this breaks.
+ * HTTP here: if the contract and the server disagree, this breaks. Its traffic passes through a
+ * {@link ContractProxy}, so every response (and every change-feed event) is also validated.
  */
 @QuarkusTest
 class JavaSdkScenarioTest {
   @TestHTTPResource("/")
   URI server;
 
+  /** Every exchange goes through it and is checked against the contract. */
+  private ContractProxy proxy;
+
+  @BeforeEach
+  void startProxy() throws Exception {
+    proxy = ContractProxy.start(server);
+  }
+
+  @AfterEach
+  void closeProxy() {
+    proxy.close(); // fails with the contract violations it saw
+  }
+
   @Test
   void lifecycleThroughTheGeneratedClient() throws Exception {
-    ApiClient client = new ApiClient();
-    client.updateBaseUri(server.toString().replaceAll("/$", ""));
-    client.setRequestInterceptor(
-        request -> request.header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN));
+    ApiClient client = client();
     DomainsApi domains = new DomainsApi(client);
     MailboxesApi mailboxes = new MailboxesApi(client);
     AliasesApi aliases = new AliasesApi(client);
@@ -111,6 +128,20 @@ class JavaSdkScenarioTest {
   }
 
   /**
+   * Generated types are as strict as the contract: an inline enum is a Java enum, a property the
+   * server always sends is required (Jackson fails a response without it).
+   */
+  @Test
+  void generatedModelsHaveTypedEnumsAndRequiredFields() throws Exception {
+    var status = Certificate.class.getMethod("getStatus");
+    assertTrue(status.getReturnType().isEnum(), "Certificate.status is an enum");
+    assertTrue(status.getAnnotation(JsonProperty.class).required(), "Certificate.status required");
+    assertTrue(
+        ChangeEvent.class.getMethod("getRevision").getAnnotation(JsonProperty.class).required(),
+        "ChangeEvent.revision required");
+  }
+
+  /**
    * The SDK's change-feed helper yields each event while the stream stays open, and resumes from
    * Last-Event-ID without losing or repeating one.
    */
@@ -161,7 +192,7 @@ class JavaSdkScenarioTest {
 
   private ApiClient client() {
     ApiClient client = new ApiClient();
-    client.updateBaseUri(server.toString().replaceAll("/$", ""));
+    client.updateBaseUri(proxy.uri().toString().replaceAll("/$", ""));
     client.setRequestInterceptor(
         request -> request.header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN));
     return client;

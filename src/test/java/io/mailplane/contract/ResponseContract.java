@@ -6,10 +6,16 @@ import com.atlassian.oai.validator.model.ApiOperation;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.report.ValidationReport.Level;
 import com.atlassian.oai.validator.report.ValidationReport.Message;
+import com.atlassian.oai.validator.schema.SchemaValidator;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -42,6 +48,9 @@ import java.util.stream.Collectors;
 public final class ResponseContract {
   public static final String PROPERTY = "mailplane.test.validate-responses";
   static final Path VIOLATIONS = Path.of("target/contract-violations.txt");
+
+  /** The media-type extension that names the schema of an event stream's data. */
+  static final String EVENT_DATA = "x-mailplane-event-data";
 
   /**
    * Headers that belong to HTTP itself rather than to an operation's contract; every other header a
@@ -103,8 +112,7 @@ public final class ResponseContract {
     check(request, response, null, false);
   }
 
-  private static void check(
-      HttpRequest request, HttpResponse<?> response, String body, boolean bodyRead) {
+  static void check(HttpRequest request, HttpResponse<?> response, String body, boolean bodyRead) {
     if (!enabled()) {
       return;
     }
@@ -126,6 +134,92 @@ public final class ResponseContract {
         builder.build(),
         new Observed(response.statusCode(), response.headers().map(), body),
         bodyRead);
+  }
+
+  /**
+   * Checks the data of one Server-Sent Event received from the stream at path against the schema
+   * the contract names for it ({@code x-mailplane-event-data} on the text/event-stream response).
+   */
+  public static void checkEvent(String path, String data) {
+    if (!enabled()) {
+      return;
+    }
+    Schema<?> schema = Events.SCHEMAS.get(path);
+    List<Message> errors =
+        schema == null
+            ? List.of(
+                Message.create(
+                        "validation.event.undeclared",
+                        "the contract names no data schema (" + EVENT_DATA + ") for " + path)
+                    .build())
+            : Events.VALIDATOR
+                .validate(data, schema, "validation.event.data")
+                .getMessages()
+                .stream()
+                .filter(m -> m.getLevel() == Level.ERROR)
+                .toList();
+    if (errors.isEmpty()) {
+      return;
+    }
+    String operation = "event on " + path;
+    if (mode().equals("report")) {
+      record(operation, 200, errors);
+      return;
+    }
+    StringBuilder out =
+        new StringBuilder("An event does not match the contract (openapi/openapi.yaml):\n")
+            .append("  stream: ")
+            .append(path)
+            .append('\n');
+    errors.forEach(
+        m ->
+            out.append("  - [")
+                .append(m.getKey())
+                .append("] ")
+                .append(m.getMessage())
+                .append('\n'));
+    out.append("  data: ").append(data);
+    throw new AssertionError(out.toString());
+  }
+
+  /** The contract as a model for event data, loaded on the first event checked. */
+  private static final class Events {
+    static final OpenAPI API = load();
+    static final SchemaValidator VALIDATOR = new SchemaValidator(API, new MessageResolver());
+
+    /** Path of each event stream in the contract -> the schema of its events' data. */
+    static final Map<String, Schema<?>> SCHEMAS = schemas();
+
+    private static OpenAPI load() {
+      ParseOptions options = new ParseOptions();
+      options.setResolve(true); // references kept: the schema validator resolves them
+      try {
+        return new OpenAPIV3Parser()
+            .readContents(
+                Files.readString(ContractTools.SPEC, StandardCharsets.UTF_8), null, options)
+            .getOpenAPI();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + ContractTools.SPEC, e);
+      }
+    }
+
+    private static Map<String, Schema<?>> schemas() {
+      Map<String, Schema<?>> schemas = new TreeMap<>();
+      API.getPaths()
+          .forEach(
+              (path, item) ->
+                  item.readOperations().stream()
+                      .filter(o -> o.getResponses() != null)
+                      .flatMap(o -> o.getResponses().values().stream())
+                      .filter(r -> r.getContent() != null)
+                      .map(r -> r.getContent().get("text/event-stream"))
+                      .filter(m -> m != null && m.getExtensions() != null)
+                      .map(m -> m.getExtensions().get(EVENT_DATA))
+                      .filter(Map.class::isInstance)
+                      .map(ref -> (String) ((Map<?, ?>) ref).get("$ref"))
+                      .forEach(ref -> schemas.put(path, new Schema<>().$ref(ref))));
+      return schemas;
+    }
   }
 
   /**

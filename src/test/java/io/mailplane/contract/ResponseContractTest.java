@@ -1,10 +1,19 @@
 package io.mailplane.contract;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.atlassian.oai.validator.model.SimpleRequest;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,6 +36,54 @@ class ResponseContractTest {
 
   private static Map<String, List<String>> problemHeaders() {
     return Map.of("Content-Type", List.of("application/problem+json"));
+  }
+
+  @Test
+  void eventDataIsCheckedAgainstTheSchemaTheContractNames() {
+    assumeTrue(ResponseContract.mode().equals("true"), "this run only records violations");
+    String event =
+        "{\"revision\":42,\"resource\":\"mailbox\",\"key\":\"john@example.com\","
+            + "\"action\":\"update\",\"domain\":null,\"occurredAt\":\"2022-03-10T16:15:50Z\"}";
+    assertDoesNotThrow(() -> ResponseContract.checkEvent("/api/v1/events", event));
+    AssertionError e =
+        assertThrows(
+            AssertionError.class,
+            () -> ResponseContract.checkEvent("/api/v1/events", event.replace("42", "\"42\"")));
+    assertTrue(e.getMessage().contains("revision"), e.getMessage());
+    assertThrows(AssertionError.class, () -> ResponseContract.checkEvent("/api/v1/domains", "{}"));
+  }
+
+  /** What passes through the SDK scenarios' proxy is checked: a made-up upstream answers 418. */
+  @Test
+  void theProxyFailsOnWhatPassedThroughIt() throws Exception {
+    assumeTrue(ResponseContract.mode().equals("true"), "this run only records violations");
+    HttpServer upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    upstream.createContext(
+        "/",
+        exchange -> {
+          byte[] body = PROBLEM.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+          exchange.sendResponseHeaders(418, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    upstream.start();
+    try {
+      ContractProxy proxy =
+          ContractProxy.start(
+              URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/"));
+      HttpResponse<String> relayed =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(proxy.uri().resolve("/api/v1/domains/x.example")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertEquals(418, relayed.statusCode());
+      assertEquals(PROBLEM, relayed.body());
+      AssertionError e = assertThrows(AssertionError.class, proxy::close);
+      assertTrue(e.getMessage().contains("validation.response.status.unknown"), e.getMessage());
+    } finally {
+      upstream.stop(0);
+    }
   }
 
   @Test

@@ -30,6 +30,7 @@ final class SseClient implements AutoCloseable {
 
   private final InputStream body;
   private final Thread reader;
+  private final String path;
   final int status;
 
   SseClient(URI uri, String token, String lastEventId) throws Exception {
@@ -48,6 +49,7 @@ final class SseClient implements AutoCloseable {
     ResponseContract.checkWithoutBody(response.request(), response);
     status = response.statusCode();
     body = response.body();
+    path = uri.getPath();
     reader = new Thread(this::read, "sse-test-reader");
     reader.setDaemon(true);
     reader.start();
@@ -94,6 +96,8 @@ final class SseClient implements AutoCloseable {
       if (event == null) {
         break;
       }
+      // Checked here, on the test's thread, so that a violation fails the test.
+      ResponseContract.checkEvent(path, event.data());
       out.add(event);
     }
     return out;

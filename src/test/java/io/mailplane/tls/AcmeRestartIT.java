@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.contract.ResponseContract;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -230,6 +231,7 @@ class AcmeRestartIT {
     }
     HttpResponse<String> response =
         http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    ResponseContract.check(response.request(), response); // the packaged service keeps it too
     assertEquals(expected, response.statusCode(), method + " " + path + ": " + response.body());
     return JSON.readTree(response.body());
   }
