@@ -18,11 +18,6 @@ set -euo pipefail
 # shellcheck source=test-services-env.sh
 . "$(dirname "$0")/test-services-env.sh"
 STATE=$MAILPLANE_ACME_DIR
-CHALL_DNS=$MAILPLANE_CHALLTESTSRV_DNS_PORT
-CHALL_MGMT=$MAILPLANE_CHALLTESTSRV_MGMT_PORT
-BIND_PORT=$MAILPLANE_BIND_PORT
-PEBBLE_HTTP=$MAILPLANE_PEBBLE_HTTP_PORT
-PEBBLE_DNS=$MAILPLANE_PEBBLE_DNS_PORT
 TSIG_SECRET=${MAILPLANE_ACME_TSIG_SECRET:-bWFpbHBsYW5lLWFjbWUtdGVzdC10c2lnLXNlY3JldCE=}
 log() { printf '[acme-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -88,18 +83,18 @@ start_pebble() { # name listen management httpPort dnsserver
 
 start_challtestsrv() {
   local pid=$STATE/challtestsrv.pid
-  ts_adopt "$pid" "$CHALL_MGMT" "-management 127.0.0.1:$CHALL_MGMT"
+  ts_adopt "$pid" "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "-management 127.0.0.1:$MAILPLANE_CHALLTESTSRV_MGMT_PORT"
   if running "$pid"; then
-    ts_wait_own_port "$CHALL_MGMT" "$pid" pebble-challtestsrv && return
+    ts_wait_own_port "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$pid" pebble-challtestsrv && return
   fi
-  ts_port_free_or_ours "$CHALL_DNS" "$pid" pebble-challtestsrv
-  ts_port_free_or_ours "$CHALL_MGMT" "$pid" pebble-challtestsrv
-  (nohup pebble-challtestsrv -dns01 "127.0.0.1:$CHALL_DNS" -http01 "" -https01 "" -tlsalpn01 "" \
-    -management "127.0.0.1:$CHALL_MGMT" -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
+  ts_port_free_or_ours "$MAILPLANE_CHALLTESTSRV_DNS_PORT" "$pid" pebble-challtestsrv
+  ts_port_free_or_ours "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$pid" pebble-challtestsrv
+  (nohup pebble-challtestsrv -dns01 "127.0.0.1:$MAILPLANE_CHALLTESTSRV_DNS_PORT" -http01 "" -https01 "" -tlsalpn01 "" \
+    -management "127.0.0.1:$MAILPLANE_CHALLTESTSRV_MGMT_PORT" -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
     >"$STATE/challtestsrv.log" 2>&1 &
     echo $! >"$pid")
-  ts_wait_own_port "$CHALL_DNS" "$pid" pebble-challtestsrv
-  ts_wait_own_port "$CHALL_MGMT" "$pid" pebble-challtestsrv
+  ts_wait_own_port "$MAILPLANE_CHALLTESTSRV_DNS_PORT" "$pid" pebble-challtestsrv
+  ts_wait_own_port "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$pid" pebble-challtestsrv
 }
 
 start_bind() {
@@ -128,7 +123,7 @@ options {
   directory "$dir";
   pid-file "$dir/named.pid";
   session-keyfile "$dir/session.key";
-  listen-on port $BIND_PORT { 127.0.0.1; };
+  listen-on port $MAILPLANE_BIND_PORT { 127.0.0.1; };
   listen-on-v6 { none; };
   recursion no;
   dnssec-validation no;
@@ -144,11 +139,11 @@ zone "acme.test" {
 CONF
   chown -R bind: "$dir" 2>/dev/null || true
   if running "$dir/named.pid"; then
-    ts_wait_own_port "$BIND_PORT" "$dir/named.pid" BIND && return
+    ts_wait_own_port "$MAILPLANE_BIND_PORT" "$dir/named.pid" BIND && return
   fi
-  ts_port_free_or_ours "$BIND_PORT" "$dir/named.pid" BIND
+  ts_port_free_or_ours "$MAILPLANE_BIND_PORT" "$dir/named.pid" BIND
   named -c "$dir/named.conf" -u bind -L "$STATE/named.log"
-  ts_wait_own_port "$BIND_PORT" "$dir/named.pid" BIND
+  ts_wait_own_port "$MAILPLANE_BIND_PORT" "$dir/named.pid" BIND
 }
 
 start() {
@@ -156,9 +151,9 @@ start() {
   make_ca
   start_challtestsrv
   start_bind
-  start_pebble http "$PEBBLE_HTTP" $((PEBBLE_HTTP + 1000)) "$MAILPLANE_ACME_HTTP01_PORT" "127.0.0.1:$CHALL_DNS"
-  start_pebble dns "$PEBBLE_DNS" $((PEBBLE_DNS + 1000)) "$MAILPLANE_ACME_DNS01_HTTP_PORT" "127.0.0.1:$BIND_PORT"
-  log "Pebble http-01 https://127.0.0.1:$PEBBLE_HTTP/dir (DNS challtestsrv $CHALL_DNS), Pebble dns-01 https://127.0.0.1:$PEBBLE_DNS/dir (DNS BIND $BIND_PORT, zone acme.test, TSIG mailplane-acme); CA $STATE/ca.pem"
+  start_pebble http "$MAILPLANE_PEBBLE_HTTP_PORT" $((MAILPLANE_PEBBLE_HTTP_PORT + 1000)) "$MAILPLANE_ACME_HTTP01_PORT" "127.0.0.1:$MAILPLANE_CHALLTESTSRV_DNS_PORT"
+  start_pebble dns "$MAILPLANE_PEBBLE_DNS_PORT" $((MAILPLANE_PEBBLE_DNS_PORT + 1000)) "$MAILPLANE_ACME_DNS01_HTTP_PORT" "127.0.0.1:$MAILPLANE_BIND_PORT"
+  log "Pebble http-01 https://127.0.0.1:$MAILPLANE_PEBBLE_HTTP_PORT/dir (DNS challtestsrv $MAILPLANE_CHALLTESTSRV_DNS_PORT), Pebble dns-01 https://127.0.0.1:$MAILPLANE_PEBBLE_DNS_PORT/dir (DNS BIND $MAILPLANE_BIND_PORT, zone acme.test, TSIG mailplane-acme); CA $STATE/ca.pem"
 }
 
 stop() {
@@ -171,8 +166,8 @@ stop() {
 
 status() {
   local port pid
-  for entry in "$CHALL_MGMT challtestsrv.pid -management 127.0.0.1:$CHALL_MGMT" "$BIND_PORT bind/named.pid -c $STATE/bind/named.conf" \
-    "$PEBBLE_HTTP pebble-http.pid -config $STATE/pebble-http.json" "$PEBBLE_DNS pebble-dns.pid -config $STATE/pebble-dns.json"; do
+  for entry in "$MAILPLANE_CHALLTESTSRV_MGMT_PORT challtestsrv.pid -management 127.0.0.1:$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$MAILPLANE_BIND_PORT bind/named.pid -c $STATE/bind/named.conf" \
+    "$MAILPLANE_PEBBLE_HTTP_PORT pebble-http.pid -config $STATE/pebble-http.json" "$MAILPLANE_PEBBLE_DNS_PORT pebble-dns.pid -config $STATE/pebble-dns.json"; do
     read -r port pid fragment <<<"$entry"
     pid=$(ts_pid "$STATE/$pid"); pid=${pid:-$(ts_find_pid "$port" "$fragment")}
     ts_owns_port "$port" "$pid" && log "port $port: up" || log "port $port: down or not ours ($(ts_port_holders "$port"))"
