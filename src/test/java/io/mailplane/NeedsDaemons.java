@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Tag;
 
 /**
  * A test that needs a daemon beyond MariaDB and Redis: Postfix, Dovecot, Rspamd, Unbound, Pebble,
- * BIND or the fetchmail binary (deploy/local/test-services.sh). The fast subset ({@code ./mvnw
- * test -Pfast}) leaves these out; the full suite runs them. Rule in docs/testing.md.
+ * BIND or the fetchmail binary (deploy/local/test-services.sh). The fast subset ({@code ./mvnw test
+ * -Pfast}) leaves these out; the full suite runs them. Rule in docs/testing.md.
  */
 @Target({ElementType.TYPE, ElementType.METHOD})
 @Retention(RetentionPolicy.RUNTIME)

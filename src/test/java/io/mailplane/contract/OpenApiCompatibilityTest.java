@@ -20,7 +20,8 @@ import org.openapitools.openapidiff.core.output.MarkdownRender;
  * The breaking-change gate: the contract must stay backward compatible with the last released one
  * (openapi/baseline/openapi.yaml). Adding operations, optional fields or response fields is fine;
  * removing or renaming anything, or making a request stricter, fails the build with openapi-diff's
- * report of what broke. Releasing a new baseline is a deliberate step (docs/api.md, "API contract").
+ * report of what broke. Releasing a new baseline is a deliberate step (docs/api.md, "API
+ * contract").
  */
 class OpenApiCompatibilityTest {
   static final Path BASELINE = Path.of("openapi/baseline/openapi.yaml");
