@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs (when missing) and runs the ACME test peers on loopback:
-#  - pebble-challtestsrv: DNS on 127.0.0.1:8053 answering every name with 127.0.0.1
+# Installs (when missing) and runs the ACME test peers on loopback (default ports; every port and
+# the state directory come from one variable set, test-services-env.sh, which lists them):
+#  - pebble-challtestsrv: DNS on 127.0.0.1:8053 (management 8055) answering every name with
+#    127.0.0.1
 #  - Pebble "http" (RFC 8555 CA) on 127.0.0.1:14000 (management 15000), validating through that
 #    DNS; HTTP-01 validation connects to port 5002 (mailplane's challenge listener in the tests)
 #  - BIND (named) on 127.0.0.1:8054, primary of zone acme.test, accepting TSIG-signed RFC 2136
@@ -8,18 +10,18 @@
 #  - Pebble "dns" on 127.0.0.1:14001 (management 15001), validating through BIND (DNS-01)
 # Both Pebbles run with PEBBLE_AUTHZREUSE=0 (every order is validated) and real validation.
 # Their HTTPS certificate comes from a CA made here: $STATE/ca.pem. The TSIG secret is
-# MAILPLANE_ACME_TSIG_SECRET (a fixed test value by default). Idempotent. Usage: deploy/local/acme-services.sh start|stop|status
+# MAILPLANE_ACME_TSIG_SECRET (a fixed test value by default). Every daemon has a pid file in
+# $STATE; `start` returns when each port is served by this copy's daemon. Idempotent.
+# Usage: deploy/local/acme-services.sh start|stop|status
 set -euo pipefail
 
-STATE=${MAILPLANE_ACME_DIR:-/var/tmp/mailplane-acme}
+# shellcheck source=test-services-env.sh
+. "$(dirname "$0")/test-services-env.sh"
+STATE=$MAILPLANE_ACME_DIR
 TSIG_SECRET=${MAILPLANE_ACME_TSIG_SECRET:-bWFpbHBsYW5lLWFjbWUtdGVzdC10c2lnLXNlY3JldCE=}
 log() { printf '[acme-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() {
-  for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 0.25; done
-  log "port $1 did not open; see $STATE/*.log"; return 1
-}
+running() { [ -s "$1" ] && kill -0 "$(ts_pid "$1")" 2>/dev/null; }
 
 install_packages() {
   local missing=()
@@ -55,7 +57,7 @@ pebble_config() { # name listen management httpPort
     "certificate": "$STATE/wfe.pem",
     "privateKey": "$STATE/wfe.key",
     "httpPort": $4,
-    "tlsPort": 5001,
+    "tlsPort": $MAILPLANE_ACME_TLSALPN_PORT,
     "ocspResponderURL": "",
     "externalAccountBindingRequired": false
   }
@@ -64,19 +66,35 @@ JSON
 }
 
 start_pebble() { # name listen management httpPort dnsserver
-  if port_open "$2"; then return; fi
+  local pid=$STATE/pebble-$1.pid
+  ts_adopt "$pid" "$2" "-config $STATE/pebble-$1.json"
+  if running "$pid"; then
+    ts_wait_own_port "$2" "$pid" "Pebble $1" && return
+  fi
+  ts_port_free_or_ours "$2" "$pid" "Pebble $1"
+  ts_port_free_or_ours "$3" "$pid" "Pebble $1"
   pebble_config "$1" "$2" "$3" "$4"
   (PEBBLE_VA_NOSLEEP=1 PEBBLE_WFE_NONCEREJECT=0 PEBBLE_AUTHZREUSE=0 \
-    nohup pebble -config "$STATE/pebble-$1.json" -dnsserver "$5" >"$STATE/pebble-$1.log" 2>&1 &)
-  wait_port "$2"
+    nohup pebble -config "$STATE/pebble-$1.json" -dnsserver "$5" >"$STATE/pebble-$1.log" 2>&1 &
+    echo $! >"$pid")
+  ts_wait_own_port "$2" "$pid" "Pebble $1"
+  ts_wait_own_port "$3" "$pid" "Pebble $1"
 }
 
 start_challtestsrv() {
-  port_open 8055 && return
-  (nohup pebble-challtestsrv -dns01 127.0.0.1:8053 -http01 "" -https01 "" -tlsalpn01 "" \
-    -management 127.0.0.1:8055 -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
-    >"$STATE/challtestsrv.log" 2>&1 &)
-  wait_port 8055
+  local pid=$STATE/challtestsrv.pid
+  ts_adopt "$pid" "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "-management 127.0.0.1:$MAILPLANE_CHALLTESTSRV_MGMT_PORT"
+  if running "$pid"; then
+    ts_wait_own_port "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$pid" pebble-challtestsrv && return
+  fi
+  ts_port_free_or_ours "$MAILPLANE_CHALLTESTSRV_DNS_PORT" "$pid" pebble-challtestsrv
+  ts_port_free_or_ours "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$pid" pebble-challtestsrv
+  (nohup pebble-challtestsrv -dns01 "127.0.0.1:$MAILPLANE_CHALLTESTSRV_DNS_PORT" -http01 "" -https01 "" -tlsalpn01 "" \
+    -management "127.0.0.1:$MAILPLANE_CHALLTESTSRV_MGMT_PORT" -defaultIPv4 127.0.0.1 -defaultIPv6 "" \
+    >"$STATE/challtestsrv.log" 2>&1 &
+    echo $! >"$pid")
+  ts_wait_own_port "$MAILPLANE_CHALLTESTSRV_DNS_PORT" "$pid" pebble-challtestsrv
+  ts_wait_own_port "$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$pid" pebble-challtestsrv
 }
 
 start_bind() {
@@ -105,7 +123,7 @@ options {
   directory "$dir";
   pid-file "$dir/named.pid";
   session-keyfile "$dir/session.key";
-  listen-on port 8054 { 127.0.0.1; };
+  listen-on port $MAILPLANE_BIND_PORT { 127.0.0.1; };
   listen-on-v6 { none; };
   recursion no;
   dnssec-validation no;
@@ -120,9 +138,12 @@ zone "acme.test" {
 };
 CONF
   chown -R bind: "$dir" 2>/dev/null || true
-  if port_open 8054; then return; fi
+  if running "$dir/named.pid"; then
+    ts_wait_own_port "$MAILPLANE_BIND_PORT" "$dir/named.pid" BIND && return
+  fi
+  ts_port_free_or_ours "$MAILPLANE_BIND_PORT" "$dir/named.pid" BIND
   named -c "$dir/named.conf" -u bind -L "$STATE/named.log"
-  wait_port 8054
+  ts_wait_own_port "$MAILPLANE_BIND_PORT" "$dir/named.pid" BIND
 }
 
 start() {
@@ -130,21 +151,26 @@ start() {
   make_ca
   start_challtestsrv
   start_bind
-  start_pebble http 14000 15000 5002 127.0.0.1:8053
-  start_pebble dns 14001 15001 5003 127.0.0.1:8054
-  log "Pebble http-01 https://127.0.0.1:14000/dir (DNS challtestsrv 8053), Pebble dns-01 https://127.0.0.1:14001/dir (DNS BIND 8054, zone acme.test, TSIG mailplane-acme); CA $STATE/ca.pem"
+  start_pebble http "$MAILPLANE_PEBBLE_HTTP_PORT" $((MAILPLANE_PEBBLE_HTTP_PORT + 1000)) "$MAILPLANE_ACME_HTTP01_PORT" "127.0.0.1:$MAILPLANE_CHALLTESTSRV_DNS_PORT"
+  start_pebble dns "$MAILPLANE_PEBBLE_DNS_PORT" $((MAILPLANE_PEBBLE_DNS_PORT + 1000)) "$MAILPLANE_ACME_DNS01_HTTP_PORT" "127.0.0.1:$MAILPLANE_BIND_PORT"
+  log "Pebble http-01 https://127.0.0.1:$MAILPLANE_PEBBLE_HTTP_PORT/dir (DNS challtestsrv $MAILPLANE_CHALLTESTSRV_DNS_PORT), Pebble dns-01 https://127.0.0.1:$MAILPLANE_PEBBLE_DNS_PORT/dir (DNS BIND $MAILPLANE_BIND_PORT, zone acme.test, TSIG mailplane-acme); CA $STATE/ca.pem"
 }
 
 stop() {
-  pkill -f "pebble -config $STATE" 2>/dev/null || true
-  pkill -f "pebble-challtestsrv -dns01 127.0.0.1:8053" 2>/dev/null || true
-  [ -s "$STATE/bind/named.pid" ] && kill "$(cat "$STATE/bind/named.pid")" 2>/dev/null || true
+  local pid
+  for pid in "$STATE/pebble-http.pid" "$STATE/pebble-dns.pid" "$STATE/challtestsrv.pid" "$STATE/bind/named.pid"; do
+    running "$pid" && kill "$(ts_pid "$pid")" 2>/dev/null || true
+  done
   log "stopped"
 }
 
 status() {
-  for port in 8053 8054 14000 15000 14001 15001; do
-    port_open "$port" && log "port $port: up" || log "port $port: down"
+  local port pid
+  for entry in "$MAILPLANE_CHALLTESTSRV_MGMT_PORT challtestsrv.pid -management 127.0.0.1:$MAILPLANE_CHALLTESTSRV_MGMT_PORT" "$MAILPLANE_BIND_PORT bind/named.pid -c $STATE/bind/named.conf" \
+    "$MAILPLANE_PEBBLE_HTTP_PORT pebble-http.pid -config $STATE/pebble-http.json" "$MAILPLANE_PEBBLE_DNS_PORT pebble-dns.pid -config $STATE/pebble-dns.json"; do
+    read -r port pid fragment <<<"$entry"
+    pid=$(ts_pid "$STATE/$pid"); pid=${pid:-$(ts_find_pid "$port" "$fragment")}
+    ts_owns_port "$port" "$pid" && log "port $port: up" || log "port $port: down or not ours ($(ts_port_holders "$port"))"
   done
 }
 

@@ -3,38 +3,38 @@
 # Unbound as the DNS of the test world and Rspamd (milter for Postfix, DKIM signing from Redis).
 # Usage: deploy/local/filter-services.sh start|stop|status|restart|rspamd-reload
 #
-# Unbound on 127.0.0.1:5353 answers only local data (NXDOMAIN for everything else, no recursion:
-# rspamd never waits on the internet). Tests add and remove records at runtime:
+# Ports, directories and the DKIM Redis db come from one variable set (test-services-env.sh, which
+# lists them). Defaults: Unbound on 127.0.0.1:5353 (control 8953) answers only local data
+# (NXDOMAIN for everything else, no recursion: rspamd never waits on the internet). Tests add and
+# remove records at runtime:
 #   unbound-control -c $STATE/unbound/unbound.conf local_data 'sel._domainkey.example.com. TXT "v=DKIM1; ..."'
 #   unbound-control -c $STATE/unbound/unbound.conf local_data_remove sel._domainkey.example.com.
 # Rspamd: milter (proxy worker, self-scan) 127.0.0.1:11332, normal worker 11333, controller
 # 11334; DKIM keys from Redis 127.0.0.1:6379 db 12 (deploy/filter/local.d/dkim_signing.conf).
-# Cold start is 15-20 s; `start` returns when the milter port answers.
+# Cold start is 15-20 s; `start` returns when the milter port is served by this copy's Rspamd.
 # State and logs live in $MAILPLANE_FILTER_DIR (default /var/tmp/mailplane-filter).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-STATE=${MAILPLANE_FILTER_DIR:-/var/tmp/mailplane-filter}
-DNS_PORT=${MAILPLANE_DNS_PORT:-5353}
-DNS_CONTROL_PORT=${MAILPLANE_DNS_CONTROL_PORT:-8953}
-MILTER_PORT=${MAILPLANE_MILTER_PORT:-11332}
-NORMAL_PORT=${MAILPLANE_RSPAMD_PORT:-11333}
-CONTROLLER_PORT=${MAILPLANE_RSPAMD_CONTROLLER_PORT:-11334}
+# shellcheck source=test-services-env.sh
+. "$(dirname "$0")/test-services-env.sh"
+STATE=$MAILPLANE_FILTER_DIR
+DNS_PORT=$MAILPLANE_DNS_PORT
+DNS_CONTROL_PORT=$MAILPLANE_DNS_CONTROL_PORT
+MILTER_PORT=$MAILPLANE_MILTER_PORT
+NORMAL_PORT=$MAILPLANE_RSPAMD_PORT
+CONTROLLER_PORT=$MAILPLANE_RSPAMD_CONTROLLER_PORT
 REDIS_SERVER=${MAILPLANE_FILTER_REDIS:-127.0.0.1:6379}
-REDIS_DB=${MAILPLANE_FILTER_REDIS_DB:-12}
+REDIS_DB=$MAILPLANE_FILTER_REDIS_DB
 
 UNBOUND_DIR=$STATE/unbound
 UNBOUND_CONF=$UNBOUND_DIR/unbound.conf
+UNBOUND_PID=$UNBOUND_DIR/unbound.pid
 RSPAMD_DIR=$STATE/rspamd
 RSPAMD_PID=$RSPAMD_DIR/run/rspamd.pid
 
 log() { printf '[filter-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() {
-  for _ in $(seq 1 "${2:-60}"); do port_open "$1" && return 0; sleep 0.5; done
-  log "port $1 did not open; see $STATE"; return 1
-}
 
 install_packages() {
   local missing=()
@@ -61,7 +61,7 @@ server:
   username: ""
   chroot: ""
   directory: "$UNBOUND_DIR"
-  pidfile: "$UNBOUND_DIR/unbound.pid"
+  pidfile: "$UNBOUND_PID"
   logfile: "$UNBOUND_DIR/unbound.log"
   use-syslog: no
   verbosity: 1
@@ -83,6 +83,8 @@ unbound_control() { unbound-control -c "$UNBOUND_CONF" "$@"; }
 
 start_unbound() {
   configure_unbound
+  ts_port_free_or_ours "$DNS_PORT" "$UNBOUND_PID" Unbound
+  ts_port_free_or_ours "$DNS_CONTROL_PORT" "$UNBOUND_PID" Unbound
   if unbound_control status >/dev/null 2>&1; then
     unbound_control reload >/dev/null
   else
@@ -90,8 +92,8 @@ start_unbound() {
     # Daemons must not keep the caller's stdout open (a `| tail` would never end).
     unbound -c "$UNBOUND_CONF" </dev/null >>"$UNBOUND_DIR/start.log" 2>&1
   fi
-  for _ in $(seq 1 40); do unbound_control status >/dev/null 2>&1 && return 0; sleep 0.25; done
-  log "unbound did not start; see $UNBOUND_DIR/unbound.log"; return 1
+  ts_wait_own_port "$DNS_PORT" "$UNBOUND_PID" "Unbound ($STATE)"
+  ts_wait_own_port "$DNS_CONTROL_PORT" "$UNBOUND_PID" "Unbound ($STATE)"
 }
 
 configure_rspamd() {
@@ -158,13 +160,19 @@ start_rspamd() {
   configure_rspamd
   local vars; mapfile -t vars < <(rspamd_vars)
   rspamadm "${vars[@]}" configtest -c /etc/rspamd/rspamd.conf >/dev/null
+  local port
+  for port in $MILTER_PORT $NORMAL_PORT $CONTROLLER_PORT; do
+    ts_port_free_or_ours "$port" "$RSPAMD_PID" Rspamd
+  done
   if rspamd_running; then
     kill -HUP "$(cat "$RSPAMD_PID")"
   else
     local began=$SECONDS
     rspamd -c /etc/rspamd/rspamd.conf "${vars[@]}" -u _rspamd -g _rspamd -p "$RSPAMD_PID" \
       </dev/null >>"$RSPAMD_DIR/log/start.log" 2>&1
-    wait_port "$MILTER_PORT" 120
+    for port in $MILTER_PORT $NORMAL_PORT $CONTROLLER_PORT; do
+      ts_wait_own_port "$port" "$RSPAMD_PID" "Rspamd ($STATE)" 240
+    done
     log "rspamd up in $((SECONDS - began)) s"
   fi
 }
@@ -189,8 +197,12 @@ stop() {
 status() {
   [ -f "$UNBOUND_CONF" ] && unbound_control status >/dev/null 2>&1 && log "unbound: up" || log "unbound: down"
   rspamd_running && log "rspamd: up (pid $(cat "$RSPAMD_PID"))" || log "rspamd: down"
-  for port in "$DNS_PORT" "$MILTER_PORT" "$CONTROLLER_PORT"; do
-    port_open "$port" && log "port $port: up" || log "port $port: down"
+  local port
+  for port in "$DNS_PORT" "$DNS_CONTROL_PORT"; do
+    ts_owns_port "$port" "$(ts_pid "$UNBOUND_PID")" && log "Unbound port $port: up" || log "Unbound port $port: down or not ours ($(ts_port_holders "$port"))"
+  done
+  for port in "$MILTER_PORT" "$NORMAL_PORT" "$CONTROLLER_PORT"; do
+    ts_owns_port "$port" "$(ts_pid "$RSPAMD_PID")" && log "Rspamd port $port: up" || log "Rspamd port $port: down or not ours ($(ts_port_holders "$port"))"
   done
 }
 

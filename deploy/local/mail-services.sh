@@ -2,17 +2,21 @@
 # Installs (when missing) and runs Postfix and Dovecot on loopback from private directories, with
 # the repo's deploy/mta and deploy/mda files pointed at mailplane's database.
 # Usage: deploy/local/mail-services.sh start|stop|status|restart|postfix-reload
-# Ports: SMTP 2525, submission 5587, IMAP 1143, POP3 1110, LMTP 2424, Dovecot auth 2426,
-# doveadm HTTP 8091, Dovecot stats (OpenMetrics, /metrics) 9900. Postfix uses the Rspamd milter at $MAILPLANE_FILTER_MILTER_ADDRESS (default
-# 127.0.0.1:11332, see filter-services.sh); mail still flows when it is down. State and logs live in $MAILPLANE_MAIL_DIR (default /var/tmp/mailplane-mail).
+# Ports, instance names and directories come from one variable set (test-services-env.sh, which
+# lists them): by default SMTP 2525, submission 5587, volume SMTP 2526, IMAP 1143, POP3 1110,
+# LMTP 2424, Dovecot auth 2426, doveadm HTTP 8091, Dovecot stats (OpenMetrics, /metrics) 9900, Dovecot instances mailplane-test and
+# mailplane-seed, state and logs in /var/tmp/mailplane-mail. Postfix uses the Rspamd milter at
+# $MAILPLANE_FILTER_MILTER_ADDRESS (see filter-services.sh); mail still flows when it is down.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-STATE=${MAILPLANE_MAIL_DIR:-/var/tmp/mailplane-mail}
+# shellcheck source=test-services-env.sh
+. "$(dirname "$0")/test-services-env.sh"
+STATE=$MAILPLANE_MAIL_DIR
 
 export DB_HOST=${MAILPLANE_MAIL_DB_HOST:-127.0.0.1}
 export DB_PORT=${MAILPLANE_MAIL_DB_PORT:-3306}
-export DB_NAME=${MAILPLANE_MAIL_DB_NAME:-mailplane_test}
+export DB_NAME=$MAILPLANE_MAIL_DB_NAME
 export DB_USER=${MAILPLANE_MAIL_DB_USER:-mailplane}
 export DB_PASSWORD=${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}
 export DB_TLS_VERIFY_CERT=${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}
@@ -21,24 +25,24 @@ case "$DB_TLS_VERIFY_CERT" in
   no) export DB_TLS_CONNECT="" ;;
   *) echo "DB_TLS_VERIFY_CERT must be yes or no" >&2; exit 2 ;;
 esac
-export SMTP_LISTEN=${MAILPLANE_SMTP_LISTEN:-127.0.0.1:2525}
-export SUBMISSION_LISTEN=${MAILPLANE_SUBMISSION_LISTEN:-127.0.0.1:5587}
-export IMAP_PORT=${MAILPLANE_IMAP_PORT:-1143}
-export POP3_PORT=${MAILPLANE_POP3_PORT:-1110}
-export LMTP_PORT=${MAILPLANE_LMTP_PORT:-2424}
-export AUTH_PORT=${MAILPLANE_AUTH_PORT:-2426}
-export DOVEADM_HTTP_PORT=${MAILPLANE_DOVEADM_HTTP_PORT:-8091}
-export STATS_HTTP_PORT=${MAILPLANE_DOVECOT_STATS_PORT:-9900}
+export SMTP_LISTEN=$MAILPLANE_SMTP_LISTEN
+export SUBMISSION_LISTEN=$MAILPLANE_SUBMISSION_LISTEN
+export IMAP_PORT=$MAILPLANE_IMAP_PORT
+export POP3_PORT=$MAILPLANE_POP3_PORT
+export LMTP_PORT=$MAILPLANE_LMTP_PORT
+export AUTH_PORT=$MAILPLANE_AUTH_PORT
+export DOVEADM_HTTP_PORT=$MAILPLANE_DOVEADM_HTTP_PORT
+export STATS_HTTP_PORT=$MAILPLANE_DOVECOT_STATS_PORT
 export STATS_HTTP_LISTEN=127.0.0.1
 export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
 # On, as in production: mailplane flushes it through the doveadm push target.
 export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-1M}
-export FILTER_MILTER_ADDRESS=${MAILPLANE_FILTER_MILTER_ADDRESS:-127.0.0.1:11332}
+export FILTER_MILTER_ADDRESS=$MAILPLANE_FILTER_MILTER_ADDRESS
 # 127.0.0.2 is the address where Dovecot serves the TLS volume's certificate (see VOLUME_TLS_DIR).
 export MDA_LISTEN="127.0.0.1, 127.0.0.2"
 export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
 export MDA_AUTH_ADDRESS=inet:127.0.0.1:${AUTH_PORT}
-export MDA_INSTANCE=mailplane-test
+export MDA_INSTANCE=$MAILPLANE_MDA_INSTANCE
 export VMAIL_USER=vmail
 export POSTFIX_DIR=$STATE/postfix
 export POSTFIX_SQL_DIR=$STATE/postfix/sql
@@ -52,15 +56,10 @@ export TLS_DIR=$STATE/tls
 # here, and Postfix on 127.0.0.1:2526 and Dovecot on 127.0.0.2 serve it, while the other listeners
 # keep the fixed certificate in $TLS_DIR that other tests pin.
 export VOLUME_TLS_DIR=${MAILPLANE_VOLUME_TLS_DIR:-$STATE/volume-tls}
-export VOLUME_SMTP_LISTEN=${MAILPLANE_VOLUME_SMTP_LISTEN:-127.0.0.1:2526}
+export VOLUME_SMTP_LISTEN=$MAILPLANE_VOLUME_SMTP_LISTEN
 
 log() { printf '[mail-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_port() {
-  for _ in $(seq 1 60); do port_open "$1" && return 0; sleep 0.5; done
-  log "port $1 did not open; see $STATE/log"; return 1
-}
 
 # Only our variables: the files also hold Postfix/Dovecot '$' syntax that must stay as it is.
 render() { envsubst "$(env | sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/${\1}/p' | tr '\n' ' ')" <"$1"; }
@@ -177,7 +176,7 @@ SQL
 protocols =
 base_dir = $dir/run
 state_dir = $dir/state
-instance_name = mailplane-seed
+instance_name = $MAILPLANE_SEED_INSTANCE
 log_path = $STATE/log/dovecot-seed.log
 auth_mechanisms = plain login
 auth_cache_size = 0
@@ -192,11 +191,17 @@ userdb {
 CONF
 }
 
+postfix_ports() { echo "${SMTP_LISTEN##*:} ${SUBMISSION_LISTEN##*:} ${VOLUME_SMTP_LISTEN##*:}"; }
+dovecot_ports() { echo "$IMAP_PORT $POP3_PORT $LMTP_PORT $AUTH_PORT $DOVEADM_HTTP_PORT $STATS_HTTP_PORT"; }
+POSTFIX_PID=$POSTFIX_DIR/queue/pid/master.pid
+
 start() {
   install_packages
   make_tls
   configure_postfix
   configure_dovecot
+  # Also before a reload: a reload binds the ports the new main.cf names.
+  for port in $(postfix_ports); do ts_port_free_or_ours "$port" "$POSTFIX_PID" Postfix; done
   if postfix -c "$POSTFIX_DIR" status >/dev/null 2>&1; then
     postfix -c "$POSTFIX_DIR" reload >/dev/null 2>&1
   else
@@ -204,19 +209,17 @@ start() {
     postfix -c "$POSTFIX_DIR" start >/dev/null 2>&1
   fi
   configure_seed_dovecot
-  start_dovecot "$MDA_CONF_DIR/dovecot.conf" "$MDA_BASE_DIR"
-  start_dovecot "$STATE/dovecot-seed/dovecot.conf" "$STATE/dovecot-seed/run"
-  wait_port "${SMTP_LISTEN##*:}"
-  wait_port "${SUBMISSION_LISTEN##*:}"
-  wait_port "$IMAP_PORT"
-  wait_port "$LMTP_PORT"
-  wait_port "$DOVEADM_HTTP_PORT"
-  wait_port "$STATS_HTTP_PORT"
-  wait_port "${VOLUME_SMTP_LISTEN##*:}"
-  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN; Dovecot: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, doveadm http $DOVEADM_HTTP_PORT, stats http $STATS_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME"
+  start_dovecot "$MDA_CONF_DIR/dovecot.conf" "$MDA_BASE_DIR" "$(dovecot_ports)"
+  start_dovecot "$STATE/dovecot-seed/dovecot.conf" "$STATE/dovecot-seed/run" ""
+  for port in $(postfix_ports); do ts_wait_own_port "$port" "$POSTFIX_PID" "Postfix ($STATE)"; done
+  for port in $(dovecot_ports); do
+    ts_wait_own_port "$port" "$MDA_BASE_DIR/master.pid" "Dovecot $MDA_INSTANCE"
+  done
+  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN, volume $VOLUME_SMTP_LISTEN; Dovecot $MDA_INSTANCE: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, auth $AUTH_PORT, doveadm http $DOVEADM_HTTP_PORT, stats http $STATS_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME; state $STATE"
 }
 
-start_dovecot() {
+start_dovecot() { # conf base_dir ports
+  for port in $3; do ts_port_free_or_ours "$port" "$2/master.pid" "Dovecot ($1)"; done
   if [ -s "$2/master.pid" ] && kill -0 "$(cat "$2/master.pid")" 2>/dev/null; then
     doveadm -c "$1" reload
   else
@@ -232,8 +235,12 @@ stop() {
 }
 
 status() {
-  for port in "${SMTP_LISTEN##*:}" "${SUBMISSION_LISTEN##*:}" "$IMAP_PORT" "$POP3_PORT" "$LMTP_PORT" "$DOVEADM_HTTP_PORT" "$STATS_HTTP_PORT"; do
-    port_open "$port" && log "port $port: up" || log "port $port: down"
+  local port
+  for port in $(postfix_ports); do
+    ts_owns_port "$port" "$(ts_pid "$POSTFIX_PID")" && log "Postfix port $port: up" || log "Postfix port $port: down or not ours ($(ts_port_holders "$port"))"
+  done
+  for port in $(dovecot_ports); do
+    ts_owns_port "$port" "$(ts_pid "$MDA_BASE_DIR/master.pid")" && log "Dovecot port $port: up" || log "Dovecot port $port: down or not ours ($(ts_port_holders "$port"))"
   done
 }
 
@@ -244,6 +251,9 @@ case "${1:-start}" in
   status) status ;;
   # Re-renders only Postfix's files from this repo and reloads the running Postfix (Dovecot and
   # the seed's Dovecot are left alone).
-  postfix-reload) configure_postfix; postfix -c "$POSTFIX_DIR" reload ;;
+  postfix-reload)
+    configure_postfix
+    for port in $(postfix_ports); do ts_port_free_or_ours "$port" "$POSTFIX_PID" Postfix; done
+    postfix -c "$POSTFIX_DIR" reload ;;
   *) echo "usage: $0 start|stop|restart|status|postfix-reload" >&2; exit 2 ;;
 esac

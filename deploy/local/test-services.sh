@@ -6,10 +6,24 @@
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
 # promtool for the dashboard and alert-rule tests (observability-services.sh).
 # Idempotent: running services are reused.
-# Usage: deploy/local/test-services.sh [start|status]
+# Usage: deploy/local/test-services.sh [start|status|stop|env]
+#   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
+#         the shared MariaDB and Redis)
+#   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"
+#
+# Side by side: every port, Dovecot instance name and state directory of a copy comes from one
+# variable set, test-services-env.sh (which lists every name and default). A second copy differs
+# in MAILPLANE_TS_PREFIX (names) and MAILPLANE_TS_PORT_OFFSET (added to every port), and names its
+# own database and DKIM Redis db, for example:
+#   MAILPLANE_TS_PREFIX=mp2 MAILPLANE_TS_PORT_OFFSET=10000 MAILPLANE_TEST_DB_NAME=mailplane_h6 \
+#     MAILPLANE_FILTER_REDIS_DB=11 deploy/local/test-services.sh start
+# Each daemon's start is checked against its own pid file: a port counts as up only when this
+# copy's daemon alone listens on it (see ts_owns_port).
 set -euo pipefail
 
-DB_NAME=${MAILPLANE_TEST_DB_NAME:-mailplane_test}
+# shellcheck source=test-services-env.sh
+. "$(dirname "$0")/test-services-env.sh"
+DB_NAME=$MAILPLANE_MAIL_DB_NAME
 DB_USER=${MAILPLANE_TEST_DB_USER:-mailplane}
 DB_PASSWORD=${MAILPLANE_TEST_DB_PASSWORD:-mailplane}
 
@@ -121,5 +135,13 @@ case "${1:-start}" in
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
     ;;
-  *) echo "usage: $0 [start|status]" >&2; exit 2 ;;
+  stop)
+    "$(dirname "$0")/acme-services.sh" stop
+    "$(dirname "$0")/mail-services.sh" stop
+    "$(dirname "$0")/filter-services.sh" stop
+    ;;
+  env)
+    for name in $(ts_vars); do printf 'export %s=%q\n' "$name" "${!name}"; done
+    ;;
+  *) echo "usage: $0 [start|status|stop|env]" >&2; exit 2 ;;
 esac

@@ -129,7 +129,8 @@ public class CertificateResource {
           @Schema(type = SchemaType.BOOLEAN)
           String rotateKey) {
     CertificateOrderDto order =
-        service.renew(name, QueryParams.optionalBoolean(rotateKey, "rotateKey") == Boolean.TRUE);
+        service.renew(
+            name, Boolean.TRUE.equals(QueryParams.optionalBoolean(rotateKey, "rotateKey")));
     return Responses.located(Response.Status.ACCEPTED, orderLocation(order)).entity(order).build();
   }
 

@@ -9,6 +9,9 @@ import java.util.List;
 
 /** A private key and its certificate chain, leaf first. */
 public record TlsPair(PrivateKey key, List<X509Certificate> chain) {
+  /** Thread-safe and seeded once: a generator per check would reseed on every call. */
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   public TlsPair {
     if (chain.isEmpty()) {
       throw new IllegalArgumentException("a certificate chain needs at least the leaf");
@@ -37,7 +40,7 @@ public record TlsPair(PrivateKey key, List<X509Certificate> chain) {
     }
     try {
       byte[] challenge = new byte[32];
-      new SecureRandom().nextBytes(challenge);
+      RANDOM.nextBytes(challenge);
       Signature signer = Signature.getInstance(algorithm);
       signer.initSign(key);
       signer.update(challenge);

@@ -20,7 +20,8 @@ import org.openapitools.openapidiff.core.output.MarkdownRender;
  * The breaking-change gate: the contract must stay backward compatible with the last released one
  * (openapi/baseline/openapi.yaml). Adding operations, optional fields or response fields is fine;
  * removing or renaming anything, or making a request stricter, fails the build with openapi-diff's
- * report of what broke. Releasing a new baseline is a deliberate step (README, "API contract").
+ * report of what broke. Releasing a new baseline is a deliberate step (docs/api.md, "API
+ * contract").
  */
 class OpenApiCompatibilityTest {
   static final Path BASELINE = Path.of("openapi/baseline/openapi.yaml");
@@ -34,7 +35,7 @@ class OpenApiCompatibilityTest {
         () ->
             "openapi/openapi.yaml breaks clients of the released contract"
                 + " (openapi/baseline/openapi.yaml). Restore compatibility, or, for a deliberate"
-                + " major change, update the baseline as README describes. What broke:\n"
+                + " major change, update the baseline as docs/api.md describes. What broke:\n"
                 + markdown(diff));
   }
 

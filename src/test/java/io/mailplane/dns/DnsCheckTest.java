@@ -4,6 +4,7 @@ import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -33,6 +34,7 @@ import org.xbill.DNS.TXTRecord;
  * NXDOMAIN otherwise, and never answers names under "silent." so timeouts can be observed. The
  * application's real resolver path (dnsjava SimpleResolver over UDP) is exercised unchanged.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(DnsCheckTest.FakeDnsProfile.class)
 class DnsCheckTest {

@@ -5,6 +5,7 @@ import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,6 +31,7 @@ import org.quartz.Scheduler;
  * the shared database may hold a slot too, so only the upper bound is asserted exactly. The bound
  * across two real processes is measured by bench/fetchmail.sh.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(FetchmailClusterBoundTest.Bound.class)
 class FetchmailClusterBoundTest {

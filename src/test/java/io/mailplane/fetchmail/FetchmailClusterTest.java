@@ -6,6 +6,7 @@ import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -38,6 +39,7 @@ import org.quartz.utils.ConnectionProvider;
  * of every account is executed exactly once, runs of one account never overlap, and both members
  * execute runs.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(FetchmailClusterTest.WholeDomain.class)
 class FetchmailClusterTest {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * an account whose stored host points there, without connecting, so the outcome is the same whether
  * the port is open or closed.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(FetchmailDestinationTest.NoAllowList.class)
 class FetchmailDestinationTest {

@@ -6,6 +6,7 @@ import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * bound (half of them) only two of A's runs start, the others stay queued, and a run-now of domain
  * B starts and finishes while A's runs are still stuck — instead of waiting for their timeout.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(FetchmailFairnessTest.Slots.class)
 class FetchmailFairnessTest {

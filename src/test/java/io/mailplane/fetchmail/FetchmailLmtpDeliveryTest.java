@@ -5,6 +5,7 @@ import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * with an rc file as the runner renders it for that setting, so the application's (SMTP)
  * configuration needs no restart.
  */
+@NeedsDaemons
 @QuarkusTest
 class FetchmailLmtpDeliveryTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";

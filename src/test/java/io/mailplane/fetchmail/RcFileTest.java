@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * every value arrives as exactly one string, and no directive (mda, plugin, preconnect, ...) ever
  * appears.
  */
+@NeedsDaemons
 class RcFileTest {
   /** Values that try to end the string, the line or the statement, or smuggle a keyword. */
   static final List<String> HOSTILE =

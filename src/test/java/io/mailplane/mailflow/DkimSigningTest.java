@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.dkim.DkimService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * Redis, Rspamd (milter in Postfix) signs, the record from the DNS endpoint is served by the local
  * unbound, and an independent verifier (Apache jDKIM) checks the delivered message.
  */
+@NeedsDaemons
 @QuarkusTest
 class DkimSigningTest {
   static final String PASSWORD = "Dkim-Signing-Password-5";

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.fetchmail.FetchmailApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * Certificate checks use the test Dovecot's self-signed certificate as the trusted CA
  * (%test.mailplane.fetchmail.ca-file).
  */
+@NeedsDaemons
 @QuarkusTest
 class FetchmailFlowTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.MessagingException;
 import jakarta.mail.SendFailedException;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * Everything configured through the HTTP API only, then proven with the real Postfix and Dovecot
  * (deploy/local/mail-services.sh) reading mailplane's database through deploy/mta and deploy/mda.
  */
+@NeedsDaemons
 @QuarkusTest
 class MailFlowTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";

@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * Dovecot verifies the hash of every scheme mailplane can be configured to write: bcrypt (the
  * default) here, Argon2id and SHA512-CRYPT in the two subclasses with their own profiles.
  */
+@NeedsDaemons
 @QuarkusTest
 class PasswordSchemesMailFlowTest {
   static final String PASSWORD = "Scheme-Test-Password-42";

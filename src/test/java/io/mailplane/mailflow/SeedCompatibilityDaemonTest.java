@@ -9,6 +9,7 @@ import static io.mailplane.TestApi.uniqueDomain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * The seed's own query files against mailplane's views, and mailplane's index-backed files against
  * its tables: real postmap and doveadm must give the same answers on one fixture.
  */
+@NeedsDaemons
 @QuarkusTest
 class SeedCompatibilityDaemonTest {
   static final String PASSWORD = "Seed-Compat-Password-1";

@@ -3,6 +3,7 @@ package io.mailplane.push;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The command target against the real Postfix of deploy/local/mail-services.sh. */
+@NeedsDaemons
 class CommandTargetTest {
   static final String STATE =
       System.getenv().getOrDefault("MAILPLANE_MAIL_DIR", "/var/tmp/mailplane-mail");

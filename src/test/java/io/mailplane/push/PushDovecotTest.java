@@ -4,6 +4,7 @@ import static io.mailplane.TestApi.admin;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * The doveadm target against the real test Dovecot (deploy/local/mail-services.sh), which reads the
  * same database as this test run. MAILPLANE_TEST_IMAP_PORT points at another instance.
  */
+@NeedsDaemons
 @QuarkusTest
 class PushDovecotTest {
   private static final String PASSWORD = "push-test-password-1";

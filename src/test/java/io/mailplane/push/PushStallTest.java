@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * Doveadm endpoints that stall (headers then no body; accepted and never answered): the other
  * targets keep receiving changes promptly, and the stalled ones show as failing.
  */
+@NeedsDaemons
 @QuarkusTest
 class PushStallTest {
   /** The stalled targets' deadline. */

@@ -4,6 +4,7 @@ import static io.mailplane.TestApi.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
@@ -23,6 +24,7 @@ import org.xbill.DNS.Type;
  * DNS-01 end to end: RFC 2136 updates signed with TSIG to a real BIND, which the second Pebble
  * validates through; a wildcard name included.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(AcmeTestProfile.class)
 class AcmeDns01Test {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.metrics.Scrape;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * An unreachable CA and a failing challenge: status failed with the problem, files untouched,
  * retried.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(AcmeTestProfile.class)
 class AcmeFailureTest {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.metrics.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * challenge listener, the certificate installed in the TLS volume, and real Postfix and Dovecot
  * serving it after the push reload.
  */
+@NeedsDaemons
 @QuarkusTest
 @TestProfile(AcmeTestProfile.class)
 class AcmeHttp01Test {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.NeedsDaemons;
 import io.mailplane.contract.ResponseContract;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.Test;
  * certificate installed. Runs after `package` (failsafe) against its own database, Pebble and the
  * challenge port 5002 the surefire ACME tests have released by then.
  */
+@NeedsDaemons
 class AcmeRestartIT {
   private static final String DB = "mailplane_it";
   private static final String DB_SERVER = "jdbc:mariadb://127.0.0.1:3306/";
