@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * seed. The test MariaDB has no TLS, so a client that insists on TLS cannot connect at all: that is
  * the proof that it asked for TLS, with real postmap.
  */
+@NeedsDaemons
 class DatabaseTlsTest {
   @Test
   void dbTlsVerifyCertMakesPostfixAndDovecotRequireTls() throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * all (ssl = no): does the password reach a server without STARTTLS? Dovecot logs every login
  * attempt with the user name; a session that never sent credentials is logged with user=&lt;&gt;.
  */
+@NeedsDaemons
 class FetchmailTlsTest {
   private static final String USER = "remote-user";
   private static final String PASSWORD = "Remote-Password-1";

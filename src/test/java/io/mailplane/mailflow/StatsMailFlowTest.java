@@ -10,6 +10,7 @@ import static io.mailplane.mailflow.MailClient.subject;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.stats.StatsSampler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * counters may move by more than this test's own mail: it asserts at least its own amounts.
  */
 @QuarkusTest
+@NeedsDaemons
 class StatsMailFlowTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";
 

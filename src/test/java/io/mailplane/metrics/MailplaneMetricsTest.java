@@ -7,6 +7,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.NeedsDaemons;
 import io.mailplane.fetchmail.FetchmailApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * PushMetricsTest, certificates: AcmeHttp01Test and AcmeFailureTest).
  */
 @QuarkusTest
+@NeedsDaemons
 class MailplaneMetricsTest {
   private static final String PASSWORD = "metrics-test-password";
 

@@ -3,6 +3,7 @@ package io.mailplane.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.mailplane.NeedsDaemons;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * The alert rules of deploy/observability pass Prometheus' own checker and their fixtures
  * (deploy/observability/tests/*.yml): each alert fires when it should and stays silent otherwise.
  */
+@NeedsDaemons
 class PrometheusRulesTest {
   @Test
   void rulesAreValid() throws Exception {

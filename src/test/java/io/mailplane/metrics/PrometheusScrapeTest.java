@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.NeedsDaemons;
 import io.mailplane.fetchmail.FetchmailApi;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * exist. Read-only towards the shared daemons: it only scrapes them.
  */
 @QuarkusTest
+@NeedsDaemons
 class PrometheusScrapeTest {
   private static final int RSPAMD_CONTROLLER = 11334;
   private static final int DOVECOT_STATS =

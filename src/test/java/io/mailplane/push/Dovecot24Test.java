@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * user and quota lookups, IMAP LOGIN, and the doveadm HTTP API the push target calls.
  */
 @QuarkusTest
+@NeedsDaemons
 class Dovecot24Test {
   static final String PASSWORD = "Dovecot-24-Password-1";
   static final Path SCRIPT = Path.of("deploy/local/dovecot24-services.sh");

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailplane.NeedsDaemons;
 import io.mailplane.api.Problem;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * (read-only use of the shared daemons: sampling only reads their counters).
  */
 @QuarkusTest
+@NeedsDaemons
 class StatsResourceTest {
   private static final List<String> SOURCES = List.of("rspamd", "dovecot");
 
