@@ -9,9 +9,12 @@ import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainEvents;
 import io.mailplane.domains.DomainService;
 import io.mailplane.push.Outbox;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -186,12 +189,17 @@ public class DkimService {
     return due.size();
   }
 
+  /** Signing follows the domain's enabled flag, so Rspamd must re-read its keys. */
+  void onEnabledChanged(@Observes @Priority(200) DomainEvents.EnabledChanged changed) {
+    outbox.record(Outbox.DKIM, changed.domain().name);
+  }
+
   /**
-   * Removes a domain's DKIM as part of deleting the domain (DomainService.delete), so the keys
-   * leave Redis too. Must run inside that transaction.
+   * Removes a domain's DKIM as part of deleting the domain, in that transaction, so the keys leave
+   * Redis too. Last of the domain's observers, like before the events existed.
    */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void forgetDomain(Domain domain) {
+  void forgetDomain(@Observes @Priority(400) DomainEvents.Deleting deleting) {
+    Domain domain = deleting.domain();
     DkimDomain state = DkimDomain.findById(domain.id);
     // Entity by entity, not a bulk delete: keys already loaded in this persistence context (a
     // config export, say) would otherwise stay managed and point at the deleted domain.

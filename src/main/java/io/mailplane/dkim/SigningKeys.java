@@ -1,6 +1,6 @@
 package io.mailplane.dkim;
 
-import io.mailplane.domains.DomainNames;
+import io.mailplane.common.DomainNames;
 import io.mailplane.push.DkimKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -3,6 +3,9 @@ package io.mailplane.push;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -152,5 +155,31 @@ class RspamdRedisTarget implements PushTarget {
   @Override
   public void close() {
     connection.close();
+  }
+
+  /** Type rspamd-redis: Rspamd's DKIM keys. */
+  @ApplicationScoped
+  static class Factory implements PushTargetFactory {
+    @Inject Vertx vertx;
+    @Inject Instance<DkimKeys> keys;
+
+    @Override
+    public String type() {
+      return "rspamd-redis";
+    }
+
+    @Override
+    public PushTarget create(PushConfig.Target target, String prefix) {
+      if (!keys.isResolvable()) {
+        throw new IllegalStateException(prefix + "type: rspamd-redis needs the dkim feature");
+      }
+      return new RspamdRedisTarget(
+          vertx,
+          PushTargetFactory.required(target.url(), prefix + "url"),
+          target.keyPrefix(),
+          target.selectorPrefix(),
+          keys.get(),
+          target.timeout());
+    }
   }
 }

@@ -1,0 +1,73 @@
+package io.mailplane.aliases;
+
+import io.mailplane.api.ApiException;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.audit.AuditService;
+import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainEvents;
+import io.mailplane.domains.DomainLimits;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * The aliases' and alias domains' part of domain-wide changes (DomainEvents). The priorities
+ * interleave with MailboxesOfDomain's so messages name mailboxes, aliases, alias domains in that
+ * order, and aliases go before the mailboxes they may point at.
+ */
+@ApplicationScoped
+class AliasesOfDomain {
+  @Inject AuditService audit;
+
+  void nameClaimed(@Observes DomainEvents.NameClaimed claim) {
+    if (AliasDomain.findByName(claim.name()) != null) {
+      claim.takenAs("alias domain");
+    }
+  }
+
+  void countAliases(@Observes @Priority(200) DomainEvents.UsageAsked usage) {
+    usage.holds("aliases", Alias.count("domain", usage.domain()));
+  }
+
+  void countAliasDomains(@Observes @Priority(300) DomainEvents.UsageAsked usage) {
+    usage.holds("alias domains", AliasDomain.count("target", usage.domain()));
+  }
+
+  void deleteAliases(@Observes @Priority(100) DomainEvents.Deleting deleting) {
+    if (Alias.deleteAllOfDomain(deleting.domain()) > 0) {
+      deleting.removedUnaudited();
+    }
+  }
+
+  /** Alias domains are audited one by one, so they alone do not make the delete a cascade. */
+  void deleteAliasDomains(@Observes @Priority(300) DomainEvents.Deleting deleting) {
+    Domain domain = deleting.domain();
+    for (AliasDomain aliasDomain : AliasDomain.<AliasDomain>list("target", domain)) {
+      audit.record(
+          "alias-domain.delete",
+          "alias-domain",
+          aliasDomain.name,
+          domain.name,
+          AliasDomainService.toDto(aliasDomain),
+          null);
+      aliasDomain.delete();
+    }
+  }
+
+  void checkAliasCount(@Observes @Priority(200) DomainEvents.LimitsChanging change) {
+    DomainLimits limits = change.limits();
+    if (limits.maxAliases() != null) {
+      long count = Alias.count("domain", change.domain());
+      if (count > limits.maxAliases()) {
+        throw new ApiException(
+            ProblemKind.LIMIT_BELOW_USAGE,
+            "limits.maxAliases "
+                + limits.maxAliases()
+                + " is below the "
+                + count
+                + " aliases the domain has");
+      }
+    }
+  }
+}
