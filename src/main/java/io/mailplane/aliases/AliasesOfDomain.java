@@ -1,11 +1,8 @@
 package io.mailplane.aliases;
 
-import io.mailplane.api.ApiException;
-import io.mailplane.api.ProblemKind;
 import io.mailplane.audit.AuditService;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainEvents;
-import io.mailplane.domains.DomainLimits;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -56,18 +53,10 @@ class AliasesOfDomain {
   }
 
   void checkAliasCount(@Observes @Priority(200) DomainEvents.LimitsChanging change) {
-    DomainLimits limits = change.limits();
-    if (limits.maxAliases() != null) {
-      long count = Alias.count("domain", change.domain());
-      if (count > limits.maxAliases()) {
-        throw new ApiException(
-            ProblemKind.LIMIT_BELOW_USAGE,
-            "limits.maxAliases "
-                + limits.maxAliases()
-                + " is below the "
-                + count
-                + " aliases the domain has");
-      }
-    }
+    change.requireNotBelow(
+        "maxAliases",
+        change.limits().maxAliases(),
+        () -> Alias.count("domain", change.domain()),
+        "aliases");
   }
 }

@@ -20,6 +20,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -213,16 +214,16 @@ public class DkimService {
     }
   }
 
-  /** The keys that sign now: field "selector.domain" → the value Rspamd reads from Redis. */
-  Map<String, String> signingKeys(List<DkimKey> keys) {
-    Map<String, String> out = new LinkedHashMap<>();
+  /** The keys that sign now, with the values Rspamd reads from Redis. */
+  List<SigningKeys.Key> signingKeys(List<DkimKey> keys) {
+    List<SigningKeys.Key> out = new ArrayList<>();
     for (DkimKey key : keys) {
       byte[] pkcs8 =
           cipher.decrypt(key.privateKeyEnc, DkimKey.cipherContext(key.domain.name, key.selector));
       try {
-        out.put(
-            key.selector + "." + key.domain.name,
-            DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8));
+        out.add(
+            new SigningKeys.Key(
+                key.domain.name, key.selector, DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8)));
       } finally {
         java.util.Arrays.fill(pkcs8, (byte) 0);
       }

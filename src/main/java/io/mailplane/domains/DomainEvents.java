@@ -1,9 +1,12 @@
 package io.mailplane.domains;
 
+import io.mailplane.api.ApiException;
+import io.mailplane.api.ProblemKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * What DomainService asks and tells the features whose rows hang off a domain, so that domains
@@ -107,7 +110,31 @@ public final class DomainEvents {
    * New limits are about to be stored; a feature whose rows already exceed one throws
    * LIMIT_BELOW_USAGE.
    */
-  public record LimitsChanging(Domain domain, DomainLimits limits) {}
+  public record LimitsChanging(Domain domain, DomainLimits limits) {
+    /**
+     * Refuses a maximum below what the domain already holds; the count is only taken when the
+     * maximum is set.
+     */
+    public void requireNotBelow(String limit, Integer max, LongSupplier count, String what) {
+      if (max == null) {
+        return;
+      }
+      long used = count.getAsLong();
+      if (used > max) {
+        throw new ApiException(
+            ProblemKind.LIMIT_BELOW_USAGE,
+            "limits."
+                + limit
+                + " "
+                + max
+                + " is below the "
+                + used
+                + " "
+                + what
+                + " the domain has");
+      }
+    }
+  }
 
   /** The domain's enabled flag changed: logins and signing of everything in it follow it. */
   public record EnabledChanged(Domain domain) {}

@@ -40,19 +40,11 @@ class MailboxesOfDomain {
   }
 
   void checkMailboxCount(@Observes @Priority(100) DomainEvents.LimitsChanging change) {
-    DomainLimits limits = change.limits();
-    if (limits.maxMailboxes() != null) {
-      long count = Mailbox.count("domain", change.domain());
-      if (count > limits.maxMailboxes()) {
-        throw new ApiException(
-            ProblemKind.LIMIT_BELOW_USAGE,
-            "limits.maxMailboxes "
-                + limits.maxMailboxes()
-                + " is below the "
-                + count
-                + " mailboxes the domain has");
-      }
-    }
+    change.requireNotBelow(
+        "maxMailboxes",
+        change.limits().maxMailboxes(),
+        () -> Mailbox.count("domain", change.domain()),
+        "mailboxes");
   }
 
   void checkQuotas(@Observes @Priority(300) DomainEvents.LimitsChanging change) {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.mailplane.TestApi;
+import io.mailplane.dkim.RspamdRedisTarget;
+import io.mailplane.dkim.SigningKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.core.Vertx;
@@ -40,7 +42,7 @@ class PushStallTest {
   private static final Duration PROMPT = Duration.ofSeconds(5);
 
   @Inject PushTargets targets;
-  @Inject DkimKeys dkimKeys;
+  @Inject SigningKeys signingKeys;
   @Inject LoginStates logins;
   @Inject ObjectMapper json;
   @Inject Vertx vertx;
@@ -63,7 +65,7 @@ class PushStallTest {
         silent.awaitConnection();
         for (int i = 0; i < 2; i++) {
           String domain = enableDkim();
-          Map<String, String> wanted = dkimKeys.signingKeys(domain);
+          Map<String, String> wanted = RspamdRedisTarget.fields(signingKeys.of(domain));
           Instant deadline = Instant.now().plus(PROMPT);
           Map<String, String> hash = hashes.hash("dkim_keys");
           while (!hash.entrySet().containsAll(wanted.entrySet())
