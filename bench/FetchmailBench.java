@@ -26,7 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fetchmail scheduling benchmark (issue 6). Serves a minimal IMAP server (an empty INBOX for every
+ * Fetchmail scheduling benchmark. Serves a minimal IMAP server (an empty INBOX for every
  * login, so each run is a real fetchmail process ending in no_mail), creates N accounts through the
  * API, all due within the first interval (interval = jitter = 60 s), watches them for the given
  * number of intervals, then reads the runs from the database:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# ACME issuance time: mailplane vs the reference client lego, same Pebble, same run (issue 5).
+# ACME issuance time: mailplane vs the reference client lego, same Pebble, same run.
 # Needs deploy/local/acme-services.sh start (Pebble on 127.0.0.1:14000 validating HTTP-01 on port
 # 5002 through pebble-challtestsrv). Both clients get one warm-up issuance that registers their
 # account, then ACME_RUNS issuances of a one-name EC P-256 certificate each: lego first, then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fetchmail scheduling benchmark (issue 6): two instances of the prod jar (one Quartz cluster on
+# Fetchmail scheduling benchmark: two instances of the prod jar (one Quartz cluster on
 # mailplane_bench), FM_ACCOUNTS accounts all due within one interval against a minimal IMAP server
 # (bench/FetchmailBench.java; each run is a real fetchmail process), watched for FM_ROUNDS
 # intervals; then the idle overhead of the instances with nothing due. Prints a Markdown table.

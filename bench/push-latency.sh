@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# mailplane push latency benchmark (issue 4): API write → effect visible at the daemon, under a
+# mailplane push latency benchmark: API write → effect visible at the daemon, under a
 # steady write load. Builds the prod jar, starts it against mailplane_bench with an rspamd-redis
 # target (Redis db 14) and a doveadm target (the test Dovecot), runs bench/PushLatency.java, stops
 # the app, removes what it wrote, prints a Markdown table.

@@ -1,5 +1,5 @@
 -- mailplane: the seed admin's fetchmail accounts, one JSON object per line, for
--- POST /api/v1/fetchmail-accounts (the fetchmail feature, issue 6). Run against the SEED's
+-- POST /api/v1/fetchmail-accounts (the fetchmail feature). Run against the SEED's
 -- database. config_ssl -> tls "tls" (implicit TLS, what the seed's fetchmailmgr used) or "none";
 -- the password is the seed's plaintext one (mailplane stores it encrypted).
 SELECT JSON_OBJECT(

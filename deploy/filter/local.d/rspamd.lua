@@ -1,5 +1,5 @@
 -- mailplane: an authenticated submission may only carry From and Sender headers that show
--- addresses its login may send as (issue 12). Rspamd loads this file from
+-- addresses its login may send as. Rspamd loads this file from
 -- /etc/rspamd/local.d/rspamd.lua (mount it over the seed's filter image there).
 --
 -- Postfix has already refused an envelope sender the login does not own

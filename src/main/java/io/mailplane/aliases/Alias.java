@@ -62,8 +62,8 @@ public class Alias extends PanacheEntityBase {
   }
 
   /** Bulk delete; the database cascades to alias_destination. */
-  public static void deleteAllOfDomain(Domain domain) {
-    getEntityManager()
+  public static int deleteAllOfDomain(Domain domain) {
+    return getEntityManager()
         .createNativeQuery("DELETE FROM alias WHERE domain_id = ?1")
         .setParameter(1, domain.id)
         .executeUpdate();

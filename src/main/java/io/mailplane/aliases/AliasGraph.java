@@ -1,8 +1,7 @@
 package io.mailplane.aliases;
 
-import io.mailplane.domains.AliasDomain;
+import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
-import io.mailplane.domains.MailAddress;
 import io.mailplane.mailboxes.Mailbox;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -1,5 +1,6 @@
 package io.mailplane.api;
 
+import io.mailplane.common.InvalidValueException;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,11 @@ public class ApiException extends RuntimeException {
         field + ": " + message,
         List.of(new Problem.FieldError(field, message)),
         Map.of());
+  }
+
+  /** The 400 problem for a value the neutral types refused. */
+  public static ApiException invalid(InvalidValueException e) {
+    return invalid(e.field(), e.reason());
   }
 
   public static ApiException notFound(String what, String key) {

@@ -1,6 +1,7 @@
 package io.mailplane.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.common.InvalidValueException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import jakarta.annotation.PostConstruct;
@@ -88,7 +89,7 @@ public class Idempotency {
     }
     Response response;
     try {
-      response = action.get();
+      response = actionOf(action);
     } catch (ApiException e) {
       if (e.kind().status() < 500) {
         // A client error is a final answer for this key too.
@@ -112,6 +113,15 @@ public class Idempotency {
       LOG.warnf("could not store the response for an Idempotency-Key: %s", e.toString());
     }
     return response;
+  }
+
+  /** The action, with a refused neutral value (common/) as the 400 it answers. */
+  private static Response actionOf(Supplier<Response> action) {
+    try {
+      return action.get();
+    } catch (InvalidValueException e) {
+      throw ApiException.invalid(e);
+    }
   }
 
   /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.mailplane.common.InvalidValueException;
 import jakarta.inject.Inject;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.persistence.PessimisticLockException;
@@ -59,6 +60,11 @@ public class ProblemMapper {
   @ServerExceptionMapper
   public Response api(ApiException e, UriInfo uriInfo) {
     return response(e.kind(), e.getMessage(), e.errors(), e.headers(), path(uriInfo));
+  }
+
+  @ServerExceptionMapper
+  public Response invalidValue(InvalidValueException e, UriInfo uriInfo) {
+    return api(ApiException.invalid(e), uriInfo);
   }
 
   @ServerExceptionMapper

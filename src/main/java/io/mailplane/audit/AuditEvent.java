@@ -35,7 +35,7 @@ public class AuditEvent extends PanacheEntityBase {
   /** The domain the object belongs to, so domain-scoped tokens see their own history. */
   public String domain;
 
-  /** Configuration revision of the change: commit order, no gaps (audit.Revisions). */
+  /** Configuration revision of the change: commit order, no gaps (events.Revisions). */
   @Column(nullable = false)
   public long revision;
 

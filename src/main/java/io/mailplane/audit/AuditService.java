@@ -7,6 +7,7 @@ import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
+import io.mailplane.events.Revisions;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,17 +37,17 @@ public class AuditService {
       String domain,
       Object before,
       Object after) {
-    AuditEvent event = new AuditEvent();
-    event.occurredAt = Timestamps.now();
-    event.actor = caller.id();
-    event.action = action;
-    event.resourceType = resourceType;
-    event.resourceKey = resourceKey;
-    event.domain = domain;
-    event.beforeJson = write(before);
-    event.afterJson = write(after);
     // Inserted at commit, numbered with the configuration revision (see Revisions).
-    revisions.defer(event);
+    revisions.defer(
+        new Revisions.Entry(
+            Timestamps.now(),
+            caller.id(),
+            action,
+            resourceType,
+            resourceKey,
+            domain,
+            write(before),
+            write(after)));
   }
 
   public record Filter(

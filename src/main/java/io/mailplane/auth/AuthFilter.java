@@ -19,7 +19,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * past the budget, an address's invalid tokens get 429 (its valid ones still pass).
  */
 public class AuthFilter {
-  @Inject TokenService tokens;
+  @Inject TokenVerifier tokens;
   @Inject Caller caller;
   @Inject FailedAuthLimiter limiter;
 
@@ -36,7 +36,7 @@ public class AuthFilter {
     // other clients behind the same address (proxy, NAT, shared runner) got wrong.
     OptionalLong locked = limiter.lockedFor(address);
     String header = request.getHeaderString("Authorization");
-    Optional<TokenService.Verified> verified = Optional.empty();
+    Optional<TokenVerifier.Verified> verified = Optional.empty();
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String secret = header.substring(7).trim();
       if (!secret.isEmpty() && secret.length() <= 512) {

@@ -46,10 +46,6 @@ public class Caller {
     return id;
   }
 
-  public boolean isAdmin() {
-    return admin;
-  }
-
   public boolean canRead(String domain) {
     return admin || readAll || domains.contains(domain);
   }

@@ -1,7 +1,7 @@
 package io.mailplane.auth;
 
 import io.mailplane.api.ApiException;
-import io.mailplane.domains.DomainNames;
+import io.mailplane.common.DomainNames;
 
 /** Parses and normalizes token scopes: admin, read, domain:&lt;name&gt;. */
 public final class Scope {

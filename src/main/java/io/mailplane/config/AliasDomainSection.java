@@ -1,11 +1,11 @@
 package io.mailplane.config;
 
+import io.mailplane.aliases.AliasDomain;
+import io.mailplane.aliases.AliasDomainDto;
+import io.mailplane.aliases.AliasDomainService;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.DomainNames;
 import io.mailplane.config.ConfigDocument.AliasDomainEntry;
-import io.mailplane.domains.AliasDomain;
-import io.mailplane.domains.AliasDomainDto;
-import io.mailplane.domains.AliasDomainService;
-import io.mailplane.domains.DomainNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;

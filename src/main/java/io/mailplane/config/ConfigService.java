@@ -7,8 +7,9 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.Problem;
 import io.mailplane.api.ProblemKind;
-import io.mailplane.audit.Revisions;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.InvalidValueException;
+import io.mailplane.events.Revisions;
 import io.quarkus.arc.All;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -286,7 +287,11 @@ public class ConfigService {
   /** Runs one object's step; its failure names the object, so a client can find it. */
   static <R> R at(String path, java.util.function.Supplier<R> step) {
     try {
-      return step.get();
+      try {
+        return step.get();
+      } catch (InvalidValueException e) {
+        throw ApiException.invalid(e);
+      }
     } catch (ApiException e) {
       List<Problem.FieldError> errors =
           e.errors().isEmpty()

@@ -1,11 +1,11 @@
 package io.mailplane.config;
 
 import io.mailplane.auth.Caller;
+import io.mailplane.common.DomainNames;
 import io.mailplane.config.ConfigDocument.DkimEntry;
 import io.mailplane.dkim.DkimDto;
 import io.mailplane.dkim.DkimKey;
 import io.mailplane.dkim.DkimService;
-import io.mailplane.domains.DomainNames;
 import io.mailplane.domains.DomainService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

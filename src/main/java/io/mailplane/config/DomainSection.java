@@ -1,11 +1,11 @@
 package io.mailplane.config;
 
 import io.mailplane.auth.Caller;
+import io.mailplane.common.DomainNames;
 import io.mailplane.config.ConfigDocument.DomainEntry;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainDto;
 import io.mailplane.domains.DomainLimits;
-import io.mailplane.domains.DomainNames;
 import io.mailplane.domains.DomainService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

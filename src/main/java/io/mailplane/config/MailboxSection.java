@@ -1,9 +1,9 @@
 package io.mailplane.config;
 
 import io.mailplane.auth.Caller;
+import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument.MailboxEntry;
 import io.mailplane.domains.DomainService;
-import io.mailplane.domains.MailAddress;
 import io.mailplane.mailboxes.Mailbox;
 import io.mailplane.mailboxes.MailboxDto;
 import io.mailplane.mailboxes.MailboxService;

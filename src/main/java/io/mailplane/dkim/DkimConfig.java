@@ -22,7 +22,11 @@ public interface DkimConfig {
   @WithDefault("P7D")
   Duration retireAfter();
 
-  /** How often the retirement job looks for keys past their overlap. */
+  /**
+   * How often the retirement job looks for keys past their overlap. Read by name in
+   * the @Scheduled(every) expression of DkimRetirementJob, which cannot take a mapping method;
+   * declared here so the setting is typed, checked at start and documented with the others.
+   */
   @WithDefault("1m")
   String retireCheckEvery();
 }

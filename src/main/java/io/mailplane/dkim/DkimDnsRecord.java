@@ -1,6 +1,6 @@
 package io.mailplane.dkim;
 
-import java.util.ArrayList;
+import io.mailplane.common.TxtStrings;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -18,23 +18,8 @@ public record DkimDnsRecord(
                     + " record must carry it (RFC 1035 §3.3.14; RFC 6376 §3.6.2.2)")
         List<String> strings) {
 
-  /** Longest character-string in a TXT record. */
-  static final int MAX_STRING = 255;
-
   public static DkimDnsRecord txt(String name, String value) {
-    return new DkimDnsRecord(name, "TXT", value, split(value));
-  }
-
-  /** Splits a TXT value into ≤255-character strings; resolvers concatenate them unchanged. */
-  public static List<String> split(String value) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < value.length(); i += MAX_STRING) {
-      parts.add(value.substring(i, Math.min(value.length(), i + MAX_STRING)));
-    }
-    if (parts.isEmpty()) {
-      parts.add("");
-    }
-    return List.copyOf(parts);
+    return new DkimDnsRecord(name, "TXT", value, TxtStrings.split(value));
   }
 
   static String value(String algorithm, String publicKey) {

@@ -9,14 +9,18 @@ import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainEvents;
 import io.mailplane.domains.DomainService;
 import io.mailplane.push.Outbox;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -186,12 +190,17 @@ public class DkimService {
     return due.size();
   }
 
+  /** Signing follows the domain's enabled flag, so Rspamd must re-read its keys. */
+  void onEnabledChanged(@Observes @Priority(200) DomainEvents.EnabledChanged changed) {
+    outbox.record(Outbox.DKIM, changed.domain().name);
+  }
+
   /**
-   * Removes a domain's DKIM as part of deleting the domain (DomainService.delete), so the keys
-   * leave Redis too. Must run inside that transaction.
+   * Removes a domain's DKIM as part of deleting the domain, in that transaction, so the keys leave
+   * Redis too. Last of the domain's observers, like before the events existed.
    */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void forgetDomain(Domain domain) {
+  void forgetDomain(@Observes @Priority(400) DomainEvents.Deleting deleting) {
+    Domain domain = deleting.domain();
     DkimDomain state = DkimDomain.findById(domain.id);
     // Entity by entity, not a bulk delete: keys already loaded in this persistence context (a
     // config export, say) would otherwise stay managed and point at the deleted domain.
@@ -205,16 +214,16 @@ public class DkimService {
     }
   }
 
-  /** The keys that sign now: field "selector.domain" → the value Rspamd reads from Redis. */
-  Map<String, String> signingKeys(List<DkimKey> keys) {
-    Map<String, String> out = new LinkedHashMap<>();
+  /** The keys that sign now, with the values Rspamd reads from Redis. */
+  List<SigningKeys.Key> signingKeys(List<DkimKey> keys) {
+    List<SigningKeys.Key> out = new ArrayList<>();
     for (DkimKey key : keys) {
       byte[] pkcs8 =
           cipher.decrypt(key.privateKeyEnc, DkimKey.cipherContext(key.domain.name, key.selector));
       try {
-        out.put(
-            key.selector + "." + key.domain.name,
-            DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8));
+        out.add(
+            new SigningKeys.Key(
+                key.domain.name, key.selector, DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8)));
       } finally {
         java.util.Arrays.fill(pkcs8, (byte) 0);
       }

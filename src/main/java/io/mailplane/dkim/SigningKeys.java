@@ -1,25 +1,27 @@
 package io.mailplane.dkim;
 
-import io.mailplane.domains.DomainNames;
-import io.mailplane.push.DkimKeys;
+import io.mailplane.common.DomainNames;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.List;
-import java.util.Map;
 
 /**
- * What Rspamd's Redis hash must hold: only active keys (retiring selectors stay in DNS but no
- * longer sign). Values are decrypted here, on the push path only; callers must not log them.
+ * What Rspamd's Redis hashes must hold (RspamdRedisTarget writes them): only active keys (retiring
+ * selectors stay in DNS but no longer sign). Values are decrypted here, on the push path only;
+ * callers must not log them.
  */
 @ApplicationScoped
-public class SigningKeys implements DkimKeys {
+public class SigningKeys {
+  /** A key that signs now: its domain (A-label), selector and the value Rspamd reads. */
+  public record Key(String domain, String selector, String value) {}
+
   @Inject DkimService service;
 
   // Called from the publisher's thread, which has no request context of its own.
-  @Override
+  /** The keys of one domain that Rspamd must sign with now; empty when DKIM is off or gone. */
   @Transactional
-  public Map<String, String> signingKeys(String domain) {
+  public List<Key> of(String domain) {
     String name = DomainNames.normalize(domain, "domain");
     List<DkimKey> keys =
         DkimKey.list(
@@ -29,9 +31,9 @@ public class SigningKeys implements DkimKeys {
     return service.signingKeys(keys);
   }
 
-  @Override
+  /** Every domain's signing keys, for a full reconcile. */
   @Transactional
-  public Map<String, String> allSigningKeys() {
+  public List<Key> all() {
     List<DkimKey> keys =
         DkimKey.list(
             "select k from DkimKey k join fetch k.domain d where k.status = ?1 order by d.name",

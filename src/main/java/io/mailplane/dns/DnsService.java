@@ -1,5 +1,6 @@
 package io.mailplane.dns;
 
+import io.mailplane.common.TxtStrings;
 import io.mailplane.dkim.DkimDnsRecord;
 import io.mailplane.dkim.DkimSelectorDto;
 import io.mailplane.dkim.DkimService;
@@ -74,6 +75,6 @@ public class DnsService {
   }
 
   private static DnsRecordDto txt(String purpose, String name, String value) {
-    return new DnsRecordDto(purpose, name, "TXT", value, DkimDnsRecord.split(value), null);
+    return new DnsRecordDto(purpose, name, "TXT", value, TxtStrings.split(value), null);
   }
 }

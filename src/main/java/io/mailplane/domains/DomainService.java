@@ -1,7 +1,6 @@
 package io.mailplane.domains;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.mailplane.aliases.Alias;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
@@ -12,10 +11,10 @@ import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
-import io.mailplane.mailboxes.Mailbox;
-import io.mailplane.push.Outbox;
+import io.mailplane.common.DomainNames;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -31,14 +30,17 @@ public class DomainService {
   @Inject Caller caller;
   @Inject AuditService audit;
   @Inject Patches patches;
-  @Inject io.mailplane.dkim.DkimService dkim;
-  @Inject Outbox outbox;
+  @Inject Event<DomainEvents.NameClaimed> nameClaimed;
+  @Inject Event<DomainEvents.UsageAsked> usageAsked;
+  @Inject Event<DomainEvents.Deleting> deleting;
+  @Inject Event<DomainEvents.LimitsChanging> limitsChanging;
+  @Inject Event<DomainEvents.EnabledChanged> enabledChanged;
 
   @Transactional
   public DomainDto create(DomainDto request) {
     String name = DomainNames.normalize(request.name(), "name");
     caller.requireAdmin();
-    if (Domain.findByName(name) != null || AliasDomain.findByName(name) != null) {
+    if (Domain.findByName(name) != null || takenAs(name) != null) {
       throw ApiException.alreadyExists(TYPE, name);
     }
     return insert(name, request);
@@ -52,9 +54,10 @@ public class DomainService {
     Domain existing = Domain.findByName(name);
     if (existing == null) {
       Preconditions.check(ifMatch, ifNoneMatch, null);
-      if (AliasDomain.findByName(name) != null) {
+      String takenAs = takenAs(name);
+      if (takenAs != null) {
         throw new ApiException(
-            ProblemKind.ALREADY_EXISTS, "'" + name + "' is already an alias domain");
+            ProblemKind.ALREADY_EXISTS, "'" + name + "' is already an " + takenAs);
       }
       return new Upserted<>(insert(name, request), true);
     }
@@ -82,44 +85,33 @@ public class DomainService {
     Domain domain = visible(key);
     requireAdminOrHide(domain.name);
     Preconditions.check(ifMatch, null, domain.version);
-    long mailboxes = Mailbox.count("domain", domain);
-    long aliases = Alias.count("domain", domain);
-    long aliasDomains = AliasDomain.count("target", domain);
-    if (!cascade && (mailboxes > 0 || aliases > 0 || aliasDomains > 0)) {
+    DomainEvents.UsageAsked usage = new DomainEvents.UsageAsked(domain);
+    usageAsked.fire(usage);
+    if (!cascade && usage.inUse()) {
       throw new ApiException(
           ProblemKind.RESOURCE_IN_USE,
           String.format(
-              "domain '%s' still has %d mailboxes, %d aliases and %d alias domains;"
-                  + " delete them first or pass ?cascade=true",
-              domain.name, mailboxes, aliases, aliasDomains));
+              "domain '%s' still has %s; delete them first or pass ?cascade=true",
+              domain.name, usage.describe()));
     }
     DomainDto before = toDto(domain);
-    if (mailboxes > 0) {
-      outbox.recordMailboxesOf(domain.id);
-    }
-    if (cascade) {
-      Alias.deleteAllOfDomain(domain);
-      Mailbox.delete("domain", domain);
-      for (AliasDomain aliasDomain : AliasDomain.<AliasDomain>list("target", domain)) {
-        audit.record(
-            "alias-domain.delete",
-            "alias-domain",
-            aliasDomain.name,
-            domain.name,
-            AliasDomainService.toDto(aliasDomain),
-            null);
-        aliasDomain.delete();
-      }
-    }
-    dkim.forgetDomain(domain);
+    DomainEvents.Deleting event = new DomainEvents.Deleting(domain);
+    deleting.fire(event);
     domain.delete();
     audit.record(
-        cascade && (mailboxes > 0 || aliases > 0) ? "domain.delete-cascade" : "domain.delete",
+        event.hasRemovedUnaudited() ? "domain.delete-cascade" : "domain.delete",
         TYPE,
         domain.name,
         domain.name,
         before,
         null);
+  }
+
+  /** What else the name is hosted as (e.g. "alias domain"), or null. */
+  private String takenAs(String name) {
+    DomainEvents.NameClaimed claim = new DomainEvents.NameClaimed(name);
+    nameClaimed.fire(claim);
+    return claim.takenAs();
   }
 
   public Page<DomainDto> list(PageRequest page, String prefix, Boolean enabled) {
@@ -223,8 +215,7 @@ public class DomainService {
     DomainDto after = toDto(domain);
     if (!Objects.equals(before.enabled(), after.enabled())) {
       // Logins and signing of every mailbox depend on the domain's flag.
-      outbox.recordMailboxesOf(domain.id);
-      outbox.record(Outbox.DKIM, domain.name);
+      enabledChanged.fire(new DomainEvents.EnabledChanged(domain));
     }
     if (!Objects.equals(before, after)) {
       audit.record("domain.update", TYPE, domain.name, domain.name, before, after);
@@ -244,7 +235,7 @@ public class DomainService {
       }
     }
     if (!isNew) {
-      checkNotBelowUsage(domain, limits);
+      limitsChanging.fire(new DomainEvents.LimitsChanging(domain, limits));
     }
     String description = request.description() == null ? null : request.description().strip();
     boolean enabled = request.enabled() == null || request.enabled();
@@ -266,43 +257,6 @@ public class DomainService {
     domain.maxQuotaMb = limits.maxQuotaMb();
     domain.defaultQuotaMb = limits.defaultQuotaMb();
     domain.updatedAt = Timestamps.now();
-  }
-
-  private static void checkNotBelowUsage(Domain domain, DomainLimits limits) {
-    if (limits.maxMailboxes() != null) {
-      long count = Mailbox.count("domain", domain);
-      if (count > limits.maxMailboxes()) {
-        throw new ApiException(
-            ProblemKind.LIMIT_BELOW_USAGE,
-            "limits.maxMailboxes "
-                + limits.maxMailboxes()
-                + " is below the "
-                + count
-                + " mailboxes the domain has");
-      }
-    }
-    if (limits.maxAliases() != null) {
-      long count = Alias.count("domain", domain);
-      if (count > limits.maxAliases()) {
-        throw new ApiException(
-            ProblemKind.LIMIT_BELOW_USAGE,
-            "limits.maxAliases "
-                + limits.maxAliases()
-                + " is below the "
-                + count
-                + " aliases the domain has");
-      }
-    }
-    if (limits.maxQuotaMb() != null) {
-      long over =
-          Mailbox.count(
-              "domain = ?1 and (quotaMb = 0 or quotaMb > ?2)", domain, limits.maxQuotaMb());
-      if (over > 0) {
-        throw new ApiException(
-            ProblemKind.LIMIT_BELOW_USAGE,
-            over + " mailboxes have a quota above limits.maxQuotaMb (or none); lower them first");
-      }
-    }
   }
 
   public static DomainDto toDto(Domain domain) {

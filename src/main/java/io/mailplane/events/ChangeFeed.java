@@ -17,8 +17,8 @@ import javax.sql.DataSource;
 /**
  * Reads committed changes from the audit trail by revision. Plain JDBC in autocommit: each poll is
  * one statement that sees everything committed before it, on a stream's own schedule without a
- * request context. Revisions are given out in commit order (audit.Revisions), so "revision > last"
- * never skips a change.
+ * request context. Revisions are given out in commit order (Revisions), so "revision > last" never
+ * skips a change.
  */
 @ApplicationScoped
 public class ChangeFeed {

@@ -17,8 +17,6 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class FetchmailCompat {
-  /** Outbox kind of a fetchmail account change (key: the account id). */
-  public static final String KIND = "fetchmail";
 
   @Inject SecretCipher cipher;
 

@@ -467,7 +467,7 @@ public class FetchmailRunner {
             "disabled after " + authFailures + " consecutive authentication failures";
         account.updatedAt = Timestamps.now();
         schedule.unschedule(account.id);
-        outbox.record(FetchmailCompat.KIND, account.id.toString());
+        outbox.record(Outbox.FETCHMAIL, account.id.toString());
         FetchmailAccount.getEntityManager().flush();
         audit.record(
             "fetchmail-account.disable",

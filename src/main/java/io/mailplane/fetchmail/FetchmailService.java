@@ -10,11 +10,11 @@ import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.DomainNames;
+import io.mailplane.common.MailAddress;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.Domain;
-import io.mailplane.domains.DomainNames;
 import io.mailplane.domains.DomainService;
-import io.mailplane.domains.MailAddress;
 import io.mailplane.mailboxes.Mailbox;
 import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
@@ -83,7 +83,7 @@ public class FetchmailService {
         "passwordEnc = ?1 where id = ?2", encrypt(account.id, request.password()), account.id);
     FetchmailAccount.getEntityManager().refresh(account);
     schedule.sync(account, true);
-    outbox.record(FetchmailCompat.KIND, account.id.toString());
+    outbox.record(Outbox.FETCHMAIL, account.id.toString());
     FetchmailAccountDto created = toDto(account);
     audit.record(
         "fetchmail-account.create",
@@ -124,7 +124,7 @@ public class FetchmailService {
     FetchmailRun.delete("accountId", account.id);
     account.delete();
     schedule.remove(id);
-    outbox.record(FetchmailCompat.KIND, Long.toString(id));
+    outbox.record(Outbox.FETCHMAIL, Long.toString(id));
     audit.record("fetchmail-account.delete", TYPE, Long.toString(id), domain, before, null);
   }
 
@@ -268,7 +268,7 @@ public class FetchmailService {
     account.updatedAt = Timestamps.now();
     FetchmailAccount.getEntityManager().flush();
     schedule.sync(account, account.intervalSeconds != intervalBefore || !enabledBefore);
-    outbox.record(FetchmailCompat.KIND, account.id.toString());
+    outbox.record(Outbox.FETCHMAIL, account.id.toString());
     FetchmailAccountDto after = plainDto(account);
     audit.record(
         passwordChanged && !changed

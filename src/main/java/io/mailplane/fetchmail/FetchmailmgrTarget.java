@@ -2,10 +2,14 @@ package io.mailplane.fetchmail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.push.Outbox;
+import io.mailplane.push.PushConfig;
 import io.mailplane.push.PushTarget;
+import io.mailplane.push.PushTargetFactory;
 import io.mailplane.push.RedisTargetConnection;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -67,8 +71,7 @@ public class FetchmailmgrTarget implements PushTarget {
     if (changes.stream()
         .anyMatch(
             change ->
-                change.kind().equals(FetchmailCompat.KIND)
-                    || change.kind().equals(Outbox.MAILBOX))) {
+                change.kind().equals(Outbox.FETCHMAIL) || change.kind().equals(Outbox.MAILBOX))) {
       reconcile();
     }
   }
@@ -100,5 +103,29 @@ public class FetchmailmgrTarget implements PushTarget {
   @Override
   public void close() {
     connection.close();
+  }
+
+  /** Type fetchmailmgr: the seed's fetchmailmgr container, for fetchmail accounts. */
+  @ApplicationScoped
+  static class Factory implements PushTargetFactory {
+    @Inject Vertx vertx;
+    @Inject FetchmailCompat accounts;
+    @Inject ObjectMapper json;
+
+    @Override
+    public String type() {
+      return "fetchmailmgr";
+    }
+
+    @Override
+    public PushTarget create(PushConfig.Target target, String prefix) {
+      return new FetchmailmgrTarget(
+          vertx,
+          PushTargetFactory.required(target.url(), prefix + "url"),
+          target.key().orElse("fetchmail_accounts"),
+          accounts,
+          json,
+          target.timeout());
+    }
   }
 }

@@ -11,10 +11,10 @@ import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.DomainNames;
+import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
-import io.mailplane.domains.DomainNames;
 import io.mailplane.domains.DomainService;
-import io.mailplane.domains.MailAddress;
 import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -139,7 +139,6 @@ public class MailboxService {
     return mailbox;
   }
 
-  /** The mailbox's domain, locked so limit checks of concurrent creates are serialized. */
   private static ApiException notFound(String address) {
     return ApiException.notFound(TYPE, address);
   }

@@ -1,9 +1,11 @@
 package io.mailplane.push;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +69,27 @@ class CommandTarget implements PushTarget {
     drain.join(1000);
     if (process.exitValue() != 0) {
       throw new IOException("'" + argv.get(0) + "' exited with " + process.exitValue());
+    }
+  }
+
+  /** Type command: a local program, for any of the outbox kinds. */
+  @ApplicationScoped
+  static class Factory implements PushTargetFactory {
+    @Override
+    public String type() {
+      return "command";
+    }
+
+    @Override
+    public PushTarget create(PushConfig.Target target, String prefix) {
+      if (target.command().isEmpty() || target.command().get().isEmpty()) {
+        throw new IllegalStateException(prefix + "command is required");
+      }
+      Set<String> kinds = new HashSet<>(target.kinds());
+      if (!Set.of(Outbox.DKIM, Outbox.MAILBOX, Outbox.TLS).containsAll(kinds)) {
+        throw new IllegalStateException(prefix + "kinds: only dkim, mailbox, tls");
+      }
+      return new CommandTarget(target.command().get(), kinds, target.timeout());
     }
   }
 }

@@ -2,6 +2,8 @@ package io.mailplane.push;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -155,5 +157,27 @@ class DoveadmTarget implements PushTarget {
   @Override
   public String redact(String message) {
     return message == null ? null : message.replace(apiKey, "***");
+  }
+
+  /** Type doveadm: Dovecot, for mailbox logins and TLS reloads. */
+  @ApplicationScoped
+  static class Factory implements PushTargetFactory {
+    @Inject LoginStates logins;
+    @Inject ObjectMapper json;
+
+    @Override
+    public String type() {
+      return "doveadm";
+    }
+
+    @Override
+    public PushTarget create(PushConfig.Target target, String prefix) {
+      return new DoveadmTarget(
+          PushTargetFactory.required(target.url(), prefix + "url"),
+          PushTargetFactory.required(target.apiKey(), prefix + "api-key"),
+          target.timeout(),
+          logins,
+          json);
+    }
   }
 }

@@ -3,8 +3,10 @@ package io.mailplane.push;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Records that the mail containers must re-read an object. An event names the object, never the
@@ -20,6 +22,9 @@ public class Outbox {
 
   /** A certificate's files in the TLS volume (key: the certificate name). */
   public static final String TLS = "tls";
+
+  /** A fetchmail account, for the seed's fetchmailmgr (key: the account id). */
+  public static final String FETCHMAIL = "fetchmail";
 
   /** Fired with every record; the publisher wakes when the writer's transaction commits. */
   public record Written() {}
@@ -38,19 +43,26 @@ public class Outbox {
   }
 
   /**
-   * One MAILBOX event per mailbox of a domain, in one statement, before a domain-wide change
-   * (disable, delete) that affects every login of the domain.
+   * One event per key that a query yields, in one insert-select statement, for a change that
+   * affects many objects at once (every mailbox of a domain that is disabled or deleted).
+   *
+   * @param keyExpression the JPQL expression of the key, e.g. "m.address"
+   * @param from the rest of the query after "from", e.g. "Mailbox m where m.domain.id = :domain"
    */
   @Transactional(Transactional.TxType.MANDATORY)
-  public void recordMailboxesOf(long domainId) {
-    OutboxEvent.getEntityManager()
-        .createQuery(
-            "insert into OutboxEvent (kind, key, createdAt)"
-                + " select :kind, m.address, :now from Mailbox m where m.domain.id = :domain")
-        .setParameter("kind", MAILBOX)
-        .setParameter("now", Instant.now())
-        .setParameter("domain", domainId)
-        .executeUpdate();
+  public void recordEach(
+      String kind, String keyExpression, String from, Map<String, Object> parameters) {
+    Query insert =
+        OutboxEvent.getEntityManager()
+            .createQuery(
+                "insert into OutboxEvent (kind, key, createdAt) select :kind, "
+                    + keyExpression
+                    + ", :now from "
+                    + from)
+            .setParameter("kind", kind)
+            .setParameter("now", Instant.now());
+    parameters.forEach(insert::setParameter);
+    insert.executeUpdate();
     written.fire(new Written());
   }
 }

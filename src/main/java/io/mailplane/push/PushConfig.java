@@ -14,7 +14,11 @@ public interface PushConfig {
   @WithDefault("true")
   boolean enabled();
 
-  /** How often every target is polled for pending events (writes also wake the publisher). */
+  /**
+   * How often every target is polled for pending events (writes also wake the publisher). Read by
+   * name in the @Scheduled(every) expression of Publisher, which cannot take a mapping method;
+   * declared here so the setting is typed, checked at start and documented with the others.
+   */
   @WithDefault("1s")
   Duration interval();
 

@@ -40,11 +40,19 @@ public interface AcmeConfig {
   @WithDefault("2s")
   Duration pollInterval();
 
-  /** How often the renewal job looks for certificates due. */
+  /**
+   * How often the renewal job looks for certificates due. Read by name in the @Scheduled(every)
+   * expression of AcmeJobs, which cannot take a mapping method; declared here so the setting is
+   * typed, checked at start and documented with the others.
+   */
   @WithDefault("1m")
   Duration renewalCheckInterval();
 
-  /** Delay of the first renewal check after startup. */
+  /**
+   * Delay of the first renewal check after startup. Read by name in the @Scheduled(delayed)
+   * expression of AcmeJobs, which cannot take a mapping method; declared here so the setting is
+   * typed, checked at start and documented with the others.
+   */
   @WithDefault("10s")
   Duration renewalDelay();
 

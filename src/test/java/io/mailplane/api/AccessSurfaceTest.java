@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a client controls beyond the body: the Host header, path syntax, name encodings, duplicate
- * JSON keys; and what an unauthenticated scrape of /q/metrics reveals (issue 12, item 6).
+ * JSON keys; and what an unauthenticated scrape of /q/metrics reveals.
  */
 @QuarkusTest
 class AccessSurfaceTest {

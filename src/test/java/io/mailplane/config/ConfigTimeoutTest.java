@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An apply that outlasts its transaction timeout is rolled back and answered with a problem the
- * client can act on, never a 500 (issue #12 item 12).
+ * client can act on, never a 500.
  */
 @QuarkusTest
 @TestProfile(ConfigTimeoutTest.OneSecond.class)

@@ -23,9 +23,9 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue #13 item 3: the statuses and headers the server sends are the ones the contract declares.
- * Each call here also passes the response gate ({@link ResponseContract}), which fails on an
- * undeclared status or header; the assertions say what the server must keep sending.
+ * The statuses and headers the server sends are the ones the contract declares. Each call here also
+ * passes the response gate ({@link ResponseContract}), which fails on an undeclared status or
+ * header; the assertions say what the server must keep sending.
  */
 @QuarkusTest
 class DeclaredResponsesTest {

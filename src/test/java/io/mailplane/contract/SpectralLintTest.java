@@ -43,7 +43,7 @@ class SpectralLintTest {
             "mailplane-property-example",
             "mailplane-write-only-secrets",
             "mailplane-read-only-server-fields",
-            // the OWASP API Security ruleset is loaded too (issue #13)
+            // the OWASP API Security ruleset is loaded too
             "owasp:api2:2023-write-restricted",
             "owasp:api4:2023-integer-format")) {
       assertTrue(

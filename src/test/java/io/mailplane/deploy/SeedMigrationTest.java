@@ -155,7 +155,7 @@ class SeedMigrationTest {
         .body("selector", equalTo("dkim"))
         .body("selectors[0].publicKey", equalTo(publicKey));
 
-    // Fetchmail: what POST /api/v1/fetchmail-accounts takes (issue 6), then taken by it.
+    // Fetchmail: what POST /api/v1/fetchmail-accounts takes, then taken by it.
     assertEquals(1, fetchmailLines.size());
     JsonNode account = json.readTree(fetchmailLines.get(0));
     assertEquals("john@" + d1, account.get("mailbox").asText());

@@ -3,6 +3,7 @@ package io.mailplane.dkim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.common.TxtStrings;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -10,14 +11,14 @@ class DkimDnsRecordTest {
   @Test
   void splitsIntoStringsOfAtMost255() {
     String value = "v=DKIM1; k=rsa; p=" + "A".repeat(600);
-    List<String> strings = DkimDnsRecord.split(value);
+    List<String> strings = TxtStrings.split(value);
     assertEquals(3, strings.size());
     assertTrue(strings.stream().allMatch(s -> s.length() <= 255));
     assertEquals(255, strings.get(0).length());
     assertEquals(value, String.join("", strings));
-    assertEquals(List.of("short"), DkimDnsRecord.split("short"));
-    assertEquals(1, DkimDnsRecord.split("x".repeat(255)).size());
-    assertEquals(2, DkimDnsRecord.split("x".repeat(256)).size());
+    assertEquals(List.of("short"), TxtStrings.split("short"));
+    assertEquals(1, TxtStrings.split("x".repeat(255)).size());
+    assertEquals(2, TxtStrings.split("x".repeat(256)).size());
   }
 
   @Test

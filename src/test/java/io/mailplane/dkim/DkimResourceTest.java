@@ -90,7 +90,7 @@ class DkimResourceTest {
             .header("ETag");
     assertEquals(events + 1, outboxCount(domain));
 
-    Map<String, String> signing = signingKeys.signingKeys(domain);
+    Map<String, String> signing = RspamdRedisTarget.fields(signingKeys.of(domain));
     assertEquals(List.of("dkim." + domain), List.copyOf(signing.keySet()));
     String pemValue = signing.get("dkim." + domain);
     assertTrue(pemValue.startsWith("-----BEGIN PRIVATE KEY-----"), "Rspamd gets a PEM");
@@ -122,7 +122,7 @@ class DkimResourceTest {
         .body("selectors[1].status", equalTo("retiring"))
         .body("selectors[1].retireAt", notNullValue());
     assertEquals(events + 2, outboxCount(domain));
-    Map<String, String> afterRotation = signingKeys.signingKeys(domain);
+    Map<String, String> afterRotation = RspamdRedisTarget.fields(signingKeys.of(domain));
     assertEquals(List.of("s2." + domain), List.copyOf(afterRotation.keySet()));
     assertEquals(88, afterRotation.get("s2." + domain).length(), "base64 of 64 bytes");
     admin().body(Map.of("selector", "s2")).post(dkim(domain) + "/rotate").then().statusCode(409);
@@ -160,7 +160,7 @@ class DkimResourceTest {
 
     admin().delete(dkim(domain)).then().statusCode(204);
     admin().delete(dkim(domain)).then().statusCode(404);
-    assertTrue(signingKeys.signingKeys(domain).isEmpty());
+    assertTrue(RspamdRedisTarget.fields(signingKeys.of(domain)).isEmpty());
     assertEquals(beforeRetire + 2, outboxCount(domain));
     // Deleted is gone: a Terraform-style client drops it from its state on this 404.
     admin()
@@ -211,7 +211,7 @@ class DkimResourceTest {
         java.util.Base64.getEncoder()
             .encodeToString(java.util.Arrays.copyOfRange(spki, spki.length - 32, spki.length));
     admin().get(dkim(other)).then().body("selectors[0].publicKey", equalTo(rawPub));
-    String value = signingKeys.signingKeys(other).get("ed." + other);
+    String value = RspamdRedisTarget.fields(signingKeys.of(other)).get("ed." + other);
     byte[] raw = java.util.Base64.getDecoder().decode(value);
     assertEquals(
         rawPub,
@@ -276,6 +276,6 @@ class DkimResourceTest {
     long events = outboxCount(domain);
     admin().delete("/api/v1/domains/" + domain).then().statusCode(204);
     assertEquals(events + 1, outboxCount(domain));
-    assertTrue(signingKeys.signingKeys(domain).isEmpty());
+    assertTrue(RspamdRedisTarget.fields(signingKeys.of(domain)).isEmpty());
   }
 }

@@ -120,7 +120,7 @@ class SeedQueriesTest {
         Set.of("john@" + d, "ext@other.example"), postfix("email-submission", "sales@" + d));
     assertEquals(Set.of("REJECT"), postfix("recipient-access", "sendonly@" + d));
     assertEquals(Set.of("OK"), postfix("recipient-access", "john@" + d));
-    // Issue 12: refused at RCPT, directly and through the alias domain.
+    // Refused at RCPT, directly and through the alias domain.
     assertEquals(Set.of("REJECT"), postfix("recipient-access", "dis@" + d));
     assertEquals(Set.of("REJECT"), postfix("recipient-access", "dis@" + aliasDomain));
     assertEquals(Set.of("REJECT"), postfix("recipient-access", "sendonly@" + aliasDomain));

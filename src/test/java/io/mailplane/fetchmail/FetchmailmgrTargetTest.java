@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.push.Outbox;
 import io.mailplane.push.PushTarget;
 import io.mailplane.push.PushTargets;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -41,7 +42,7 @@ class FetchmailmgrTargetTest {
     String mailbox = FetchmailResourceTest.mailbox();
     long id = enabledAccount(mailbox);
     try (PushTarget target = target(key)) {
-      target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
+      target.apply(List.of(new PushTarget.Change(Outbox.FETCHMAIL, Long.toString(id))));
       JsonNode entry = find(key, id);
       assertEquals("192.0.2.1", entry.get("host").asText());
       assertEquals("imap", entry.get("protocol").asText());
@@ -54,7 +55,7 @@ class FetchmailmgrTargetTest {
       assertTrue(entry.get("verifySsl").asBoolean());
 
       admin().delete("/api/v1/fetchmail-accounts/" + id).then().statusCode(204);
-      target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
+      target.apply(List.of(new PushTarget.Change(Outbox.FETCHMAIL, Long.toString(id))));
       assertEquals(null, find(key, id));
     } finally {
       admin().delete("/api/v1/fetchmail-accounts/" + id);
@@ -68,7 +69,7 @@ class FetchmailmgrTargetTest {
     String mailbox = FetchmailResourceTest.mailbox();
     long id = enabledAccount(mailbox);
     try (PushTarget target = target(key)) {
-      target.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, Long.toString(id))));
+      target.apply(List.of(new PushTarget.Change(Outbox.FETCHMAIL, Long.toString(id))));
       assertTrue(find(key, id) != null);
       // The account goes with its mailbox (cascade); only a mailbox event reports it.
       admin().delete("/api/v1/mailboxes/" + mailbox).then().statusCode(204);

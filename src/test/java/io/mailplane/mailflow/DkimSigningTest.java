@@ -97,9 +97,9 @@ class DkimSigningTest {
   }
 
   /**
-   * Issue 12: Rspamd signs authenticated submissions only. A message from 127.0.0.1 on the SMTP
-   * port (unauthenticated, as a forger behind a proxy or NAT looks) that claims the hosted domain
-   * is delivered unsigned, and so is one Postfix picks up from sendmail on this host.
+   * Rspamd signs authenticated submissions only. A message from 127.0.0.1 on the SMTP port
+   * (unauthenticated, as a forger behind a proxy or NAT looks) that claims the hosted domain is
+   * delivered unsigned, and so is one Postfix picks up from sendmail on this host.
    */
   @Test
   void onlyAuthenticatedSubmissionsAreSigned() throws Exception {

@@ -139,8 +139,8 @@ class MailFlowTest {
   }
 
   /**
-   * Issue 12: a disabled mailbox is refused at RCPT directly, in any case, through an alias domain
-   * and on submission, although a catch-all would take any unknown address; an alias that lists it
+   * A disabled mailbox is refused at RCPT directly, in any case, through an alias domain and on
+   * submission, although a catch-all would take any unknown address; an alias that lists it
    * delivers to its other destinations and bounces the disabled one's copy, which never reaches the
    * catch-all's owner.
    */
@@ -219,8 +219,8 @@ class MailFlowTest {
   }
 
   /**
-   * Issue 12: the From header of an authenticated submission must be an address the login may send
-   * as (exactly one: the envelope sender Postfix already checked, or the login itself).
+   * The From header of an authenticated submission must be an address the login may send as
+   * (exactly one: the envelope sender Postfix already checked, or the login itself).
    */
   @Test
   void authenticatedUserCannotPutSomeoneElsesAddressInTheFromHeader() throws Exception {

@@ -136,7 +136,7 @@ class SeedCompatibilityDaemonTest {
     }
     assertEquals(Set.of("john@" + d), postmap(SQL_DIR, "virtual-alias-maps", "john@" + alias));
     assertEquals(Set.of("REJECT"), postmap(SQL_DIR, "recipient-access", "noreply@" + d));
-    // Mailboxes that may not receive (issue 12): the maps that decide at RCPT agree, both refuse,
+    // Mailboxes that may not receive: the maps that decide at RCPT agree, both refuse,
     // and the address never falls through to the catch-all.
     for (String key : List.of("dis@" + d, "dis@" + alias, "noreply@" + alias)) {
       for (String map : List.of("virtual-alias-maps", "virtual-mailbox-maps", "recipient-access")) {
@@ -150,10 +150,10 @@ class SeedCompatibilityDaemonTest {
   }
 
   /**
-   * Issue 12 with real smtpd: a Postfix of our own runs the seed's unchanged query files with the
-   * seed's map and restriction settings (its mta Dockerfile); it and the shared Postfix with
-   * mailplane's files give the same RCPT answers. The catch-all of the domain takes unknown
-   * addresses, never a disabled or send-only mailbox.
+   * A Postfix of our own runs the seed's unchanged query files with the seed's map and restriction
+   * settings (its mta Dockerfile); it and the shared Postfix with mailplane's files give the same
+   * RCPT answers. The catch-all of the domain takes unknown addresses, never a disabled or
+   * send-only mailbox.
    */
   @Test
   void seedAndMailplaneFilesGiveTheSameRcptAnswers() throws Exception {

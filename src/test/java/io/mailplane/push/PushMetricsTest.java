@@ -3,6 +3,8 @@ package io.mailplane.push;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
 
+import io.mailplane.dkim.RspamdRedisTarget;
+import io.mailplane.dkim.SigningKeys;
 import io.mailplane.metrics.Failing;
 import io.mailplane.metrics.Scrape;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class PushMetricsTest {
   @Inject PushTargets targets;
-  @Inject DkimKeys dkimKeys;
+  @Inject SigningKeys signingKeys;
   @Inject Vertx vertx;
 
   @Test
@@ -31,7 +33,7 @@ class PushMetricsTest {
             "redis://127.0.0.1:" + Failing.closedPort() + "/0",
             "dkim_keys",
             "dkim_selectors",
-            dkimKeys,
+            signingKeys,
             Duration.ofSeconds(2)));
     try {
       createMailbox("lag@" + createDomain(), "push-metrics-password");

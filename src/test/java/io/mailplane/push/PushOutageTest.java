@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailplane.TestApi;
 import io.mailplane.api.OwnDaemons;
+import io.mailplane.dkim.RspamdRedisTarget;
+import io.mailplane.dkim.SigningKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.core.Vertx;
@@ -25,7 +27,7 @@ class PushOutageTest {
   private static final String TARGET = "outage-test";
 
   @Inject PushTargets targets;
-  @Inject DkimKeys dkimKeys;
+  @Inject SigningKeys signingKeys;
   @Inject Vertx vertx;
   @Inject Publisher publisher;
 
@@ -39,10 +41,10 @@ class PushOutageTest {
       targets.put(
           TARGET,
           new RspamdRedisTarget(
-              vertx, url, "dkim_keys", "dkim_selectors", dkimKeys, Duration.ofSeconds(2)));
+              vertx, url, "dkim_keys", "dkim_selectors", signingKeys, Duration.ofSeconds(2)));
       try (RedisHashes hashes = new RedisHashes(vertx, url)) {
         String before = enableDkim();
-        awaitHash(hashes, dkimKeys.signingKeys(before));
+        awaitHash(hashes, RspamdRedisTarget.fields(signingKeys.of(before)));
       }
 
       OwnDaemons.stopRedis(redis);
@@ -65,7 +67,7 @@ class PushOutageTest {
       try (RedisHashes hashes = new RedisHashes(vertx, url)) {
         Map<String, String> wanted = new HashMap<>();
         for (String domain : domains) {
-          wanted.putAll(dkimKeys.signingKeys(domain));
+          wanted.putAll(RspamdRedisTarget.fields(signingKeys.of(domain)));
         }
         awaitHash(hashes, wanted);
         JsonPath status =

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailplane.TestApi;
+import io.mailplane.dkim.RspamdRedisTarget;
+import io.mailplane.dkim.SigningKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Inject;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class PushRedisTest {
   private static final String HASH = "dkim_keys";
 
-  @Inject DkimKeys dkimKeys;
+  @Inject SigningKeys signingKeys;
   @Inject Vertx vertx;
 
   @ConfigProperty(name = "mailplane.push.targets.rspamd.url")
@@ -49,7 +51,11 @@ class PushRedisTest {
         .put("/api/v1/domains/" + domain + "/dkim")
         .then()
         .statusCode(201);
-    awaitHash(h -> dkimKeys.signingKeys(domain).get("a." + domain).equals(h.get("a." + domain)));
+    awaitHash(
+        h ->
+            RspamdRedisTarget.fields(signingKeys.of(domain))
+                .get("a." + domain)
+                .equals(h.get("a." + domain)));
     assertTrue(redis.hash(HASH).get("a." + domain).startsWith("-----BEGIN PRIVATE KEY-----"));
 
     // A subdomain's key ends in ".<domain>" too; it must survive the parent's event.
@@ -61,7 +67,9 @@ class PushRedisTest {
         .statusCode(200);
     Map<String, String> hash =
         awaitHash(h -> h.containsKey("c." + domain) && !h.containsKey("a." + domain));
-    assertEquals(dkimKeys.signingKeys(domain).get("c." + domain), hash.get("c." + domain));
+    assertEquals(
+        RspamdRedisTarget.fields(signingKeys.of(domain)).get("c." + domain),
+        hash.get("c." + domain));
     assertEquals("SUB-KEY", hash.get("s.sub." + domain));
 
     admin().delete("/api/v1/domains/" + domain + "/dkim").then().statusCode(204);
@@ -94,7 +102,7 @@ class PushRedisTest {
     redis.sadd(HASH + RspamdRedisTarget.OWNED_SUFFIX, "retired.gone.example");
     admin().post("/api/v1/push/reconcile").then().statusCode(202);
 
-    Map<String, String> wanted = new HashMap<>(dkimKeys.allSigningKeys());
+    Map<String, String> wanted = new HashMap<>(RspamdRedisTarget.fields(signingKeys.all()));
     wanted.put("stray.gone.example", "OLD");
     Map<String, String> hash = awaitHash(h -> h.equals(wanted));
     assertEquals(wanted, hash);

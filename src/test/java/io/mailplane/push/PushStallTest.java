@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
+import io.mailplane.dkim.RspamdRedisTarget;
+import io.mailplane.dkim.SigningKeys;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.core.Vertx;
@@ -42,7 +44,7 @@ class PushStallTest {
   private static final Duration PROMPT = Duration.ofSeconds(5);
 
   @Inject PushTargets targets;
-  @Inject DkimKeys dkimKeys;
+  @Inject SigningKeys signingKeys;
   @Inject LoginStates logins;
   @Inject ObjectMapper json;
   @Inject Vertx vertx;
@@ -65,7 +67,7 @@ class PushStallTest {
         silent.awaitConnection();
         for (int i = 0; i < 2; i++) {
           String domain = enableDkim();
-          Map<String, String> wanted = dkimKeys.signingKeys(domain);
+          Map<String, String> wanted = RspamdRedisTarget.fields(signingKeys.of(domain));
           Instant deadline = Instant.now().plus(PROMPT);
           Map<String, String> hash = hashes.hash("dkim_keys");
           while (!hash.entrySet().containsAll(wanted.entrySet())

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailplane.dkim.RspamdRedisTarget;
+import io.mailplane.dkim.SigningKeys;
 import io.mailplane.fetchmail.FetchmailCompat;
 import io.mailplane.fetchmail.FetchmailmgrTarget;
 import io.quarkus.test.junit.QuarkusTest;
@@ -97,7 +99,7 @@ class SeedCoexistenceTest {
       assertTrue(refused.getMessage().contains("did not write"), refused.getMessage());
       assertThrows(
           IOException.class,
-          () -> fetchmailmgr.apply(List.of(new PushTarget.Change(FetchmailCompat.KIND, "1"))));
+          () -> fetchmailmgr.apply(List.of(new PushTarget.Change(Outbox.FETCHMAIL, "1"))));
     }
 
     assertEquals(before, dumpAll());
@@ -159,7 +161,7 @@ class SeedCoexistenceTest {
     }
   }
 
-  private RspamdRedisTarget rspamd(DkimKeys keys) {
+  private RspamdRedisTarget rspamd(SigningKeys keys) {
     return new RspamdRedisTarget(
         vertx, url, prefix + "dkim_keys", prefix + "dkim_selectors", keys, TIMEOUT);
   }
@@ -221,7 +223,7 @@ class SeedCoexistenceTest {
    * What mailplane's database holds (named so: a stand-in for DkimService, whose real keys other
    * tests push): empty = nothing imported yet.
    */
-  private static final class MailplaneKeys implements DkimKeys {
+  private static final class MailplaneKeys extends SigningKeys {
     volatile Map<String, String> now;
 
     MailplaneKeys(Map<String, String> now) {
@@ -229,20 +231,20 @@ class SeedCoexistenceTest {
     }
 
     @Override
-    public Map<String, String> signingKeys(String domain) {
-      Map<String, String> mine = new TreeMap<>();
-      now.forEach(
-          (field, key) -> {
-            if (field.substring(field.indexOf('.') + 1).equals(domain)) {
-              mine.put(field, key);
-            }
-          });
-      return mine;
+    public List<Key> of(String domain) {
+      return all().stream().filter(key -> key.domain().equals(domain)).toList();
     }
 
     @Override
-    public Map<String, String> allSigningKeys() {
-      return now;
+    public List<Key> all() {
+      return now.entrySet().stream()
+          .map(
+              field -> {
+                String name = field.getKey();
+                int dot = name.indexOf('.');
+                return new Key(name.substring(dot + 1), name.substring(0, dot), field.getValue());
+              })
+          .toList();
     }
   }
 }

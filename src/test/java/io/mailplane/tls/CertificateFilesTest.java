@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The TLS volume changes only after the certificate rows commit: a plan or a rolled-back apply
- * leaves every file in place (issue #12 item 8).
+ * leaves every file in place.
  */
 @QuarkusTest
 class CertificateFilesTest {

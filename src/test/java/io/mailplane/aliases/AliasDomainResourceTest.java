@@ -1,4 +1,4 @@
-package io.mailplane.domains;
+package io.mailplane.aliases;
 
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createAlias;

@@ -1,10 +1,9 @@
-package io.mailplane.domains;
+package io.mailplane.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mailplane.api.ApiException;
 import org.junit.jupiter.api.Test;
 
 /** RFC 3492 samples, and the A-label check that must accept IDNA2008 labels. */
@@ -40,7 +39,7 @@ class PunycodeTest {
     assertEquals("xn--bcher-kva.example", DomainNames.normalize("bücher.example", "name"));
     for (String bad :
         new String[] {"xn--zz-9999999.example", "xn--abc-.example", "xn--a.example"}) {
-      assertThrows(ApiException.class, () -> DomainNames.normalize(bad, "name"), bad);
+      assertThrows(InvalidValueException.class, () -> DomainNames.normalize(bad, "name"), bad);
     }
   }
 }

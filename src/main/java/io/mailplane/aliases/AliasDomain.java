@@ -1,5 +1,6 @@
-package io.mailplane.domains;
+package io.mailplane.aliases;
 
+import io.mailplane.domains.Domain;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,4 +1,4 @@
-package io.mailplane.auth;
+package io.mailplane.tokens;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mailplane.api.OpenApiSchemas;

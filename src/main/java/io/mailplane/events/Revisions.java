@@ -1,4 +1,4 @@
-package io.mailplane.audit;
+package io.mailplane.events;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -39,8 +40,19 @@ public class Revisions {
   @Inject EntityManager em;
   @Inject DataSource dataSource;
 
+  /** One row of audit_event, the audit log that is also the change feed. */
+  public record Entry(
+      Instant occurredAt,
+      String actor,
+      String action,
+      String resourceType,
+      String resourceKey,
+      String domain,
+      String beforeJson,
+      String afterJson) {}
+
   /** Queues an audit event of the current transaction; it gets its revision at commit. */
-  void defer(AuditEvent event) {
+  public void defer(Entry event) {
     pending().events.add(event);
   }
 
@@ -116,7 +128,7 @@ public class Revisions {
   }
 
   private final class Pending implements Synchronization {
-    final List<AuditEvent> events = new ArrayList<>();
+    final List<Entry> events = new ArrayList<>();
     final List<LongConsumer> listeners = new ArrayList<>();
     long last;
 
@@ -156,16 +168,16 @@ public class Revisions {
               "INSERT INTO audit_event (occurred_at, actor, action, resource_type, resource_key,"
                   + " domain, before_json, after_json, revision)"
                   + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (AuditEvent event : events) {
+        for (Entry event : events) {
           // Hibernate writes instants as UTC (quarkus.hibernate-orm.jdbc.timezone): so do we.
-          insert.setObject(1, LocalDateTime.ofInstant(event.occurredAt, ZoneOffset.UTC));
-          insert.setString(2, event.actor);
-          insert.setString(3, event.action);
-          insert.setString(4, event.resourceType);
-          insert.setString(5, event.resourceKey);
-          insert.setString(6, event.domain);
-          insert.setString(7, event.beforeJson);
-          insert.setString(8, event.afterJson);
+          insert.setObject(1, LocalDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC));
+          insert.setString(2, event.actor());
+          insert.setString(3, event.action());
+          insert.setString(4, event.resourceType());
+          insert.setString(5, event.resourceKey());
+          insert.setString(6, event.domain());
+          insert.setString(7, event.beforeJson());
+          insert.setString(8, event.afterJson());
           insert.setLong(9, ++revision);
           insert.addBatch();
         }

@@ -1,10 +1,18 @@
-package io.mailplane.push;
+package io.mailplane.dkim;
 
+import io.mailplane.push.Outbox;
+import io.mailplane.push.PushConfig;
+import io.mailplane.push.PushTarget;
+import io.mailplane.push.PushTargetFactory;
+import io.mailplane.push.RedisTargetConnection;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.mutiny.redis.client.Response;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +23,8 @@ import java.util.function.Predicate;
  * Rspamd's DKIM keys, as dkim_signing with use_redis reads them per message: HGET
  * &lt;selector-prefix&gt; &lt;domain&gt; gives the selector, then HGET &lt;key-prefix&gt;
  * &lt;selector&gt;.&lt;domain&gt; the private key. The key is written before the selector points at
- * it, and the selector is removed before the key, so no mail is signed with a missing key.
+ * it, and the selector is removed before the key, so no mail is signed with a missing key. The
+ * field format &lt;selector&gt;.&lt;domain&gt; is made here and nowhere else.
  *
  * <p>The hashes are shared: the seed's admin writes {@code dkim_keys} too, and its web container
  * rewrites its fields at every start. This target deletes only fields it wrote itself: each hash
@@ -24,22 +33,22 @@ import java.util.function.Predicate;
  * never deleted, so starting mailplane next to a live stack changes nothing; a key the import
  * brings into mailplane becomes owned when it is pushed.
  */
-class RspamdRedisTarget implements PushTarget {
+public class RspamdRedisTarget implements PushTarget {
   /** Fields per HSET/HDEL/HSCAN round trip: keeps single commands small on a big install. */
   private static final int CHUNK = 500;
 
   /** Suffix of the set that records the fields of a hash mailplane wrote. */
-  static final String OWNED_SUFFIX = ":mailplane-owned";
+  public static final String OWNED_SUFFIX = ":mailplane-owned";
 
   private final String hash;
   private final String selectors;
-  private final DkimKeys keys;
+  private final SigningKeys keys;
   private final Duration timeout;
   private final RedisTargetConnection connection;
   private final RedisAPI redis;
 
-  RspamdRedisTarget(
-      Vertx vertx, String url, String hash, String selectors, DkimKeys keys, Duration timeout) {
+  public RspamdRedisTarget(
+      Vertx vertx, String url, String hash, String selectors, SigningKeys keys, Duration timeout) {
     this.hash = hash;
     this.selectors = selectors;
     this.keys = keys;
@@ -58,9 +67,10 @@ class RspamdRedisTarget implements PushTarget {
     for (Change change : changes) {
       if (change.kind().equals(Outbox.DKIM)) {
         String domain = change.key();
-        Map<String, String> wanted = keys.signingKeys(domain);
+        List<SigningKeys.Key> signing = keys.of(domain);
+        Map<String, String> wanted = fields(signing);
         write(hash, wanted);
-        Map<String, String> selector = selectorsOf(wanted);
+        Map<String, String> selector = selectors(signing);
         if (selector.isEmpty()) {
           removeOwnedExcept(selectors, Set.of(), domain, domain::equals);
         } else {
@@ -83,21 +93,26 @@ class RspamdRedisTarget implements PushTarget {
 
   @Override
   public void reconcile() {
-    Map<String, String> wanted = keys.allSigningKeys();
+    List<SigningKeys.Key> signing = keys.all();
+    Map<String, String> wanted = fields(signing);
     write(hash, wanted);
-    Map<String, String> selector = selectorsOf(wanted);
+    Map<String, String> selector = selectors(signing);
     write(selectors, selector);
     removeOwnedExcept(selectors, selector.keySet(), "*", field -> true);
     removeOwnedExcept(hash, wanted.keySet(), "*", field -> true);
   }
 
-  /** Domain → selector from "selector.domain" fields (one signing selector per domain). */
-  private static Map<String, String> selectorsOf(Map<String, String> keyFields) {
-    Map<String, String> selectorByDomain = new java.util.LinkedHashMap<>();
-    for (String field : keyFields.keySet()) {
-      int dot = field.indexOf('.');
-      selectorByDomain.put(field.substring(dot + 1), field.substring(0, dot));
-    }
+  /** The key hash's fields: "selector.domain" → the private key as Rspamd reads it. */
+  public static Map<String, String> fields(List<SigningKeys.Key> keys) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    keys.forEach(key -> fields.put(key.selector() + "." + key.domain(), key.value()));
+    return fields;
+  }
+
+  /** The selector hash's fields: domain → selector (one signing selector per domain). */
+  private static Map<String, String> selectors(List<SigningKeys.Key> keys) {
+    Map<String, String> selectorByDomain = new LinkedHashMap<>();
+    keys.forEach(key -> selectorByDomain.put(key.domain(), key.selector()));
     return selectorByDomain;
   }
 
@@ -173,5 +188,28 @@ class RspamdRedisTarget implements PushTarget {
   @Override
   public void close() {
     connection.close();
+  }
+
+  /** Type rspamd-redis: Rspamd's DKIM keys, contributed by dkim so push knows no DKIM format. */
+  @ApplicationScoped
+  static class Factory implements PushTargetFactory {
+    @Inject Vertx vertx;
+    @Inject SigningKeys keys;
+
+    @Override
+    public String type() {
+      return "rspamd-redis";
+    }
+
+    @Override
+    public PushTarget create(PushConfig.Target target, String prefix) {
+      return new RspamdRedisTarget(
+          vertx,
+          PushTargetFactory.required(target.url(), prefix + "url"),
+          target.keyPrefix(),
+          target.selectorPrefix(),
+          keys,
+          target.timeout());
+    }
   }
 }

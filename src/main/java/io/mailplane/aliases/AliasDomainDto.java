@@ -1,4 +1,4 @@
-package io.mailplane.domains;
+package io.mailplane.aliases;
 
 import jakarta.validation.constraints.Size;
 import java.time.Instant;

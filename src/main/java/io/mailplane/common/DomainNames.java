@@ -1,6 +1,5 @@
-package io.mailplane.domains;
+package io.mailplane.common;
 
-import io.mailplane.api.ApiException;
 import java.net.IDN;
 import java.util.Arrays;
 import java.util.Locale;
@@ -19,38 +18,39 @@ public final class DomainNames {
 
   public static String normalize(String raw, String field) {
     if (raw == null || raw.isBlank()) {
-      throw ApiException.invalid(field, "must not be blank");
+      throw new InvalidValueException(field, "must not be blank");
     }
     String name = raw.strip();
     if (name.endsWith(".")) {
       name = name.substring(0, name.length() - 1);
     }
     if (name.length() > 253 * 4) {
-      throw ApiException.invalid(field, "is too long");
+      throw new InvalidValueException(field, "is too long");
     }
     String ascii;
     try {
       ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
-      throw ApiException.invalid(field, "is not a valid domain name");
+      throw new InvalidValueException(field, "is not a valid domain name");
     }
     if (ascii.length() > 253) {
-      throw ApiException.invalid(field, "must be at most 253 characters");
+      throw new InvalidValueException(field, "must be at most 253 characters");
     }
     String[] labels = ascii.split("\\.", -1);
     if (labels.length < 2) {
-      throw ApiException.invalid(field, "must have at least two labels, e.g. example.com");
+      throw new InvalidValueException(field, "must have at least two labels, e.g. example.com");
     }
     for (String label : labels) {
       if (!LABEL.matcher(label).matches()) {
-        throw ApiException.invalid(field, "is not a valid domain name");
+        throw new InvalidValueException(field, "is not a valid domain name");
       }
       if (label.startsWith("xn--") && !isALabel(label)) {
-        throw ApiException.invalid(field, "holds '" + label + "', which is not valid punycode");
+        throw new InvalidValueException(
+            field, "holds '" + label + "', which is not valid punycode");
       }
     }
     if (NUMERIC.matcher(labels[labels.length - 1]).matches()) {
-      throw ApiException.invalid(field, "must not end in a numeric label");
+      throw new InvalidValueException(field, "must not end in a numeric label");
     }
     return ascii;
   }
@@ -88,10 +88,10 @@ public final class DomainNames {
    * The normalized key of a domain-named resource: the path's, which a body's name (if sent) must
    * equal, since keys are identities and renames are not supported.
    */
-  static String pathKey(String pathKey, String bodyName, String what) {
+  public static String pathKey(String pathKey, String bodyName, String what) {
     String name = normalize(pathKey, "domain");
     if (bodyName != null && !normalize(bodyName, "name").equals(name)) {
-      throw ApiException.invalid(
+      throw new InvalidValueException(
           "name", "must match the " + what + " in the path (renaming is not supported)");
     }
     return name;

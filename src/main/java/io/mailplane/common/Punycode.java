@@ -1,4 +1,4 @@
-package io.mailplane.domains;
+package io.mailplane.common;
 
 import java.util.Arrays;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.mailplane.domains;
+package io.mailplane.aliases;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.ApiException;
@@ -11,6 +11,9 @@ import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.AuditService;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.DomainNames;
+import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainService;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

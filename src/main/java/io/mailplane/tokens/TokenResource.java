@@ -1,4 +1,4 @@
-package io.mailplane.auth;
+package io.mailplane.tokens;
 
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Responses;

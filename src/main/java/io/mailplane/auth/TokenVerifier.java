@@ -1,10 +1,6 @@
 package io.mailplane.auth;
 
-import io.mailplane.api.ApiException;
-import io.mailplane.api.Page;
-import io.mailplane.api.PageRequest;
 import io.mailplane.api.Timestamps;
-import io.mailplane.audit.AuditService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
@@ -12,16 +8,11 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.commons.codec.digest.DigestUtils;
 
 @ApplicationScoped
-public class TokenService {
-  static final String SECRET_PREFIX = "mpt_";
+/** Resolves presented bearer secrets to tokens, with a cache and a set of known hashes. */
+public class TokenVerifier {
   private static final int MAX_CACHED = 10_000;
 
   /** How often, at most, a replica asks the database for tokens created since it last looked. */
@@ -50,14 +41,8 @@ public class TokenService {
    */
   private static final Duration KNOWN_OVERLAP = Duration.ofMinutes(5);
 
-  /** The latest instant the expires_at DATETIME column holds; later ones fail the insert (500). */
-  private static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
-
   @Inject AuthConfig config;
-  @Inject Caller caller;
-  @Inject AuditService audit;
 
-  private final SecureRandom random = new SecureRandom();
   private final Map<String, Verified> cache = new ConcurrentHashMap<>();
   private byte[] bootstrapHash;
 
@@ -192,100 +177,17 @@ public class TokenService {
     }
   }
 
-  @Transactional
-  public TokenDto create(TokenDto request) {
-    caller.requireAdmin();
-    Set<String> scopes = new LinkedHashSet<>();
-    for (int i = 0; i < request.scopes().size(); i++) {
-      scopes.add(Scope.normalize(request.scopes().get(i), "scopes[" + i + "]"));
-    }
-    if (request.expiresAt() != null && !request.expiresAt().isAfter(Timestamps.now())) {
-      throw ApiException.invalid("expiresAt", "must be in the future");
-    }
-    if (request.expiresAt() != null && request.expiresAt().isAfter(MAX_EXPIRY)) {
-      throw ApiException.invalid("expiresAt", "must be before the year 10000");
-    }
-    byte[] secretBytes = new byte[32];
-    random.nextBytes(secretBytes);
-    String secret =
-        SECRET_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-    ApiToken token = new ApiToken();
-    token.name = request.name().trim();
-    token.tokenHash = DigestUtils.sha256Hex(secret);
-    token.scopes = String.join(" ", scopes);
-    token.expiresAt = request.expiresAt();
-    token.createdBy = caller.id();
-    token.createdAt = Timestamps.now();
-    token.persist();
-    knownHashes.add(token.tokenHash);
-    TokenDto created = toDto(token);
-    audit.record("token.create", "token", token.id.toString(), null, null, created);
-    return withSecret(created, secret);
+  /** A token just created here: known at once, without waiting for the next refresh. */
+  public void created(String hash) {
+    knownHashes.add(hash);
   }
 
-  public Page<TokenDto> list(PageRequest page) {
-    caller.requireReadAll();
-    long after = page.afterKey() == null ? 0 : page.afterId();
-    List<ApiToken> rows =
-        ApiToken.find("id > ?1 order by id", after).page(0, page.limit() + 1).list();
-    return Page.of(rows, page.limit(), t -> t.id.toString(), TokenService::toDto);
-  }
-
-  public TokenDto get(String id) {
-    caller.requireReadAll();
-    return toDto(find(id));
-  }
-
-  @Transactional
-  public void revoke(String id) {
-    caller.requireAdmin();
-    ApiToken token = find(id);
-    TokenDto before = toDto(token);
-    token.delete();
-    // The hash stays among the known ones until the next full reload: removing it before the
-    // delete commits could refuse the token while it is still valid, and a known hash only means
-    // the database is asked, which enforces the revocation.
-    cache.values().removeIf(v -> v.id().equals(token.id.toString()));
-    audit.record("token.revoke", "token", id, null, before, null);
-  }
-
-  private static ApiToken find(String id) {
-    ApiToken token = ApiToken.findById(parseId(id, "id"));
-    if (token == null) {
-      throw ApiException.notFound("token", id);
-    }
-    return token;
-  }
-
-  private static long parseId(String id, String field) {
-    try {
-      return Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw ApiException.notFound("token", id);
-    }
-  }
-
-  static TokenDto toDto(ApiToken token) {
-    return new TokenDto(
-        token.id,
-        token.name,
-        new ArrayList<>(Arrays.asList(token.scopes.split(" "))),
-        token.expiresAt,
-        token.lastUsedAt,
-        token.createdAt,
-        token.createdBy,
-        null);
-  }
-
-  private static TokenDto withSecret(TokenDto dto, String secret) {
-    return new TokenDto(
-        dto.id(),
-        dto.name(),
-        dto.scopes(),
-        dto.expiresAt(),
-        dto.lastUsedAt(),
-        dto.createdAt(),
-        dto.createdBy(),
-        secret);
+  /**
+   * Forgets the cached verdict for a revoked token. The hash stays among the known ones until the
+   * next full reload: removing it before the delete commits could refuse the token while it is
+   * still valid, and a known hash only means the database is asked, which enforces the revocation.
+   */
+  public void revoked(String id) {
+    cache.values().removeIf(v -> v.id().equals(id));
   }
 }

@@ -1,6 +1,5 @@
-package io.mailplane.domains;
+package io.mailplane.common;
 
-import io.mailplane.api.ApiException;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -15,31 +14,27 @@ public record MailAddress(String localPart, String domain) {
   /** Parses user@domain; with allowCatchAll, "@domain" gives an empty local part. */
   public static MailAddress parse(String raw, String field, boolean allowCatchAll) {
     if (raw == null || raw.isBlank()) {
-      throw ApiException.invalid(field, "must not be blank");
+      throw new InvalidValueException(field, "must not be blank");
     }
     String value = raw.strip();
     int at = value.lastIndexOf('@');
     if (at < 0) {
-      throw ApiException.invalid(field, "must be an address like user@example.com");
+      throw new InvalidValueException(field, "must be an address like user@example.com");
     }
     String local = value.substring(0, at).toLowerCase(Locale.ROOT);
     String domain = DomainNames.normalize(value.substring(at + 1), field);
     if (local.isEmpty()) {
       if (!allowCatchAll) {
-        throw ApiException.invalid(field, "must have a local part before '@'");
+        throw new InvalidValueException(field, "must have a local part before '@'");
       }
     } else if (local.length() > 64) {
-      throw ApiException.invalid(field, "local part must be at most 64 characters");
+      throw new InvalidValueException(field, "local part must be at most 64 characters");
     } else if (!LOCAL_PART.matcher(local).matches()) {
-      throw ApiException.invalid(
+      throw new InvalidValueException(
           field,
           "local part may hold letters, digits, dots (not leading, trailing or doubled) and !#$&'*+=?^_`{|}~-");
     }
     return new MailAddress(local, domain);
-  }
-
-  public boolean isCatchAll() {
-    return localPart.isEmpty();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package io.mailplane.domains;
+package io.mailplane.aliases;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.Idempotency;
