@@ -1,6 +1,5 @@
 package io.mailplane.imports;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.Problem;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -47,10 +46,13 @@ public record ImportItemDto(
     @Schema(nullable = true, example = "orphan: its domain row mail_domains#7 does not exist")
         String reason,
     @Schema(
-            nullable = true,
             type = SchemaType.OBJECT,
-            description = "The fields it creates or changes, or that conflict (secrets never)",
+            description =
+                "The fields it creates or changes, or that conflict (secrets never); empty when none",
             example = "{\"quotaMb\": 2048}")
-        JsonNode fields,
-    @Schema(nullable = true, description = "The API's problem when the object failed")
+        java.util.Map<String, Object> fields,
+    @Schema(
+            type = SchemaType.OBJECT,
+            nullable = true,
+            description = "The API's problem when the object failed")
         Problem problem) {}

@@ -43,5 +43,6 @@ public record ImportJobDto(
             example = "interrupted: mailplane stopped; run the import again, it resumes")
         String failure,
     @Schema(example = "token:admin") String createdBy,
-    @Schema(type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(type = SchemaType.STRING, format = "date-time", nullable = true) Instant finishedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time", nullable = true)
+        Instant finishedAt) {}

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(
@@ -16,7 +17,12 @@ public record ImportRequest(
     @NotNull @Valid Source source,
     @Schema(description = "Plan only, change nothing; default true", example = "true")
         Boolean dryRun,
-    @Valid @Schema(nullable = true) Options options) {
+    @Valid
+        @Schema(
+            type = SchemaType.OBJECT,
+            nullable = true,
+            description = "Default: skip both, fetchmail off")
+        Options options) {
 
   @Schema(
       name = "ImportSource",

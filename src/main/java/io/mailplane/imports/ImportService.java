@@ -188,9 +188,8 @@ public class ImportService {
         item.outcome,
         item.reason,
         item.fieldsJson == null
-            ? null
-            : read(
-                item.fieldsJson, new TypeReference<com.fasterxml.jackson.databind.JsonNode>() {}),
+            ? Map.of()
+            : read(item.fieldsJson, new TypeReference<Map<String, Object>>() {}),
         item.problemJson == null ? null : read(item.problemJson, new TypeReference<Problem>() {}));
   }
 
