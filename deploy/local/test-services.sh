@@ -77,6 +77,10 @@ GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'localhost';
 GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'localhost';
+-- A seed installation's database for the import tests (MAILPLANE_TEST_SEED_DB_URL).
+CREATE DATABASE IF NOT EXISTS \`mailplane_seed_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+GRANT ALL PRIVILEGES ON \`mailplane_seed_test\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`mailplane_seed_test\`.* TO '${DB_USER}'@'localhost';
 FLUSH PRIVILEGES;
 SQL
   log "MariaDB ready: ${DB_USER}@127.0.0.1:3306/${DB_NAME}"

@@ -1,55 +1,71 @@
 #!/usr/bin/env bash
-# Moves the seed admin's data (jeboehm/mailserver-admin tables in the seed's database) into
-# mailplane through its API (docs/operations.md "Migrating from the seed's admin").
+# Imports the seed admin's database (jeboehm/mailserver-admin) into mailplane through
+# POST /api/v1/imports, waits for the job and prints what it did (docs/operations.md "Migrating
+# from the seed's admin"). Without --apply it only plans. Repeatable: every run converges.
 #
-#   SEED_MYSQL="mysql -h 127.0.0.1 -u root -pSECRET mailserver" \
-#   MAILPLANE_URL=http://127.0.0.1:8080 MAILPLANE_TOKEN=... deploy/migrate/seed-import.sh [--apply]
+#   SEED_URL=jdbc:mariadb://db:3306/mailserver SEED_USER=mailserver SEED_PASSWORD=... \
+#   MAILPLANE_URL=http://127.0.0.1:8080 MAILPLANE_TOKEN=... deploy/migrate/seed-import.sh \
+#     [--apply] [--no-login-empty-passwords] [--strip-trailing-dots] [--enable-fetchmail]
 #
-# Without --apply it prints the plan (what :apply would change) and changes nothing. With --apply:
-# domains, mailboxes (bcrypt hashes kept: passwords keep working) and aliases in one transaction
-# (prune=false: nothing already in mailplane is deleted), then DKIM keys imported with their
-# selectors (DNS stays valid), then fetchmail accounts (when the API has them; run once:
-# accounts are created, not matched).
+# SEED_URL is resolved by mailplane (compose: the service name `db`), not by this script. The
+# seed's password goes from the environment into the request body, never onto a command line.
+# Exit status: 0 done (or a complete plan), 1 the job failed or an object failed, 2 usage.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-: "${SEED_MYSQL:?e.g. mysql -h db -u root -pSECRET mailserver}"
+: "${SEED_URL:?e.g. jdbc:mariadb://db:3306/mailserver}"
+: "${SEED_USER:?the seed database user}"
 : "${MAILPLANE_URL:?e.g. http://127.0.0.1:8080}"
 : "${MAILPLANE_TOKEN:?an admin token}"
-apply=false
-[ "${1:-}" = --apply ] && apply=true
-
-api() { # method path [curl args...]: prints the body, fails on >= 400
-  local method=$1 path=$2
-  shift 2
-  curl -sS --fail-with-body -X "$method" -H "Authorization: Bearer $MAILPLANE_TOKEN" \
-    "$MAILPLANE_URL/api/v1$path" "$@"
-}
-query() { $SEED_MYSQL -N -B --raw <"$here/$1"; }
-
-document=$(query seed-config.sql)
-echo "$document" | jq -e . >/dev/null
-plan=$(api POST '/config:plan?prune=false' -H 'Content-Type: application/json' --data-binary "$document")
-echo "plan: $(echo "$plan" | jq -c '[.changes[] | "\(.action) \(.resource) \(.key)"]')"
-if ! $apply; then
-  echo "dry run: nothing changed (add --apply)"
-  exit 0
-fi
-api POST '/config:apply?prune=false' -H 'Content-Type: application/json' \
-  --data-binary "$document" | jq -c '{revision, changes: (.changes | length)}'
-
-query seed-dkim.sql | while IFS= read -r line; do
-  domain=$(echo "$line" | jq -r .domain)
-  echo "$line" | jq -c .body |
-    api PUT "/domains/$domain/dkim" -H 'Content-Type: application/json' --data-binary @- |
-    jq -c '{domain, selector}'
+export SEED_URL SEED_USER SEED_PASSWORD="${SEED_PASSWORD:-}"
+dry=true empty=skip dots=skip fetchmail=false
+for arg in "$@"; do
+  case $arg in
+    --apply) dry=false ;;
+    --no-login-empty-passwords) empty=no-login ;;
+    --strip-trailing-dots) dots=strip ;;
+    --enable-fetchmail) fetchmail=true ;;
+    *) echo "unknown option $arg" >&2; exit 2 ;;
+  esac
 done
 
-if api GET '/fetchmail-accounts?limit=1' -o /dev/null 2>/dev/null; then
-  query seed-fetchmail.sql | while IFS= read -r line; do
-    echo "$line" |
-      api POST /fetchmail-accounts -H 'Content-Type: application/json' --data-binary @- |
-      jq -c '{id, mailbox, host}'
-  done
-else
-  echo "fetchmail accounts skipped: this mailplane has no /api/v1/fetchmail-accounts"
-fi
+api() { # method path [curl args...]: the body on stdout; a problem+json is printed and fails
+  local method=$1 path=$2 out status
+  shift 2
+  out=$(mktemp)
+  status=$(curl -sS -o "$out" -w '%{http_code}' -X "$method" \
+    -H "Authorization: Bearer $MAILPLANE_TOKEN" -H 'Content-Type: application/json' \
+    "$MAILPLANE_URL/api/v1$path" "$@")
+  if [ "$status" -ge 400 ]; then
+    echo "HTTP $status: $(jq -c '{detail, errors}' "$out" 2>/dev/null || cat "$out")" >&2
+    rm -f "$out"
+    return 1
+  fi
+  cat "$out"
+  rm -f "$out"
+}
+
+job=$(jq -n --argjson dry "$dry" --arg empty "$empty" --arg dots "$dots" \
+  --argjson fetchmail "$fetchmail" \
+  '{source: {url: env.SEED_URL, username: env.SEED_USER, password: env.SEED_PASSWORD},
+    dryRun: $dry, options: {emptyPasswords: $empty, trailingDots: $dots,
+    enableFetchmail: $fetchmail}}' | api POST /imports --data-binary @-)
+id=$(echo "$job" | jq -r .id)
+echo "import $id started ($([ "$dry" = true ] && echo 'dry run: plan only' || echo 'apply'))"
+while :; do
+  job=$(api GET "/imports/$id")
+  [ "$(echo "$job" | jq -r .finished)" = true ] && break
+  sleep 2
+done
+echo "$job" | jq -c '{state, failure, counts}'
+after=""
+while :; do
+  page=$(api GET "/imports/$id/items?limit=1000${after:+&after=$after}")
+  echo "$page" | jq -r '.items[]
+    | select(.action != "create" and .action != "update" and .action != "unchanged"
+             or .outcome == "failed")
+    | "\(.outcome)\t\(.action)\t\(.kind)\t\(.key)\t\(.seedRow // "")\t\(.reason // "")"
+      + (if .problem then "\t" + .problem.detail else "" end)'
+  after=$(echo "$page" | jq -r '.next // empty')
+  [ -z "$after" ] && break
+done
+state=$(echo "$job" | jq -r .state)
+[ "$state" = done ] || [ "$state" = plan ]

@@ -42,6 +42,15 @@ public class Caller {
     this.id = "job:" + name;
   }
 
+  /**
+   * A background job that carries out what an admin asked for (an import) in its own request
+   * context: it acts with admin rights, and the audit names the admin who asked.
+   */
+  public void actForAdmin(String adminId) {
+    this.id = adminId;
+    this.admin = true;
+  }
+
   public String id() {
     return id;
   }
@@ -57,6 +66,11 @@ public class Caller {
   /** The domains this caller is confined to, or empty when it sees every domain. */
   public Optional<Set<String>> visibleDomains() {
     return admin || readAll ? Optional.empty() : Optional.of(domains);
+  }
+
+  /** Whether the caller holds the admin scope, for fields only an admin may change. */
+  public boolean isAdmin() {
+    return admin;
   }
 
   /** Admin-only operations: server-wide objects such as tokens and domains. */

@@ -85,7 +85,16 @@ public record ConfigDocument(
       @Schema(description = "MiB, 0 = unlimited; absent = the domain's default", example = "2048")
           Long quotaMb,
       @Schema(description = "Default true", example = "true") Boolean enabled,
-      @Schema(description = "Default false", example = "false") Boolean sendOnly) {
+      @Schema(description = "Default false", example = "false") Boolean sendOnly,
+      @Schema(
+              description = "The seed admin's flag (admin only); absent keeps it, false on create",
+              example = "false")
+          Boolean admin,
+      @Schema(
+              description =
+                  "The seed admin's domain_admin flag (admin only); absent keeps it, false on create",
+              example = "false")
+          Boolean domainAdmin) {
 
     /** Records print their fields; this one must never print a password. */
     @Override

@@ -63,7 +63,9 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
                     null,
                     m.quotaMb,
                     m.enabled,
-                    m.sendOnly))
+                    m.sendOnly,
+                    m.admin,
+                    m.domainAdmin))
         .toList();
   }
 
@@ -83,7 +85,9 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
                 null,
                 desired.quotaMb(),
                 desired.enabled() == null || desired.enabled(),
-                desired.sendOnly() != null && desired.sendOnly())
+                desired.sendOnly() != null && desired.sendOnly(),
+                desired.admin() == null ? current.admin() : desired.admin(),
+                desired.domainAdmin() == null ? current.domainAdmin() : desired.domainAdmin())
             .equals(current)) {
       return;
     }
@@ -96,6 +100,8 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
             desired.quotaMb(),
             desired.enabled(),
             desired.sendOnly(),
+            desired.admin(),
+            desired.domainAdmin(),
             null,
             null,
             null,

@@ -151,7 +151,9 @@ class PlaintextPasswords {
               null,
               entry.quotaMb(),
               entry.enabled(),
-              entry.sendOnly()));
+              entry.sendOnly(),
+              entry.admin(),
+              entry.domainAdmin()));
     }
     return resolved;
   }

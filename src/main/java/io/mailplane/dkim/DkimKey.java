@@ -20,6 +20,12 @@ public class DkimKey extends PanacheEntityBase {
   static final String ACTIVE = "active";
   static final String RETIRING = "retiring";
 
+  /**
+   * Kept while DKIM is off (a seed's switched-off key, imported): never signs, not published;
+   * enabling DKIM without a new key switches it on, so its DNS record stays valid.
+   */
+  static final String DISABLED = "disabled";
+
   @Id
   @GeneratedValue(strategy = GenerationType.IDENTITY)
   public Long id;
@@ -46,7 +52,7 @@ public class DkimKey extends PanacheEntityBase {
   @Column(name = "private_key_enc", nullable = false)
   public String privateKeyEnc;
 
-  /** active: signs (in Redis); retiring: only published in DNS until retireAt. */
+  /** active: signs (in Redis); retiring: only published in DNS until retireAt; disabled. */
   @Column(nullable = false)
   public String status;
 

@@ -62,15 +62,34 @@ public class DkimService {
     Preconditions.check(ifMatch, ifNoneMatch, state == null ? null : state.version);
     Instant now = Timestamps.now();
     if (state == null) {
-      String selector = normalizeSelector(request.selector(), config.defaultSelector());
-      DkimKeyMaterial material =
-          obtain(request.privateKey(), request.algorithm(), request.keyBits(), null);
+      DkimKey kept = disabledKey(domain);
+      String selector;
+      DkimKeyMaterial material = null;
+      if (kept != null
+          && request.privateKey() == null
+          && request.algorithm() == null
+          && request.keyBits() == null
+          && (request.selector() == null
+              || normalizeSelector(request.selector(), null).equals(kept.selector))) {
+        // DKIM was off with a key kept: switch that key on (its DNS record stays valid).
+        selector = kept.selector;
+        kept.status = DkimKey.ACTIVE;
+      } else {
+        if (kept != null) {
+          kept.delete();
+          DkimKey.getEntityManager().flush();
+        }
+        selector = normalizeSelector(request.selector(), config.defaultSelector());
+        material = obtain(request.privateKey(), request.algorithm(), request.keyBits(), null);
+      }
       state = new DkimDomain();
       state.domainId = domain.id;
       state.createdAt = now;
       state.updatedAt = now;
       state.persist();
-      insertKey(domain, selector, material, now);
+      if (material != null) {
+        insertKey(domain, selector, material, now);
+      }
       DkimDto after = toDto(domain, state);
       audit.record("dkim.enable", TYPE, domain.name, domain.name, null, after);
       outbox.record(Outbox.DKIM, domain.name);
@@ -154,7 +173,14 @@ public class DkimService {
     Domain domain = writable(key);
     DkimDomain state = DkimDomain.findForUpdate(domain.id);
     if (state == null) {
-      throw ApiException.notFound("DKIM configuration of domain", domain.name);
+      DkimKey kept = disabledKey(domain);
+      if (kept == null) {
+        throw ApiException.notFound("DKIM configuration of domain", domain.name);
+      }
+      DkimSelectorDto before = toSelectorDto(domain, kept);
+      kept.delete();
+      audit.record("dkim.delete-disabled", TYPE, domain.name, domain.name, before, null);
+      return;
     }
     Preconditions.check(ifMatch, null, state.version);
     DkimDto before = toDto(domain, state);
@@ -162,6 +188,50 @@ public class DkimService {
     state.delete();
     audit.record("dkim.disable", TYPE, domain.name, domain.name, before, null);
     outbox.record(Outbox.DKIM, domain.name);
+  }
+
+  /**
+   * Keeps a key while DKIM is off (a seed's switched-off DKIM, imported): it never signs and is not
+   * published; {@link #put} without a new key later switches DKIM on with it. Replaces a kept key
+   * of the domain; refused (409) while DKIM is on.
+   */
+  @Transactional
+  public DkimSelectorDto keepDisabled(String key, String selector, String pem) {
+    Domain domain = writable(key);
+    DkimDomain state = DkimDomain.findForUpdate(domain.id);
+    if (state != null) {
+      throw new ApiException(
+          ProblemKind.CONFLICT,
+          "DKIM is on for '" + domain.name + "'; a switched-off key is only kept while it is off");
+    }
+    String name = normalizeSelector(selector, config.defaultSelector());
+    DkimKeyMaterial material = DkimKeyMaterial.importPem(pem, null);
+    DkimKey kept = disabledKey(domain);
+    DkimSelectorDto before = kept == null ? null : toSelectorDto(domain, kept);
+    if (kept != null) {
+      if (kept.selector.equals(name) && kept.publicKey.equals(material.publicKey())) {
+        java.util.Arrays.fill(material.pkcs8(), (byte) 0);
+        return before;
+      }
+      kept.delete();
+      DkimKey.getEntityManager().flush();
+    }
+    DkimKey inserted = insertKey(domain, name, material, Timestamps.now());
+    inserted.status = DkimKey.DISABLED;
+    DkimSelectorDto after = toSelectorDto(domain, inserted);
+    audit.record("dkim.keep-disabled", TYPE, domain.name, domain.name, before, after);
+    return after;
+  }
+
+  /** The key kept while DKIM is off, if any (see {@link #keepDisabled}). */
+  public java.util.Optional<DkimSelectorDto> disabledKeyOf(String key) {
+    Domain domain = domains.visible(key);
+    DkimKey kept = disabledKey(domain);
+    return java.util.Optional.ofNullable(kept == null ? null : toSelectorDto(domain, kept));
+  }
+
+  private static DkimKey disabledKey(Domain domain) {
+    return DkimKey.find("domain = ?1 and status = ?2", domain, DkimKey.DISABLED).firstResult();
   }
 
   /**
@@ -262,7 +332,7 @@ public class DkimService {
         : config.defaultRsaBits();
   }
 
-  private void insertKey(Domain domain, String selector, DkimKeyMaterial material, Instant now) {
+  private DkimKey insertKey(Domain domain, String selector, DkimKeyMaterial material, Instant now) {
     DkimKey key = new DkimKey();
     key.domain = domain;
     key.selector = selector;
@@ -275,6 +345,7 @@ public class DkimService {
     key.status = DkimKey.ACTIVE;
     key.createdAt = now;
     key.persist();
+    return key;
   }
 
   private void retire(DkimKey key, Instant now) {
@@ -362,9 +433,20 @@ public class DkimService {
             DkimDnsRecord.value(key.algorithm, key.publicKey)));
   }
 
+  /**
+   * The DNS p= value of a PEM private key, or a VALIDATION_FAILED problem (field privateKey) for
+   * what PUT would refuse: lets an import compare a key with the stored one before writing.
+   */
+  public static String publicKeyOf(String pem) {
+    DkimKeyMaterial material = DkimKeyMaterial.importPem(pem, null);
+    java.util.Arrays.fill(material.pkcs8(), (byte) 0);
+    return material.publicKey();
+  }
+
   /** For the dns package: every selector that must be published now. */
   public List<DkimSelectorDto> publishedSelectors(Domain domain) {
     return DkimKey.ofDomain(domain).stream()
+        .filter(k -> !DkimKey.DISABLED.equals(k.status))
         .map(k -> toSelectorDto(domain, k))
         .filter(Objects::nonNull)
         .toList();

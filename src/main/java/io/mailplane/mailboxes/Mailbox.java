@@ -49,6 +49,13 @@ public class Mailbox extends PanacheEntityBase {
   @Column(name = "send_only", nullable = false)
   public boolean sendOnly;
 
+  /** The seed admin's flags (issue 15): stored and shown, no role is derived from them yet. */
+  @Column(nullable = false)
+  public boolean admin;
+
+  @Column(name = "domain_admin", nullable = false)
+  public boolean domainAdmin;
+
   @Version public long version;
 
   @Column(name = "created_at", nullable = false)

@@ -45,6 +45,18 @@ public record MailboxDto(
                 "May send (SMTP AUTH) but not receive mail or log in over IMAP/POP3; default false",
             example = "false")
         Boolean sendOnly,
+    @Schema(
+            description =
+                "The seed admin's `admin` flag, carried by imports. Only admins may set it; absent"
+                    + " keeps the current value (false on create). It grants no role yet.",
+            example = "false")
+        Boolean admin,
+    @Schema(
+            description =
+                "The seed admin's `domain_admin` flag, carried by imports. Only admins may set it;"
+                    + " absent keeps the current value (false on create). It grants no role yet.",
+            example = "false")
+        Boolean domainAdmin,
     @Schema(readOnly = true, example = "example.com") String domain,
     @Schema(
             readOnly = true,

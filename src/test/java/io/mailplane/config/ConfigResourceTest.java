@@ -438,7 +438,9 @@ class ConfigResourceTest {
             new String[] {"{\"mailboxes\":[" + m + "1, \"quotaMb\":2}]}", "400"},
             new String[] {"{\"mailboxes\":[" + m + "\"100\"}]}", "400"},
             new String[] {"{\"mailboxes\":[" + m + "1.5}]}", "400"},
-            new String[] {"{\"mailboxes\":[" + m + "1, \"admin\":true}]}", "400"},
+            new String[] {"{\"mailboxes\":[" + m + "1, \"superuser\":true}]}", "400"},
+            // The seed's admin flag exists, but only an admin may set it.
+            new String[] {"{\"mailboxes\":[" + m + "1, \"admin\":true}]}", "403"},
             new String[] {"{\"mailboxes\":[" + m + "1}," + m + "2}]}", "400"},
             new String[] {"{\"mailboxes\":[null]}", "400"},
             new String[] {"{\"mailboxes\":{}}", "400"},

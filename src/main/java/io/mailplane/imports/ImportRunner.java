@@ -1,0 +1,522 @@
+package io.mailplane.imports;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mailplane.aliases.AliasDto;
+import io.mailplane.aliases.AliasService;
+import io.mailplane.api.ApiException;
+import io.mailplane.api.PageRequest;
+import io.mailplane.api.Problem;
+import io.mailplane.api.ProblemKind;
+import io.mailplane.api.Timestamps;
+import io.mailplane.auth.Caller;
+import io.mailplane.config.ConfigDocument;
+import io.mailplane.config.ConfigService;
+import io.mailplane.dkim.DkimDto;
+import io.mailplane.dkim.DkimSelectorDto;
+import io.mailplane.dkim.DkimService;
+import io.mailplane.domains.DomainDto;
+import io.mailplane.domains.DomainService;
+import io.mailplane.fetchmail.FetchmailAccountDto;
+import io.mailplane.fetchmail.FetchmailService;
+import io.mailplane.mailboxes.MailboxDto;
+import io.mailplane.mailboxes.MailboxService;
+import io.mailplane.mailboxes.PasswordHasher;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.inject.Inject;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.Validator;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Carries out one import job on a worker thread: reads the seed, plans, and (unless a dry run)
+ * writes each object in a transaction of its own through the feature's service, so validation,
+ * audit, outbox and change feed behave as for an API call, and a failure stops only that object.
+ * The object's 3-way state is written in the same transaction: a run that stops anywhere resumes
+ * where it stopped when it is started again.
+ */
+@ApplicationScoped
+class ImportRunner {
+  private static final Logger LOG = Logger.getLogger(ImportRunner.class);
+  private static final int BATCH = 500;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Inject Caller caller;
+  @Inject ObjectMapper json;
+  @Inject ConfigService config;
+  @Inject DomainService domains;
+  @Inject MailboxService mailboxes;
+  @Inject AliasService aliases;
+  @Inject DkimService dkim;
+  @Inject FetchmailService fetchmail;
+  @Inject PasswordHasher hasher;
+  @Inject Validator validator;
+
+  @ActivateRequestContext
+  void run(long jobId, SeedSource source, ImportRequest.Options options, String adminId) {
+    caller.actForAdmin(adminId);
+    try {
+      SeedSnapshot seed;
+      try (Connection connection = source.connect()) {
+        source.requireSeedSchema(connection);
+        seed = SeedSnapshot.read(source, connection);
+      } catch (SQLException e) {
+        throw ApiException.invalid("source", source.clean(e));
+      }
+      List<ImportPlan> plan =
+          QuarkusTransaction.requiringNew()
+              .timeout(3600)
+              .call(() -> new ImportPlanner(json, options, current(), states()).plan(seed));
+      ImportJob job = QuarkusTransaction.requiringNew().call(() -> ImportJob.findById(jobId));
+      Map<String, Map<String, Integer>> counts = ImportPlanner.count(plan);
+      if (job.dryRun) {
+        for (int i = 0; i < plan.size(); i += BATCH) {
+          List<ImportPlan> batch = plan.subList(i, Math.min(plan.size(), i + BATCH));
+          QuarkusTransaction.requiringNew()
+              .run(
+                  () ->
+                      batch.forEach(
+                          p ->
+                              item(
+                                  jobId,
+                                  p,
+                                  p.action().equals(ImportPlan.SKIP)
+                                          || p.action().equals(ImportPlan.GONE)
+                                          || p.action().equals(ImportPlan.KEPT_DELETED)
+                                      ? "skipped"
+                                      : "planned",
+                                  null)));
+          heartbeat(jobId, null, null);
+        }
+        finish(jobId, ImportJob.PLAN, counts, null);
+        return;
+      }
+      heartbeat(jobId, ImportJob.RUNNING, counts);
+      boolean failed = false;
+      int n = 0;
+      for (ImportPlan p : plan) {
+        failed |= !apply(jobId, p, options, counts);
+        if (++n % 100 == 0) {
+          heartbeat(jobId, null, counts);
+        }
+      }
+      finish(jobId, failed ? ImportJob.FAILED : ImportJob.DONE, counts, null);
+    } catch (ApiException e) {
+      finish(jobId, ImportJob.FAILED, null, e.getMessage());
+    } catch (RuntimeException | Error e) {
+      LOG.errorf(e, "import %d failed", jobId);
+      finish(jobId, ImportJob.FAILED, null, "unexpected failure (see the server log): " + e);
+    }
+  }
+
+  /** One object: write it and its state in one transaction, then record the outcome. */
+  private boolean apply(
+      long jobId,
+      ImportPlan p,
+      ImportRequest.Options options,
+      Map<String, Map<String, Integer>> counts) {
+    String outcome;
+    Problem problem = null;
+    if (p.writes()
+        || p.action().equals(ImportPlan.CONFLICT)
+        || p.action().equals(ImportPlan.UNCHANGED)) {
+      try {
+        QuarkusTransaction.requiringNew()
+            .run(
+                () -> {
+                  if (p.writes()) {
+                    write(p, options);
+                  } else if (p.rebase()) {
+                    // Nothing to write, but the seed's value becomes the base of the next run.
+                    saveState(p, p.current(), p.currentVersion());
+                  }
+                  item(jobId, p, "done", null);
+                });
+        outcome = "done";
+      } catch (RuntimeException e) {
+        problem = problem(p, e);
+        Problem failure = problem;
+        QuarkusTransaction.requiringNew().run(() -> item(jobId, p, "failed", failure));
+        outcome = "failed";
+      }
+    } else {
+      QuarkusTransaction.requiringNew().run(() -> item(jobId, p, "skipped", null));
+      outcome = "skipped";
+    }
+    counts.computeIfAbsent(p.kind(), k -> new TreeMap<>()).merge(outcome, 1, Integer::sum);
+    return problem == null;
+  }
+
+  private void write(ImportPlan p, ImportRequest.Options options) {
+    ObjectNode c = p.changes();
+    boolean create = p.action().equals(ImportPlan.CREATE);
+    ObjectNode mineAfter = p.current() == null ? json.createObjectNode() : p.current().deepCopy();
+    Long version = null;
+    switch (p.kind()) {
+      case ImportPlan.DOMAIN ->
+          domains.create(new DomainDto(p.key(), null, null, true, null, null, null, null));
+      case ImportPlan.MAILBOX -> {
+        ObjectNode request = c.deepCopy();
+        if (request.has("passwordHash")) {
+          String hash = request.get("passwordHash").asText();
+          // The seed's empty password (option no-login): a random one nobody knows.
+          request.put(
+              "passwordHash", hash.isEmpty() ? hasher.hash(randomSecret(), "password") : hash);
+        }
+        mineAfter.setAll(c);
+        if (request.has("passwordHash")) {
+          mineAfter.set("passwordHash", request.get("passwordHash"));
+        }
+        if (create) {
+          request.put("address", p.key());
+          MailboxDto dto = valid(convert(request, MailboxDto.class));
+          mailboxes.create(dto);
+        } else {
+          mailboxes.patch(p.key(), request, null);
+        }
+      }
+      case ImportPlan.ALIAS -> {
+        AliasDto after;
+        if (create) {
+          ObjectNode request = c.deepCopy();
+          request.put("address", p.key());
+          after = aliases.create(valid(convert(request, AliasDto.class)));
+        } else {
+          after = aliases.patch(p.key(), c, null);
+        }
+        mineAfter.set(
+            "destinations", json.valueToTree(after.destinations().stream().sorted().toList()));
+      }
+      case ImportPlan.DKIM -> {
+        ObjectNode target = mineAfter.deepCopy();
+        target.setAll(c);
+        String selector = target.get("selector").asText();
+        String pem = p.secrets().get("privateKey");
+        boolean wasOn = p.current() != null && p.current().path("enabled").asBoolean();
+        if (target.get("enabled").asBoolean()) {
+          // Only a changed key is sent: switching on a kept key keeps it (and its DNS record).
+          boolean newKey = create || c.has("publicKey") || c.has("selector");
+          DkimDto request =
+              new DkimDto(null, null, selector, null, null, newKey ? pem : null, null, null, null);
+          DkimDto after = dkim.put(p.key(), valid(request), null, null).value();
+          mineAfter = dkimValues(after);
+          version = after.version();
+        } else {
+          if (wasOn) {
+            dkim.disable(p.key(), null);
+          }
+          DkimSelectorDto kept = dkim.keepDisabled(p.key(), selector, pem);
+          mineAfter = json.createObjectNode();
+          mineAfter.put("selector", kept.selector());
+          mineAfter.put("publicKey", kept.publicKey());
+          mineAfter.put("enabled", false);
+        }
+      }
+      case ImportPlan.FETCHMAIL -> {
+        ObjectNode request = c.deepCopy();
+        if (request.has("password")) {
+          request.put("password", p.secrets().get("password"));
+        }
+        FetchmailAccountDto after;
+        if (create) {
+          String[] key = p.key().split("\\|", 3);
+          request.put("mailbox", key[0]);
+          request.put("host", key[1]);
+          request.put("username", key[2]);
+          request.put("enabled", options.enableFetchmail());
+          after = fetchmail.create(valid(convert(request, FetchmailAccountDto.class)));
+        } else {
+          after = fetchmail.patch(p.currentId(), request, null);
+        }
+        mineAfter = fetchmailValues(after);
+        version = after.version();
+      }
+      default -> throw new IllegalStateException("unknown kind " + p.kind());
+    }
+    saveState(p, mineAfter, version);
+  }
+
+  private static String randomSecret() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private <T> T convert(ObjectNode node, Class<T> type) {
+    try {
+      return json.treeToValue(node, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("import request for " + type.getSimpleName(), e);
+    }
+  }
+
+  /** The constraints the REST layer checks with @Valid before a single-object write. */
+  private <T> T valid(T request) {
+    Set<ConstraintViolation<T>> violations = validator.validate(request);
+    if (!violations.isEmpty()) {
+      throw new ConstraintViolationException(violations);
+    }
+    return request;
+  }
+
+  /** The seed's value (secrets as salted hashes) and mailplane's right after, for the next run. */
+  private void saveState(ImportPlan p, ObjectNode mineAfter, Long version) {
+    ObjectNode seed = p.theirs().deepCopy();
+    p.secrets().forEach((field, value) -> seed.put(field, ImportPlanner.secretHash(value)));
+    ImportState.Key id = new ImportState.Key(p.kind(), ImportPlanner.keyHash(p.key()));
+    ImportState state = ImportState.findById(id);
+    if (state == null) {
+      state = new ImportState();
+      state.id = id;
+      state.objectKey = p.key();
+    }
+    state.seedJson = seed.toString();
+    if (p.writes() || state.mineJson == null) {
+      state.mineJson = (mineAfter == null ? json.createObjectNode() : mineAfter).toString();
+      state.mineVersion = version;
+    }
+    state.updatedAt = Timestamps.now();
+    state.persist();
+  }
+
+  private void item(long jobId, ImportPlan p, String outcome, Problem problem) {
+    ImportItem item = new ImportItem();
+    item.jobId = jobId;
+    item.kind = p.kind();
+    item.objectKey = clip(p.key(), 1000);
+    item.seedRow = p.seedRow();
+    item.action = p.action();
+    item.outcome = outcome;
+    item.reason = p.reason() == null ? null : clip(p.reason(), 2000);
+    ObjectNode fields = shown(p);
+    item.fieldsJson = fields == null ? null : fields.toString();
+    item.problemJson = problem == null ? null : json.valueToTree(problem).toString();
+    item.persist();
+  }
+
+  /** What an item shows: the changes (or conflicts); secrets and hashes only as "(changed)". */
+  private ObjectNode shown(ImportPlan p) {
+    ObjectNode source =
+        p.changes() != null && !p.changes().isEmpty()
+            ? p.changes()
+            : p.conflicts() != null && !p.conflicts().isEmpty() ? p.conflicts() : null;
+    if (source == null) {
+      return null;
+    }
+    ObjectNode out = source.deepCopy();
+    for (String secret : List.of("password", "passwordHash", "privateKey")) {
+      if (out.has(secret)) {
+        out.put(secret, "(set)");
+      }
+    }
+    return out;
+  }
+
+  private static String clip(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+
+  private Problem problem(ImportPlan p, RuntimeException e) {
+    Throwable cause = e;
+    while (cause != null
+        && !(cause instanceof ApiException)
+        && !(cause instanceof ConstraintViolationException)) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof ApiException api) {
+      return new Problem(
+          api.kind().type(),
+          api.kind().title(),
+          api.kind().status(),
+          api.getMessage(),
+          null,
+          api.errors().isEmpty() ? null : api.errors());
+    }
+    if (cause instanceof ConstraintViolationException cv) {
+      List<Problem.FieldError> errors =
+          cv.getConstraintViolations().stream()
+              .map(v -> new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage()))
+              .sorted(Comparator.comparing(Problem.FieldError::field))
+              .toList();
+      ProblemKind kind = ProblemKind.VALIDATION_FAILED;
+      return new Problem(
+          kind.type(),
+          kind.title(),
+          kind.status(),
+          errors.get(0).field() + ": " + errors.get(0).message(),
+          null,
+          errors);
+    }
+    LOG.errorf(e, "import of %s %s failed", p.kind(), p.key());
+    ProblemKind kind = ProblemKind.INTERNAL_ERROR;
+    return new Problem(
+        kind.type(),
+        kind.title(),
+        kind.status(),
+        "unexpected failure; see the server log",
+        null,
+        null);
+  }
+
+  private void heartbeat(long jobId, String state, Map<String, Map<String, Integer>> counts) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              ImportJob job = ImportJob.findById(jobId);
+              job.heartbeatAt = Timestamps.now();
+              if (state != null) {
+                job.state = state;
+              }
+              if (counts != null) {
+                job.countsJson = json.valueToTree(counts).toString();
+              }
+            });
+  }
+
+  private void finish(
+      long jobId, String state, Map<String, Map<String, Integer>> counts, String failure) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              ImportJob job = ImportJob.findById(jobId);
+              Instant now = Timestamps.now();
+              job.state = state;
+              job.heartbeatAt = now;
+              job.finishedAt = now;
+              if (counts != null) {
+                job.countsJson = json.valueToTree(counts).toString();
+              }
+              job.failure = failure == null ? null : clip(failure, 2000);
+            });
+  }
+
+  // --- mailplane's current objects ---
+
+  private Map<String, Map<String, ImportState>> states() {
+    Map<String, Map<String, ImportState>> out = new HashMap<>();
+    ImportState.<ImportState>listAll()
+        .forEach(
+            s -> out.computeIfAbsent(s.id.kind(), k -> new HashMap<>()).put(s.id.keyHash(), s));
+    return out;
+  }
+
+  private ImportPlanner.Current current() {
+    ConfigService.Export export = config.export();
+    Map<String, Map<String, ImportPlanner.Existing>> found = new HashMap<>();
+    for (Object o : export.document().get("domains")) {
+      ConfigDocument.DomainEntry d = (ConfigDocument.DomainEntry) o;
+      put(found, ImportPlan.DOMAIN, d.name(), json.createObjectNode(), null, null);
+    }
+    for (Object o : export.document().get("mailboxes")) {
+      ConfigDocument.MailboxEntry m = (ConfigDocument.MailboxEntry) o;
+      ObjectNode v = json.createObjectNode();
+      v.put("passwordHash", m.passwordHash());
+      v.put("quotaMb", m.quotaMb());
+      v.put("enabled", m.enabled());
+      v.put("sendOnly", m.sendOnly());
+      v.put("admin", m.admin());
+      v.put("domainAdmin", m.domainAdmin());
+      put(found, ImportPlan.MAILBOX, m.address(), v, null, null);
+    }
+    for (Object o : export.document().get("aliases")) {
+      ConfigDocument.AliasEntry a = (ConfigDocument.AliasEntry) o;
+      ObjectNode v = json.createObjectNode();
+      v.set("destinations", json.valueToTree(a.destinations().stream().sorted().toList()));
+      put(found, ImportPlan.ALIAS, a.address(), v, null, null);
+    }
+    String after = null;
+    while (true) {
+      var page = fetchmail.list(PageRequest.of(PageRequest.MAX_LIMIT, after), null, null, null);
+      for (FetchmailAccountDto a : page.items()) {
+        put(
+            found,
+            ImportPlan.FETCHMAIL,
+            a.mailbox() + "|" + a.host().toLowerCase(java.util.Locale.ROOT) + "|" + a.username(),
+            fetchmailValues(a),
+            a.id(),
+            a.version());
+      }
+      if (page.next() == null) {
+        break;
+      }
+      after = page.next();
+    }
+    Set<String> dkimDomains = new java.util.HashSet<>();
+    for (Object o : export.document().get("dkim")) {
+      dkimDomains.add(((ConfigDocument.DkimEntry) o).domain());
+    }
+    Set<String> domainNames = found.getOrDefault(ImportPlan.DOMAIN, Map.of()).keySet();
+    return (kind, key) -> {
+      if (kind.equals(ImportPlan.DKIM)) {
+        if (dkimDomains.contains(key)) {
+          DkimDto d = dkim.get(key);
+          return new ImportPlanner.Existing(dkimValues(d), null, d.version());
+        }
+        if (!domainNames.contains(key)) {
+          return null;
+        }
+        return dkim.disabledKeyOf(key)
+            .map(
+                kept -> {
+                  ObjectNode v = json.createObjectNode();
+                  v.put("selector", kept.selector());
+                  v.put("publicKey", kept.publicKey());
+                  v.put("enabled", false);
+                  return new ImportPlanner.Existing(v, null, null);
+                })
+            .orElse(null);
+      }
+      return found.getOrDefault(kind, Map.of()).get(key);
+    };
+  }
+
+  private static void put(
+      Map<String, Map<String, ImportPlanner.Existing>> found,
+      String kind,
+      String key,
+      ObjectNode values,
+      Long id,
+      Long version) {
+    found
+        .computeIfAbsent(kind, k -> new HashMap<>())
+        .put(key, new ImportPlanner.Existing(values, id, version));
+  }
+
+  private ObjectNode dkimValues(DkimDto d) {
+    ObjectNode v = json.createObjectNode();
+    v.put("selector", d.selector());
+    String publicKey = null;
+    for (DkimSelectorDto s : d.selectors()) {
+      if (s.selector().equals(d.selector())) {
+        publicKey = s.publicKey();
+      }
+    }
+    v.put("publicKey", publicKey);
+    v.put("enabled", true);
+    return v;
+  }
+
+  private ObjectNode fetchmailValues(FetchmailAccountDto a) {
+    ObjectNode v = json.createObjectNode();
+    v.put("port", a.port());
+    v.put("protocol", a.protocol());
+    v.put("tls", a.tls());
+    v.put("verifyCertificate", a.verifyCertificate());
+    return v;
+  }
+}
