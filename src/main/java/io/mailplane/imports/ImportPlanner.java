@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailplane.api.ApiException;
 import io.mailplane.common.DomainNames;
+import io.mailplane.common.InvalidValueException;
 import io.mailplane.common.MailAddress;
 import io.mailplane.dkim.DkimService;
 import java.nio.charset.StandardCharsets;
@@ -100,7 +101,7 @@ final class ImportPlanner {
       String key;
       try {
         key = DomainNames.normalize(raw, "name");
-      } catch (ApiException e) {
+      } catch (InvalidValueException e) {
         plan.add(ImportPlan.skip(ImportPlan.DOMAIN, raw, row, "invalid domain: " + e.getMessage()));
         continue;
       }
@@ -139,7 +140,7 @@ final class ImportPlanner {
       String key;
       try {
         key = MailAddress.parse(u.name() + "@" + domain, "address", false).toString();
-      } catch (ApiException e) {
+      } catch (InvalidValueException e) {
         plan.add(
             ImportPlan.skip(
                 ImportPlan.MAILBOX,
@@ -214,7 +215,7 @@ final class ImportPlanner {
         if (key.startsWith("@")) {
           key = "@" + domain;
         }
-      } catch (ApiException e) {
+      } catch (InvalidValueException e) {
         plan.add(
             ImportPlan.skip(
                 ImportPlan.ALIAS,
@@ -226,7 +227,7 @@ final class ImportPlanner {
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(a);
       try {
         MailAddress.parse(a.destination(), "destinations", false);
-      } catch (ApiException e) {
+      } catch (InvalidValueException e) {
         invalid.merge(key, "'" + a.destination() + "'", (x, y) -> x + ", " + y);
       }
     }

@@ -11,6 +11,7 @@ import io.mailplane.api.Problem;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.InvalidValueException;
 import io.mailplane.config.ConfigDocument;
 import io.mailplane.config.ConfigService;
 import io.mailplane.dkim.DkimDto;
@@ -335,8 +336,12 @@ class ImportRunner {
     Throwable cause = e;
     while (cause != null
         && !(cause instanceof ApiException)
+        && !(cause instanceof InvalidValueException)
         && !(cause instanceof ConstraintViolationException)) {
       cause = cause.getCause();
+    }
+    if (cause instanceof InvalidValueException invalid) {
+      cause = ApiException.invalid(invalid);
     }
     if (cause instanceof ApiException api) {
       return new Problem(

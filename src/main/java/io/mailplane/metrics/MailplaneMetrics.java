@@ -11,15 +11,9 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 public class MailplaneMetrics {
-  static final String PUSH_FAILURES = "mailplane.push.target.failures";
   static final String FETCHMAIL_RUNS = "mailplane.fetchmail.runs";
 
   @Inject MeterRegistry registry;
-
-  /** A delivery to a push target failed (its Redis, doveadm or command refused or timed out). */
-  public void pushFailed(String target) {
-    pushFailures(target).increment();
-  }
 
   /** A fetchmail run finished with this outcome (fetched, no_mail, auth_failed, timeout, ...). */
   public void fetchmailRun(String outcome) {
@@ -28,13 +22,5 @@ public class MailplaneMetrics {
         .description("Fetchmail runs finished on this replica, by outcome")
         .register(registry)
         .increment();
-  }
-
-  /** Created at zero for every configured target, so rate() and increase() see the first one. */
-  Counter pushFailures(String target) {
-    return Counter.builder(PUSH_FAILURES)
-        .tag("target", target)
-        .description("Failed deliveries to a push target on this replica")
-        .register(registry);
   }
 }

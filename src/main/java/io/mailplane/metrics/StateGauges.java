@@ -1,6 +1,7 @@
 package io.mailplane.metrics;
 
 import io.agroal.api.AgroalDataSource;
+import io.mailplane.push.PushFailureCounter;
 import io.mailplane.push.PushTargets;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +39,7 @@ public class StateGauges {
   @Inject AgroalDataSource dataSource;
   @Inject MeterRegistry registry;
   @Inject PushTargets targets;
-  @Inject MailplaneMetrics metrics;
+  @Inject PushFailureCounter pushFailures;
   @Inject MetricsConfig config;
 
   private MultiGauge pushPending;
@@ -139,7 +140,7 @@ public class StateGauges {
       pending.add(MultiGauge.Row.of(tags, Math.max(0, head - state[0])));
       lag.add(MultiGauge.Row.of(tags, oldestPendingAge(connection, state[0], now)));
       failures.add(MultiGauge.Row.of(tags, state[1]));
-      metrics.pushFailures(target);
+      pushFailures.of(target);
     }
     pushPending.register(pending, true);
     pushLag.register(lag, true);

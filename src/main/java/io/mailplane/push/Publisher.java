@@ -1,7 +1,6 @@
 package io.mailplane.push;
 
 import io.agroal.api.AgroalDataSource;
-import io.mailplane.metrics.MailplaneMetrics;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,7 +62,7 @@ public class Publisher {
   @Inject AgroalDataSource dataSource;
   @Inject PushTargets targets;
   @Inject PushConfig config;
-  @Inject MailplaneMetrics metrics;
+  @Inject PushFailureCounter failureCounter;
 
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService leases =
@@ -260,7 +259,7 @@ public class Publisher {
     Instant next = Instant.now().plus(backoff(failures));
     String error = errorOf(target, e);
     LOG.warnf("push to %s failed %d times, next try %s: %s", lease.name, failures, next, error);
-    metrics.pushFailed(lease.name);
+    failureCounter.failed(lease.name);
     update(
         "UPDATE push_target_state SET last_event_id = ?, consecutive_failures = ?,"
             + " last_error = ?, last_attempt_at = ?, next_attempt_at = ?,"

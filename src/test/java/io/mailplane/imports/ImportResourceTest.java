@@ -174,7 +174,7 @@ class ImportResourceTest {
 
     // --- dry run: every row listed, nothing changed ---
     JsonPath plan = runImport(true, null);
-    assertEquals("plan", plan.getString("state"));
+    assertEquals("plan", plan.getString("state"), plan.prettyPrint());
     Map<String, Map<String, Object>> planned = items(plan.getLong("id"));
     assertEquals("create", planned.get("domain " + d1).get("action"));
     assertEquals("create", planned.get("domain " + d2).get("action"));
