@@ -140,7 +140,9 @@ case "${1:-start}" in
     "$(dirname "$0")/observability-services.sh" status
     ;;
   stop)
+    "$(dirname "$0")/observability-services.sh" stop
     "$(dirname "$0")/acme-services.sh" stop
+    "$(dirname "$0")/dovecot24-services.sh" stop
     "$(dirname "$0")/mail-services.sh" stop
     "$(dirname "$0")/filter-services.sh" stop
     ;;
