@@ -20,7 +20,7 @@ public class ImportState extends PanacheEntityBase {
   @Embeddable
   public record Key(
       @Column(name = "kind", nullable = false) String kind,
-      @Column(name = "key_hash", nullable = false) String keyHash)
+      @Column(name = "key_hash", nullable = false, columnDefinition = "char(64)") String keyHash)
       implements Serializable {}
 
   @EmbeddedId public Key id;

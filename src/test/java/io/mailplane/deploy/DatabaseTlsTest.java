@@ -24,8 +24,11 @@ class DatabaseTlsTest {
     Path off = render("no");
     Path on = render("yes");
 
+    // Connected without TLS: the query ran (on a database no Quarkus test has migrated yet it ran
+    // into a missing table, which still proves the connection).
     String plain = postmap(off);
-    assertFalse(plain.contains("fatal"), plain);
+    assertFalse(plain.contains("SSL"), plain);
+    assertTrue(!plain.contains("fatal") || plain.contains("doesn't exist"), plain);
     String tls = postmap(on);
     assertTrue(tls.contains("SSL is required"), tls);
 
