@@ -57,6 +57,8 @@ resource "restapi_object" "mailbox_john" {
     quotaMb     = 4096
     enabled     = true
     sendOnly    = false
+    admin       = false
+    domainAdmin = false
   })
 }
 

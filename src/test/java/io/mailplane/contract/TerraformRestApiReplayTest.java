@@ -92,6 +92,10 @@ class TerraformRestApiReplayTest {
                 "enabled",
                 true,
                 "sendOnly",
+                false,
+                "admin",
+                false,
+                "domainAdmin",
                 false));
     ObjectNode aliasData =
         data(
