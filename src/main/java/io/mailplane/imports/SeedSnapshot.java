@@ -89,31 +89,26 @@ record SeedSnapshot(
                     rs.getString(5)));
           }
         }
-        // Older seeds have no domain_admin (2025) column: false, as the seed's default.
-        String flags =
-            (userColumns.contains("admin") ? "admin" : "0")
-                + ", "
-                + (userColumns.contains("domain_admin") ? "domain_admin" : "0");
-        try (ResultSet rs =
-            st.executeQuery(
-                "SELECT id, domain_id, name, password, enabled, send_only, quota, "
-                    + flags
-                    + " FROM mail_users ORDER BY id")) {
+        // Older seeds have no domain_admin (2025) column: false, as the seed's default. Every
+        // column is selected (a constant query) and the flags are read only where they exist.
+        boolean hasAdmin = userColumns.contains("admin");
+        boolean hasDomainAdmin = userColumns.contains("domain_admin");
+        try (ResultSet rs = st.executeQuery("SELECT * FROM mail_users ORDER BY id")) {
           while (rs.next()) {
             // wasNull() describes the last column read: read this one alone first.
-            long raw = rs.getLong(2);
+            long raw = rs.getLong("domain_id");
             Long domainId = rs.wasNull() ? null : raw;
             users.add(
                 new User(
-                    rs.getLong(1),
+                    rs.getLong("id"),
                     domainId,
-                    rs.getString(3),
-                    rs.getString(4),
-                    rs.getBoolean(5),
-                    rs.getBoolean(6),
-                    rs.getLong(7),
-                    rs.getBoolean(8),
-                    rs.getBoolean(9)));
+                    rs.getString("name"),
+                    rs.getString("password"),
+                    rs.getBoolean("enabled"),
+                    rs.getBoolean("send_only"),
+                    rs.getLong("quota"),
+                    hasAdmin && rs.getBoolean("admin"),
+                    hasDomainAdmin && rs.getBoolean("domain_admin")));
           }
         }
         try (ResultSet rs =
