@@ -75,7 +75,7 @@ install_packages() {
   [ -e /usr/lib/dovecot/modules/auth/libdriver_mysql.so ] || [ -e /usr/lib/dovecot/modules/libdriver_mysql.so ] || missing+=(dovecot-mysql)
   command -v envsubst >/dev/null || missing+=(gettext-base)
   command -v openssl >/dev/null || missing+=(openssl)
-  # The fetchmail runner executes the real binary (issue #6).
+  # The fetchmail runner executes the real binary.
   command -v fetchmail >/dev/null || missing+=(fetchmail)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"

@@ -230,7 +230,7 @@ public class AliasService {
         alias.enabled,
         alias.description,
         // The domain part of the key is the domain's name: no second query, no join in lists.
-        alias.address.substring(alias.address.lastIndexOf('@') + 1),
+        MailAddress.domainOf(alias.address),
         alias.localPart.isEmpty(),
         alias.version,
         alias.createdAt,

@@ -11,6 +11,11 @@ public record MailAddress(String localPart, String domain) {
   private static final Pattern LOCAL_PART =
       Pattern.compile("[a-z0-9!#$&'*+=?^_`{|}~-]+(\\.[a-z0-9!#$&'*+=?^_`{|}~-]+)*");
 
+  /** The domain of an address already stored in its normalized form (no parsing, no checks). */
+  public static String domainOf(String storedAddress) {
+    return storedAddress.substring(storedAddress.lastIndexOf('@') + 1);
+  }
+
   /** Parses user@domain; with allowCatchAll, "@domain" gives an empty local part. */
   public static MailAddress parse(String raw, String field, boolean allowCatchAll) {
     if (raw == null || raw.isBlank()) {

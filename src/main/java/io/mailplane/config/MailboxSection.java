@@ -59,7 +59,7 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
                 new MailboxEntry(
                     m.address,
                     m.displayName,
-                    caller.canWrite(domainOf(m.address)) ? m.passwordHash : null,
+                    caller.canWrite(MailAddress.domainOf(m.address)) ? m.passwordHash : null,
                     null,
                     m.quotaMb,
                     m.enabled,
@@ -67,10 +67,6 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
                     m.admin,
                     m.domainAdmin))
         .toList();
-  }
-
-  private static String domainOf(String address) {
-    return address.substring(address.lastIndexOf('@') + 1);
   }
 
   @Override

@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.NANOSECONDS;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.auth.Caller;
+import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument.MailboxEntry;
 import io.mailplane.mailboxes.PasswordHasher;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -81,7 +82,7 @@ class PlaintextPasswords {
               + " costs a deliberately slow hash. Send passwordHash (a Dovecot hash, e.g. from"
               + " `doveadm pw -s BLF-CRYPT`) instead, or split the document");
     }
-    keys.removeIf(key -> !caller.canWrite(key.substring(key.lastIndexOf('@') + 1)));
+    keys.removeIf(key -> !caller.canWrite(MailAddress.domainOf(key)));
     if (keys.isEmpty()) {
       return entries;
     }

@@ -476,8 +476,7 @@ public class FetchmailService {
   }
 
   static String domainOf(FetchmailAccount account) {
-    String address = account.mailbox.address;
-    return address.substring(address.lastIndexOf('@') + 1);
+    return MailAddress.domainOf(account.mailbox.address);
   }
 
   static List<String> foldersOf(String stored) {
