@@ -64,14 +64,15 @@ public class ChangeFeed {
       List<ChangeEvent> events = new ArrayList<>();
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          String action = rows.getString(4);
+          String stored = rows.getString(4);
+          Action action = Action.ofAuditName(stored);
           events.add(
               new ChangeEvent(
                   rows.getLong(1),
                   rows.getString(2),
                   rows.getString(3),
-                  // "mailbox.update" → "update": the resource is a field of its own.
-                  action.substring(action.indexOf('.') + 1),
+                  // A name no version of Changes wrote is passed on as stored.
+                  action == null ? stored : action.wireName(),
                   rows.getString(5),
                   rows.getObject(6, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
         }

@@ -9,13 +9,14 @@ import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainService;
-import io.mailplane.push.Outbox;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,15 +29,14 @@ import java.util.Set;
 
 @ApplicationScoped
 public class MailboxService {
-  private static final String TYPE = "mailbox";
+  private static final String TYPE = Resource.MAILBOX.wireName();
 
   @Inject Caller caller;
   @Inject DomainService domains;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Patches patches;
   @Inject PasswordHasher hasher;
   @Inject MailboxConfig config;
-  @Inject Outbox outbox;
 
   @Transactional
   public MailboxDto create(MailboxDto request) {
@@ -82,8 +82,8 @@ public class MailboxService {
     Preconditions.check(ifMatch, null, existing.version);
     MailboxDto before = toDto(existing);
     existing.delete();
-    outbox.record(Outbox.MAILBOX, existing.address);
-    audit.record("mailbox.delete", TYPE, existing.address, existing.domain.name, before, null);
+    changes.record(
+        Resource.MAILBOX, Action.DELETE, existing.address, existing.domain.name, before, null);
   }
 
   public Page<MailboxDto> list(
@@ -168,9 +168,8 @@ public class MailboxService {
     mailbox.createdAt = Timestamps.now();
     apply(mailbox, request);
     mailbox.persist();
-    outbox.record(Outbox.MAILBOX, mailbox.address);
     MailboxDto created = toDto(mailbox);
-    audit.record("mailbox.create", TYPE, mailbox.address, domain.name, null, created);
+    changes.record(Resource.MAILBOX, Action.CREATE, mailbox.address, domain.name, null, created);
     return created;
   }
 
@@ -181,19 +180,17 @@ public class MailboxService {
     Mailbox.getEntityManager().flush();
     MailboxDto after = toDto(mailbox);
     boolean passwordChanged = !hashBefore.equals(mailbox.passwordHash);
-    // Dovecot caches the userdb answer (quota) with the login, so any change must flush it.
-    if (passwordChanged || !Objects.equals(before, after)) {
-      outbox.record(Outbox.MAILBOX, mailbox.address);
-      audit.record(
-          passwordChanged && Objects.equals(withoutVersion(before), withoutVersion(after))
-              ? "mailbox.password-change"
-              : "mailbox.update",
-          TYPE,
-          mailbox.address,
-          mailbox.domain.name,
-          before,
-          after);
-    }
+    // A new password bumps the version, so it is a change even when nothing else differs.
+    // Dovecot caches the userdb answer (quota) with the login, so any change is pushed.
+    changes.record(
+        Resource.MAILBOX,
+        passwordChanged && Objects.equals(withoutVersion(before), withoutVersion(after))
+            ? Action.PASSWORD_CHANGE
+            : Action.UPDATE,
+        mailbox.address,
+        mailbox.domain.name,
+        before,
+        after);
     return after;
   }
 

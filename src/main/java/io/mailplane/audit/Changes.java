@@ -1,0 +1,40 @@
+package io.mailplane.audit;
+
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
+import io.mailplane.push.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import java.util.Objects;
+
+/**
+ * The one step that records a change of configuration: the audit event (numbered with the next
+ * configuration revision at commit, which makes it a change-feed event) and, for a resource the
+ * mail containers read, the outbox event; all in the writer's transaction, so they exist if and
+ * only if the change commits. A write whose after state equals its before state records nothing.
+ */
+@ApplicationScoped
+public class Changes {
+  @Inject AuditService audit;
+  @Inject Outbox outbox;
+
+  /**
+   * Call after the change is applied and flushed (so versions are current). before/after are
+   * response DTOs, which carry no secrets; null before is a creation, null after a deletion.
+   *
+   * @return whether anything was recorded (false when before equals after)
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public boolean record(
+      Resource resource, Action action, String key, String domain, Object before, Object after) {
+    if (Objects.equals(before, after)) {
+      return false;
+    }
+    if (resource.outboxKind() != null && action.reachesMailStack()) {
+      outbox.record(resource.outboxKind(), key);
+    }
+    audit.record(action.auditName(resource), resource.wireName(), key, domain, before, after);
+    return true;
+  }
+}
