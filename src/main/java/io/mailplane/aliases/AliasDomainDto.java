@@ -18,4 +18,21 @@ public record AliasDomainDto(
     @Schema(description = "Default true", example = "true") Boolean enabled,
     @Schema(readOnly = true, example = "1") Long version,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {
+  /**
+   * The request as a create or replace stores it: the description stripped, enabled unless said
+   * otherwise. The one place of these defaults: the service applies them and the configuration
+   * document compares with them.
+   */
+  public AliasDomainDto withDefaults() {
+    return new AliasDomainDto(
+        name,
+        unicodeName,
+        targetDomain,
+        description == null ? null : description.strip(),
+        enabled == null || enabled,
+        version,
+        createdAt,
+        updatedAt);
+  }
+}

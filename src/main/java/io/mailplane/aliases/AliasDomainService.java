@@ -5,15 +5,17 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -30,10 +32,10 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class AliasDomainService {
-  private static final String TYPE = "alias-domain";
+  private static final String TYPE = Resource.ALIAS_DOMAIN.wireName();
 
   @Inject Caller caller;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Patches patches;
 
   @Transactional
@@ -47,15 +49,14 @@ public class AliasDomainService {
   }
 
   @Transactional
-  public Upserted<AliasDomainDto> put(
-      String key, AliasDomainDto request, String ifMatch, String ifNoneMatch) {
+  public Upserted<AliasDomainDto> put(String key, AliasDomainDto request, Precondition condition) {
     String name = DomainNames.pathKey(key, request.name(), "alias domain");
     AliasDomain existing = AliasDomain.findByName(name);
     if (existing != null && !caller.canRead(existing.target.name)) {
       existing = null;
     }
     caller.requireAdmin();
-    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    condition.check(existing == null ? null : existing.version);
     if (existing == null) {
       if (Domain.findByName(name) != null) {
         throw new ApiException(
@@ -71,23 +72,24 @@ public class AliasDomainService {
   }
 
   @Transactional
-  public AliasDomainDto patch(String key, JsonNode patch, String ifMatch) {
+  public AliasDomainDto patch(String key, JsonNode patch, Precondition condition) {
     AliasDomain existing = visible(key);
     caller.requireAdmin();
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     AliasDomainDto merged = patches.merge(toDto(existing), patch, AliasDomainDto.class);
     DomainNames.pathKey(existing.name, merged.name(), "alias domain");
     return replace(existing, merged);
   }
 
   @Transactional
-  public void delete(String key, String ifMatch) {
+  public void delete(String key, Precondition condition) {
     AliasDomain existing = visible(key);
     caller.requireAdmin();
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     AliasDomainDto before = toDto(existing);
     existing.delete();
-    audit.record("alias-domain.delete", TYPE, existing.name, before.targetDomain(), before, null);
+    changes.record(
+        Resource.ALIAS_DOMAIN, Action.DELETE, existing.name, before.targetDomain(), before, null);
   }
 
   public Page<AliasDomainDto> list(
@@ -159,7 +161,8 @@ public class AliasDomainService {
     apply(aliasDomain, request);
     aliasDomain.persist();
     AliasDomainDto created = toDto(aliasDomain);
-    audit.record("alias-domain.create", TYPE, name, created.targetDomain(), null, created);
+    changes.record(
+        Resource.ALIAS_DOMAIN, Action.CREATE, name, created.targetDomain(), null, created);
     return created;
   }
 
@@ -168,17 +171,21 @@ public class AliasDomainService {
     apply(aliasDomain, request);
     AliasDomain.getEntityManager().flush();
     AliasDomainDto after = toDto(aliasDomain);
-    if (!Objects.equals(before, after)) {
-      audit.record(
-          "alias-domain.update", TYPE, aliasDomain.name, after.targetDomain(), before, after);
-    }
+    changes.record(
+        Resource.ALIAS_DOMAIN,
+        Action.UPDATE,
+        aliasDomain.name,
+        after.targetDomain(),
+        before,
+        after);
     return after;
   }
 
   private void apply(AliasDomain aliasDomain, AliasDomainDto request) {
     Domain target = target(request);
-    String description = request.description() == null ? null : request.description().strip();
-    boolean enabled = request.enabled() == null || request.enabled();
+    AliasDomainDto wanted = request.withDefaults();
+    String description = wanted.description();
+    boolean enabled = wanted.enabled();
     if (aliasDomain.target != null
         && aliasDomain.target.id.equals(target.id)
         && Objects.equals(aliasDomain.description, description)

@@ -25,4 +25,22 @@ public record AliasDto(
     @Schema(readOnly = true, description = "True for @domain", example = "false") Boolean catchAll,
     @Schema(readOnly = true, example = "1") Long version,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {
+  /**
+   * The request as a create or replace stores it: the description stripped, enabled unless said
+   * otherwise (destinations are normalized by the service, which checks them). The one place of
+   * these defaults: the service applies them and the configuration document compares with them.
+   */
+  public AliasDto withDefaults() {
+    return new AliasDto(
+        address,
+        destinations,
+        enabled == null || enabled,
+        description == null ? null : description.strip(),
+        domain,
+        catchAll,
+        version,
+        createdAt,
+        updatedAt);
+  }
+}

@@ -5,16 +5,18 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.mailplane.mailboxes.Mailbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,11 +31,11 @@ import java.util.Set;
 
 @ApplicationScoped
 public class AliasService {
-  private static final String TYPE = "alias";
+  private static final String TYPE = Resource.ALIAS.wireName();
 
   @Inject Caller caller;
   @Inject DomainService domains;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Patches patches;
 
   @Transactional
@@ -47,11 +49,11 @@ public class AliasService {
   }
 
   @Transactional
-  public Upserted<AliasDto> put(String key, AliasDto request, String ifMatch, String ifNoneMatch) {
+  public Upserted<AliasDto> put(String key, AliasDto request, Precondition condition) {
     MailAddress address = keyOf(key, request.address());
     Domain domain = domains.lockForWrite(address.domain());
     Alias existing = Alias.findByAddress(address.toString());
-    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    condition.check(existing == null ? null : existing.version);
     if (existing == null) {
       return new Upserted<>(insert(domain, address, request), true);
     }
@@ -63,23 +65,24 @@ public class AliasService {
   }
 
   @Transactional
-  public AliasDto patch(String key, JsonNode patch, String ifMatch) {
+  public AliasDto patch(String key, JsonNode patch, Precondition condition) {
     Alias existing = visible(key);
     caller.requireWrite(existing.domain.name, notFound(existing.address));
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     AliasDto merged = patches.merge(toDto(existing), patch, AliasDto.class);
     MailAddress address = keyOf(existing.address, merged.address());
     return replace(existing, address, merged);
   }
 
   @Transactional
-  public void delete(String key, String ifMatch) {
+  public void delete(String key, Precondition condition) {
     Alias existing = visible(key);
     caller.requireWrite(existing.domain.name, notFound(existing.address));
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     AliasDto before = toDto(existing);
     existing.delete();
-    audit.record("alias.delete", TYPE, existing.address, existing.domain.name, before, null);
+    changes.record(
+        Resource.ALIAS, Action.DELETE, existing.address, existing.domain.name, before, null);
   }
 
   public Page<AliasDto> list(
@@ -159,7 +162,7 @@ public class AliasService {
     apply(alias, address, request);
     alias.persist();
     AliasDto created = toDto(alias);
-    audit.record("alias.create", TYPE, alias.address, domain.name, null, created);
+    changes.record(Resource.ALIAS, Action.CREATE, alias.address, domain.name, null, created);
     return created;
   }
 
@@ -168,17 +171,16 @@ public class AliasService {
     apply(alias, address, request);
     Alias.getEntityManager().flush();
     AliasDto after = toDto(alias);
-    if (!Objects.equals(before, after)) {
-      audit.record("alias.update", TYPE, alias.address, alias.domain.name, before, after);
-    }
+    changes.record(Resource.ALIAS, Action.UPDATE, alias.address, alias.domain.name, before, after);
     return after;
   }
 
   private void apply(Alias alias, MailAddress address, AliasDto request) {
     List<String> destinations = normalizeDestinations(request.destinations());
     checkNoLoop(address, destinations);
-    String description = request.description() == null ? null : request.description().strip();
-    boolean enabled = request.enabled() == null || request.enabled();
+    AliasDto wanted = request.withDefaults();
+    String description = wanted.description();
+    boolean enabled = wanted.enabled();
     if (alias.destinations.equals(destinations)
         && Objects.equals(alias.description, description)
         && alias.enabled == enabled) {

@@ -1,8 +1,10 @@
 package io.mailplane.aliases;
 
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainEvents;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,7 +17,7 @@ import jakarta.inject.Inject;
  */
 @ApplicationScoped
 class AliasesOfDomain {
-  @Inject AuditService audit;
+  @Inject Changes changes;
 
   void nameClaimed(@Observes DomainEvents.NameClaimed claim) {
     if (AliasDomain.findByName(claim.name()) != null) {
@@ -41,9 +43,9 @@ class AliasesOfDomain {
   void deleteAliasDomains(@Observes @Priority(300) DomainEvents.Deleting deleting) {
     Domain domain = deleting.domain();
     for (AliasDomain aliasDomain : AliasDomain.<AliasDomain>list("target", domain)) {
-      audit.record(
-          "alias-domain.delete",
-          "alias-domain",
+      changes.record(
+          Resource.ALIAS_DOMAIN,
+          Action.DELETE,
           aliasDomain.name,
           domain.name,
           AliasDomainService.toDto(aliasDomain),

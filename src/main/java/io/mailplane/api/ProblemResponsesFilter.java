@@ -68,7 +68,7 @@ public class ProblemResponsesFilter implements OASFilter {
       codes.put("413", "Request body too large");
       codes.put("415", "Unsupported Content-Type");
     }
-    // Preconditions.check runs wherever the operation reads If-Match / If-None-Match, and only
+    // Precondition.check runs wherever the operation reads If-Match / If-None-Match, and only
     // there.
     if (hasHeader(operation, "If-Match") || hasHeader(operation, "If-None-Match")) {
       codes.put("412", "If-Match / If-None-Match precondition failed");

@@ -1,10 +1,12 @@
 package io.mailplane.api;
 
+import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.util.regex.Matcher;
 
 /**
  * Builders for the response shapes every resource shares. Location and Link carry relative
@@ -17,6 +19,19 @@ public final class Responses {
   /** A response with a Location relative to this server, never made absolute from Host. */
   public static Response.ResponseBuilder located(Response.Status status, URI location) {
     return Response.status(status).header(HttpHeaders.LOCATION, location.toString());
+  }
+
+  /**
+   * Where an object of a resource class lives: the class's {@code @Path} followed by the key, or
+   * with the key in place of the path's one template (a sub-resource such as a domain's DKIM).
+   */
+  public static URI location(Class<?> resource, Object key) {
+    String path = resource.getAnnotation(Path.class).value();
+    String value = key.toString();
+    return URI.create(
+        path.contains("{")
+            ? path.replaceFirst("\\{[^}]+}", Matcher.quoteReplacement(value))
+            : path + "/" + value);
   }
 
   public static Response ok(Object body, long version) {

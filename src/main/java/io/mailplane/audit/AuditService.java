@@ -30,7 +30,7 @@ public class AuditService {
    * secrets by construction (write-only fields are never filled in them).
    */
   @Transactional(Transactional.TxType.MANDATORY)
-  public void record(
+  void record(
       String action,
       String resourceType,
       String resourceKey,

@@ -3,9 +3,11 @@ package io.mailplane.config;
 import io.mailplane.aliases.AliasDomain;
 import io.mailplane.aliases.AliasDomainDto;
 import io.mailplane.aliases.AliasDomainService;
+import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.config.ConfigDocument.AliasDomainEntry;
+import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -22,8 +24,8 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
   }
 
   @Override
-  public String resourceType() {
-    return "alias-domain";
+  public Resource resourceType() {
+    return Resource.ALIAS_DOMAIN;
   }
 
   @Override
@@ -56,16 +58,6 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
 
   @Override
   public void put(String key, AliasDomainEntry desired, AliasDomainEntry current) {
-    if (current != null
-        && desired.targetDomain() != null
-        && new AliasDomainEntry(
-                key,
-                DomainNames.normalize(desired.targetDomain(), "targetDomain"),
-                desired.description() == null ? null : desired.description().strip(),
-                desired.enabled() == null || desired.enabled())
-            .equals(current)) {
-      return;
-    }
     AliasDomainDto request =
         new AliasDomainDto(
             key,
@@ -76,12 +68,23 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
             null,
             null,
             null);
+    AliasDomainDto wanted = request.withDefaults();
+    if (current != null
+        && desired.targetDomain() != null
+        && new AliasDomainEntry(
+                key,
+                DomainNames.normalize(desired.targetDomain(), "targetDomain"),
+                wanted.description(),
+                wanted.enabled())
+            .equals(current)) {
+      return;
+    }
     validator.check(request);
-    service.put(key, request, null, null);
+    service.put(key, request, Precondition.NONE);
   }
 
   @Override
   public void delete(String key) {
-    service.delete(key, null);
+    service.delete(key, Precondition.NONE);
   }
 }

@@ -3,10 +3,12 @@ package io.mailplane.config;
 import io.mailplane.aliases.Alias;
 import io.mailplane.aliases.AliasDto;
 import io.mailplane.aliases.AliasService;
+import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument.AliasEntry;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -23,8 +25,8 @@ class AliasSection implements ConfigSection<AliasEntry> {
   }
 
   @Override
-  public String resourceType() {
-    return "alias";
+  public Resource resourceType() {
+    return Resource.ALIAS;
   }
 
   @Override
@@ -61,15 +63,6 @@ class AliasSection implements ConfigSection<AliasEntry> {
 
   @Override
   public void put(String key, AliasEntry desired, AliasEntry current) {
-    if (current != null
-        && new AliasEntry(
-                key,
-                desired.destinations(),
-                desired.enabled() == null || desired.enabled(),
-                desired.description() == null ? null : desired.description().strip())
-            .equals(current)) {
-      return;
-    }
     AliasDto request =
         new AliasDto(
             key,
@@ -81,12 +74,18 @@ class AliasSection implements ConfigSection<AliasEntry> {
             null,
             null,
             null);
+    AliasDto wanted = request.withDefaults();
+    if (current != null
+        && new AliasEntry(key, wanted.destinations(), wanted.enabled(), wanted.description())
+            .equals(current)) {
+      return;
+    }
     validator.check(request);
-    service.put(key, request, null, null);
+    service.put(key, request, Precondition.NONE);
   }
 
   @Override
   public void delete(String key) {
-    service.delete(key, null);
+    service.delete(key, Precondition.NONE);
   }
 }

@@ -1,7 +1,9 @@
 package io.mailplane.config;
 
+import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.config.ConfigDocument.CertificateEntry;
+import io.mailplane.events.Resource;
 import io.mailplane.tls.CertificateDto;
 import io.mailplane.tls.CertificateService;
 import io.mailplane.tls.IssuerDto;
@@ -27,8 +29,8 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
   }
 
   @Override
-  public String resourceType() {
-    return "certificate";
+  public Resource resourceType() {
+    return Resource.CERTIFICATE;
   }
 
   @Override
@@ -78,7 +80,7 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
             service.normalized(request), service.normalized(toRequest(key, current)))) {
       return;
     }
-    service.put(key, request, null, null);
+    service.put(key, request, Precondition.NONE);
   }
 
   private static CertificateDto toRequest(String key, CertificateEntry entry) {
@@ -107,6 +109,6 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
 
   @Override
   public void delete(String key) {
-    service.delete(key, null);
+    service.delete(key, Precondition.NONE);
   }
 }

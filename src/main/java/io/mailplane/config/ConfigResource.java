@@ -9,14 +9,15 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailplane.api.ApiConfig;
 import io.mailplane.api.ApiException;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.Preconditions;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.QueryParams;
 import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -139,11 +140,9 @@ public class ConfigResource {
           @QueryParam("prune")
           @Schema(type = SchemaType.BOOLEAN, defaultValue = "true")
           String prune,
-      @Parameter(description = "Plan only if the revision (ETag of GET /config) matches")
-          @HeaderParam("If-Match")
-          String ifMatch)
+      @BeanParam Precondition condition)
       throws JsonProcessingException {
-    ConfigPlan plan = service.run(parse(body, headers), prune(prune), true, ifMatch).result();
+    ConfigPlan plan = service.run(parse(body, headers), prune(prune), true, condition).result();
     return Response.ok(plan).tag(Preconditions.etag(plan.revision())).build();
   }
 
@@ -179,14 +178,9 @@ public class ConfigResource {
           @QueryParam("prune")
           @Schema(type = SchemaType.BOOLEAN, defaultValue = "true")
           String prune,
-      @Parameter(
-              description =
-                  "Apply only if the revision still matches (ETag of GET /config or the plan's"
-                      + " revision); `*` or absent applies unconditionally")
-          @HeaderParam("If-Match")
-          String ifMatch)
+      @BeanParam Precondition condition)
       throws JsonProcessingException {
-    ConfigPlan plan = service.run(parse(body, headers), prune(prune), false, ifMatch).result();
+    ConfigPlan plan = service.run(parse(body, headers), prune(prune), false, condition).result();
     return Response.ok(plan).tag(Preconditions.etag(plan.revision())).build();
   }
 

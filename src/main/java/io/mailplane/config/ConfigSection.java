@@ -1,5 +1,6 @@
 package io.mailplane.config;
 
+import io.mailplane.events.Resource;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,8 +20,8 @@ public interface ConfigSection<T> {
   /** Name of the section in the document, e.g. "mailboxes". */
   String name();
 
-  /** The audit/feed resource type, e.g. "mailbox". */
-  String resourceType();
+  /** The resource its entries are (the audit/feed resource type). */
+  Resource resourceType();
 
   /** Dependency order: a kind that refers to another has a higher rank. */
   int rank();

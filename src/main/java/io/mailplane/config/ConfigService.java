@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailplane.api.ApiException;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.Problem;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.auth.Caller;
@@ -75,14 +75,15 @@ public class ConfigService {
    * and hashing plaintext passwords. Then one transaction whose timeout grows with the document; if
    * it runs out, the client gets a TRANSACTION_TIMEOUT problem and nothing is changed.
    */
-  public Outcome run(ConfigDocument document, boolean prune, boolean dryRun, String ifMatch) {
+  public Outcome run(
+      ConfigDocument document, boolean prune, boolean dryRun, Precondition condition) {
     Map<ConfigSection<?>, Map<String, ?>> desired = desired(document);
-    if (ifMatch != null && !ifMatch.isBlank()) {
+    if (condition.isConditional()) {
       // Cheap and early: a stale If-Match must not first cost every plaintext password's hash. The
       // check in the transaction below stays the one that counts.
       long revision =
           QuarkusTransaction.requiringNew().call(() -> revisions.current(caller.visibleDomains()));
-      Preconditions.check(ifMatch, null, revision);
+      condition.check(revision);
     }
     desired.replaceAll(
         (section, entries) ->
@@ -95,7 +96,7 @@ public class ConfigService {
     QuarkusTransaction.begin(QuarkusTransaction.beginOptions().timeout(seconds));
     Outcome outcome;
     try {
-      outcome = inTransaction(desired, prune, dryRun, ifMatch);
+      outcome = inTransaction(desired, prune, dryRun, condition);
     } catch (RuntimeException | Error e) {
       // Also on an Error: the transaction must never stay bound to this pooled worker thread.
       try {
@@ -147,10 +148,10 @@ public class ConfigService {
       Map<ConfigSection<?>, Map<String, ?>> desired,
       boolean prune,
       boolean dryRun,
-      String ifMatch) {
+      Precondition condition) {
     Optional<Set<String>> scope = caller.visibleDomains();
     long revision = revisions.current(scope);
-    Preconditions.check(ifMatch, null, revision);
+    condition.check(revision);
     Map<String, List<?>> before = exportAll();
     List<ConfigSection<?>> ordered = ordered();
     if (prune) {
@@ -176,7 +177,7 @@ public class ConfigService {
     if (dryRun) {
       return new Outcome(plan, committed);
     }
-    if (ifMatch != null && !ifMatch.isBlank()) {
+    if (condition.isConditional()) {
       // The check above ran on this transaction's snapshot; this one, under the revision lock,
       // sees every commit up to now, so no change made meanwhile can be overwritten unseen.
       long now = revisions.lockAndRead(scope);
@@ -326,7 +327,8 @@ public class ConfigService {
         if (a == null || b == null || !fields.isEmpty()) {
           String action = a == null ? "create" : b == null ? "delete" : "update";
           changes.add(
-              new ConfigPlan.Change(section.resourceType(), section.name(), key, action, fields));
+              new ConfigPlan.Change(
+                  section.resourceType().wireName(), section.name(), key, action, fields));
         }
       }
     }

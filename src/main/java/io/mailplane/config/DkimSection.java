@@ -1,5 +1,6 @@
 package io.mailplane.config;
 
+import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.config.ConfigDocument.DkimEntry;
@@ -7,6 +8,7 @@ import io.mailplane.dkim.DkimDto;
 import io.mailplane.dkim.DkimKey;
 import io.mailplane.dkim.DkimService;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -31,8 +33,8 @@ class DkimSection implements ConfigSection<DkimEntry> {
   }
 
   @Override
-  public String resourceType() {
-    return "dkim";
+  public Resource resourceType() {
+    return Resource.DKIM;
   }
 
   @Override
@@ -104,11 +106,11 @@ class DkimSection implements ConfigSection<DkimEntry> {
             null,
             null);
     validator.check(request);
-    service.put(key, request, null, null);
+    service.put(key, request, Precondition.NONE);
   }
 
   @Override
   public void delete(String key) {
-    service.disable(key, null);
+    service.disable(key, Precondition.NONE);
   }
 }

@@ -1,5 +1,6 @@
 package io.mailplane.config;
 
+import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.config.ConfigDocument.DomainEntry;
@@ -7,10 +8,10 @@ import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainDto;
 import io.mailplane.domains.DomainLimits;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Objects;
 
 @ApplicationScoped
 class DomainSection implements ConfigSection<DomainEntry> {
@@ -24,8 +25,8 @@ class DomainSection implements ConfigSection<DomainEntry> {
   }
 
   @Override
-  public String resourceType() {
-    return "domain";
+  public Resource resourceType() {
+    return Resource.DOMAIN;
   }
 
   @Override
@@ -63,15 +64,6 @@ class DomainSection implements ConfigSection<DomainEntry> {
 
   @Override
   public void put(String key, DomainEntry desired, DomainEntry current) {
-    DomainEntry normalized =
-        new DomainEntry(
-            key,
-            desired.description() == null ? null : desired.description().strip(),
-            desired.enabled() == null || desired.enabled(),
-            Objects.requireNonNullElse(desired.limits(), DomainLimits.NONE));
-    if (normalized.equals(current)) {
-      return;
-    }
     DomainDto request =
         new DomainDto(
             key,
@@ -82,13 +74,18 @@ class DomainSection implements ConfigSection<DomainEntry> {
             null,
             null,
             null);
+    DomainDto wanted = request.withDefaults();
+    if (new DomainEntry(key, wanted.description(), wanted.enabled(), wanted.limits())
+        .equals(current)) {
+      return;
+    }
     validator.check(request);
-    service.put(key, request, null, null);
+    service.put(key, request, Precondition.NONE);
   }
 
   @Override
   public void delete(String key) {
     // Never cascades: a domain still holding objects the document does not manage is a 409.
-    service.delete(key, false, null);
+    service.delete(key, false, Precondition.NONE);
   }
 }

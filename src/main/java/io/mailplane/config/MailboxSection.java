@@ -1,9 +1,11 @@
 package io.mailplane.config;
 
+import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument.MailboxEntry;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Resource;
 import io.mailplane.mailboxes.Mailbox;
 import io.mailplane.mailboxes.MailboxDto;
 import io.mailplane.mailboxes.MailboxService;
@@ -23,8 +25,8 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
   }
 
   @Override
-  public String resourceType() {
-    return "mailbox";
+  public Resource resourceType() {
+    return Resource.MAILBOX;
   }
 
   @Override
@@ -71,22 +73,6 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
 
   @Override
   public void put(String key, MailboxEntry desired, MailboxEntry current) {
-    if (current != null
-        && desired.password() == null
-        && desired.quotaMb() != null
-        && new MailboxEntry(
-                key,
-                desired.displayName() == null ? null : desired.displayName().strip(),
-                desired.passwordHash() == null ? current.passwordHash() : desired.passwordHash(),
-                null,
-                desired.quotaMb(),
-                desired.enabled() == null || desired.enabled(),
-                desired.sendOnly() != null && desired.sendOnly(),
-                desired.admin() == null ? current.admin() : desired.admin(),
-                desired.domainAdmin() == null ? current.domainAdmin() : desired.domainAdmin())
-            .equals(current)) {
-      return;
-    }
     MailboxDto request =
         new MailboxDto(
             key,
@@ -103,12 +89,29 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
             null,
             null,
             null);
+    MailboxDto wanted = request.withDefaults();
+    if (current != null
+        && desired.password() == null
+        && desired.quotaMb() != null
+        && new MailboxEntry(
+                key,
+                wanted.displayName(),
+                desired.passwordHash() == null ? current.passwordHash() : desired.passwordHash(),
+                null,
+                desired.quotaMb(),
+                wanted.enabled(),
+                wanted.sendOnly(),
+                desired.admin() == null ? current.admin() : desired.admin(),
+                desired.domainAdmin() == null ? current.domainAdmin() : desired.domainAdmin())
+            .equals(current)) {
+      return;
+    }
     validator.check(request);
-    service.put(key, request, null, null);
+    service.put(key, request, Precondition.NONE);
   }
 
   @Override
   public void delete(String key) {
-    service.delete(key, null);
+    service.delete(key, Precondition.NONE);
   }
 }

@@ -1,11 +1,13 @@
 package io.mailplane.dkim;
 
 import io.mailplane.api.Idempotency;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,7 +21,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -72,12 +73,12 @@ public class DkimResource {
           @PathParam("domain")
           String domain,
       @NotNull @Valid DkimDto request,
-      @Parameter(description = "Change only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch,
-      @Parameter(description = "`*` to enable only") @HeaderParam("If-None-Match")
-          String ifNoneMatch) {
-    var result = service.put(domain, request, ifMatch, ifNoneMatch);
-    return Responses.upserted(result, location(result.value().domain()), result.value().version());
+      @BeanParam Precondition.OrCreate condition) {
+    var result = service.put(domain, request, condition);
+    return Responses.upserted(
+        result,
+        Responses.location(DkimResource.class, result.value().domain()),
+        result.value().version());
   }
 
   @DELETE
@@ -89,9 +90,8 @@ public class DkimResource {
       @Parameter(description = "Domain name (Unicode or A-label)", example = "example.com")
           @PathParam("domain")
           String domain,
-      @Parameter(description = "Disable only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    service.disable(domain, ifMatch);
+      @BeanParam Precondition condition) {
+    service.disable(domain, condition);
   }
 
   @POST
@@ -113,8 +113,7 @@ public class DkimResource {
           @PathParam("domain")
           String domain,
       @Valid DkimRotation request,
-      @Parameter(description = "Rotate only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch,
+      @BeanParam Precondition condition,
       @Parameter(
               description = "Repeat-safe retries: the same key and body replay the first response")
           @HeaderParam("Idempotency-Key")
@@ -127,12 +126,8 @@ public class DkimResource {
         uriInfo.getPath(),
         body,
         () -> {
-          DkimDto dto = service.rotate(domain, body, ifMatch);
+          DkimDto dto = service.rotate(domain, body, condition);
           return Responses.ok(dto, dto.version());
         });
-  }
-
-  private static URI location(String domain) {
-    return URI.create("/api/v1/domains/" + domain + "/dkim");
   }
 }

@@ -1,16 +1,18 @@
 package io.mailplane.dkim;
 
 import io.mailplane.api.ApiException;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainEvents;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.mailplane.push.Outbox;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,12 +36,11 @@ import java.util.Objects;
  */
 @ApplicationScoped
 public class DkimService {
-  private static final String TYPE = "dkim";
   private static final DateTimeFormatter DAY =
       DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
   @Inject Caller caller;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Outbox outbox;
   @Inject DomainService domains;
   @Inject SecretCipher cipher;
@@ -56,10 +57,10 @@ public class DkimService {
   }
 
   @Transactional
-  public Upserted<DkimDto> put(String key, DkimDto request, String ifMatch, String ifNoneMatch) {
+  public Upserted<DkimDto> put(String key, DkimDto request, Precondition condition) {
     Domain domain = writable(key);
     DkimDomain state = DkimDomain.findForUpdate(domain.id);
-    Preconditions.check(ifMatch, ifNoneMatch, state == null ? null : state.version);
+    condition.check(state == null ? null : state.version);
     Instant now = Timestamps.now();
     if (state == null) {
       DkimKey kept = disabledKey(domain);
@@ -91,8 +92,7 @@ public class DkimService {
         insertKey(domain, selector, material, now);
       }
       DkimDto after = toDto(domain, state);
-      audit.record("dkim.enable", TYPE, domain.name, domain.name, null, after);
-      outbox.record(Outbox.DKIM, domain.name);
+      changes.record(Resource.DKIM, Action.ENABLE, domain.name, domain.name, null, after);
       return new Upserted<>(after, true);
     }
     DkimDto before = toDto(domain, state);
@@ -127,20 +127,19 @@ public class DkimService {
     insertKey(domain, selector, material, now);
     touch(state, now);
     DkimDto after = toDto(domain, state);
-    audit.record("dkim.update", TYPE, domain.name, domain.name, before, after);
-    outbox.record(Outbox.DKIM, domain.name);
+    changes.record(Resource.DKIM, Action.UPDATE, domain.name, domain.name, before, after);
     return new Upserted<>(after, false);
   }
 
   @Transactional
-  public DkimDto rotate(String key, DkimRotation request, String ifMatch) {
+  public DkimDto rotate(String key, DkimRotation request, Precondition condition) {
     Domain domain = writable(key);
     DkimDomain state = DkimDomain.findForUpdate(domain.id);
     if (state == null) {
       throw new ApiException(
           ProblemKind.CONFLICT, "DKIM is not enabled for '" + domain.name + "'; enable it first");
     }
-    Preconditions.check(ifMatch, null, state.version);
+    condition.check(state.version);
     DkimDto before = toDto(domain, state);
     reencryptStale(domain);
     DkimKey active = activeKey(domain);
@@ -163,13 +162,12 @@ public class DkimService {
     insertKey(domain, selector, material, now);
     touch(state, now);
     DkimDto after = toDto(domain, state);
-    audit.record("dkim.rotate", TYPE, domain.name, domain.name, before, after);
-    outbox.record(Outbox.DKIM, domain.name);
+    changes.record(Resource.DKIM, Action.ROTATE, domain.name, domain.name, before, after);
     return after;
   }
 
   @Transactional
-  public void disable(String key, String ifMatch) {
+  public void disable(String key, Precondition condition) {
     Domain domain = writable(key);
     DkimDomain state = DkimDomain.findForUpdate(domain.id);
     if (state == null) {
@@ -179,15 +177,14 @@ public class DkimService {
       }
       DkimSelectorDto before = toSelectorDto(domain, kept);
       kept.delete();
-      audit.record("dkim.delete-disabled", TYPE, domain.name, domain.name, before, null);
+      changes.record(Resource.DKIM, Action.DELETE_DISABLED, domain.name, domain.name, before, null);
       return;
     }
-    Preconditions.check(ifMatch, null, state.version);
+    condition.check(state.version);
     DkimDto before = toDto(domain, state);
     DkimKey.delete("domain", domain);
     state.delete();
-    audit.record("dkim.disable", TYPE, domain.name, domain.name, before, null);
-    outbox.record(Outbox.DKIM, domain.name);
+    changes.record(Resource.DKIM, Action.DISABLE, domain.name, domain.name, before, null);
   }
 
   /**
@@ -219,7 +216,7 @@ public class DkimService {
     DkimKey inserted = insertKey(domain, name, material, Timestamps.now());
     inserted.status = DkimKey.DISABLED;
     DkimSelectorDto after = toSelectorDto(domain, inserted);
-    audit.record("dkim.keep-disabled", TYPE, domain.name, domain.name, before, after);
+    changes.record(Resource.DKIM, Action.KEEP_DISABLED, domain.name, domain.name, before, after);
     return after;
   }
 
@@ -254,8 +251,8 @@ public class DkimService {
           if (state != null) {
             touch(state, now);
           }
-          audit.record("dkim.retire", TYPE, domain.name, domain.name, before, toDto(domain, state));
-          outbox.record(Outbox.DKIM, domain.name);
+          changes.record(
+              Resource.DKIM, Action.RETIRE, domain.name, domain.name, before, toDto(domain, state));
         });
     return due.size();
   }

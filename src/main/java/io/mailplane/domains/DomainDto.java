@@ -25,4 +25,21 @@ public record DomainDto(
     @Schema(readOnly = true, description = "Changes on every update; also the ETag", example = "3")
         Long version,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {
+  /**
+   * The request as a create or replace stores it: the description stripped, enabled unless said
+   * otherwise, no limits when absent. The one place of these defaults: the service applies them and
+   * the configuration document compares with them.
+   */
+  public DomainDto withDefaults() {
+    return new DomainDto(
+        name,
+        unicodeName,
+        description == null ? null : description.strip(),
+        enabled == null || enabled,
+        limits == null ? DomainLimits.NONE : limits,
+        version,
+        createdAt,
+        updatedAt);
+  }
+}

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.Idempotency;
 import io.mailplane.api.MergePatch;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -67,7 +68,8 @@ public class DomainResource {
         request,
         () -> {
           DomainDto created = service.create(request);
-          return Responses.created(location(created.name()), created, created.version());
+          return Responses.created(
+              Responses.location(DomainResource.class, created.name()), created, created.version());
         });
   }
 
@@ -127,12 +129,12 @@ public class DomainResource {
           @PathParam("domain")
           String domain,
       @NotNull @Valid DomainDto request,
-      @Parameter(description = "Replace only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch,
-      @Parameter(description = "`*` to create only") @HeaderParam("If-None-Match")
-          String ifNoneMatch) {
-    var result = service.put(domain, request, ifMatch, ifNoneMatch);
-    return Responses.upserted(result, location(result.value().name()), result.value().version());
+      @BeanParam Precondition.OrCreate condition) {
+    var result = service.put(domain, request, condition);
+    return Responses.upserted(
+        result,
+        Responses.location(DomainResource.class, result.value().name()),
+        result.value().version());
   }
 
   @PATCH
@@ -151,9 +153,8 @@ public class DomainResource {
           @PathParam("domain")
           String domain,
       @NotNull JsonNode patch,
-      @Parameter(description = "Update only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    DomainDto dto = service.patch(domain, patch, ifMatch);
+      @BeanParam Precondition condition) {
+    DomainDto dto = service.patch(domain, patch, condition);
     return Responses.ok(dto, dto.version());
   }
 
@@ -171,13 +172,8 @@ public class DomainResource {
       @Parameter(description = "Also delete the domain's mailboxes, aliases and alias domains")
           @QueryParam("cascade")
           boolean cascade,
-      @Parameter(description = "Delete only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    service.delete(domain, cascade, ifMatch);
-  }
-
-  private static URI location(String name) {
-    return URI.create("/api/v1/domains/" + name);
+      @BeanParam Precondition condition) {
+    service.delete(domain, cascade, condition);
   }
 
   @Schema(name = "DomainPage")

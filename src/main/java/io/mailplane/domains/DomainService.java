@@ -5,13 +5,15 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -25,10 +27,10 @@ import java.util.Set;
 
 @ApplicationScoped
 public class DomainService {
-  private static final String TYPE = "domain";
+  private static final String TYPE = Resource.DOMAIN.wireName();
 
   @Inject Caller caller;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Patches patches;
   @Inject Event<DomainEvents.NameClaimed> nameClaimed;
   @Inject Event<DomainEvents.UsageAsked> usageAsked;
@@ -47,13 +49,12 @@ public class DomainService {
   }
 
   @Transactional
-  public Upserted<DomainDto> put(
-      String key, DomainDto request, String ifMatch, String ifNoneMatch) {
+  public Upserted<DomainDto> put(String key, DomainDto request, Precondition condition) {
     String name = DomainNames.pathKey(key, request.name(), "domain");
     requireAdminOrHide(name);
     Domain existing = Domain.findByName(name);
     if (existing == null) {
-      Preconditions.check(ifMatch, ifNoneMatch, null);
+      condition.check(null);
       String takenAs = takenAs(name);
       if (takenAs != null) {
         throw new ApiException(
@@ -61,7 +62,7 @@ public class DomainService {
       }
       return new Upserted<>(insert(name, request), true);
     }
-    Preconditions.check(ifMatch, ifNoneMatch, existing.version);
+    condition.check(existing.version);
     return new Upserted<>(replace(existing, request), false);
   }
 
@@ -71,20 +72,20 @@ public class DomainService {
   }
 
   @Transactional
-  public DomainDto patch(String key, JsonNode patch, String ifMatch) {
+  public DomainDto patch(String key, JsonNode patch, Precondition condition) {
     Domain existing = visible(key);
     requireAdminOrHide(existing.name);
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     DomainDto merged = patches.merge(toDto(existing), patch, DomainDto.class);
     DomainNames.pathKey(existing.name, merged.name(), "domain");
     return replace(existing, merged);
   }
 
   @Transactional
-  public void delete(String key, boolean cascade, String ifMatch) {
+  public void delete(String key, boolean cascade, Precondition condition) {
     Domain domain = visible(key);
     requireAdminOrHide(domain.name);
-    Preconditions.check(ifMatch, null, domain.version);
+    condition.check(domain.version);
     DomainEvents.UsageAsked usage = new DomainEvents.UsageAsked(domain);
     usageAsked.fire(usage);
     if (!cascade && usage.inUse()) {
@@ -98,9 +99,9 @@ public class DomainService {
     DomainEvents.Deleting event = new DomainEvents.Deleting(domain);
     deleting.fire(event);
     domain.delete();
-    audit.record(
-        event.hasRemovedUnaudited() ? "domain.delete-cascade" : "domain.delete",
-        TYPE,
+    changes.record(
+        Resource.DOMAIN,
+        event.hasRemovedUnaudited() ? Action.DELETE_CASCADE : Action.DELETE,
         domain.name,
         domain.name,
         before,
@@ -204,7 +205,7 @@ public class DomainService {
     apply(domain, request, true);
     domain.persist();
     DomainDto created = toDto(domain);
-    audit.record("domain.create", TYPE, name, name, null, created);
+    changes.record(Resource.DOMAIN, Action.CREATE, name, name, null, created);
     return created;
   }
 
@@ -217,14 +218,13 @@ public class DomainService {
       // Logins and signing of every mailbox depend on the domain's flag.
       enabledChanged.fire(new DomainEvents.EnabledChanged(domain));
     }
-    if (!Objects.equals(before, after)) {
-      audit.record("domain.update", TYPE, domain.name, domain.name, before, after);
-    }
+    changes.record(Resource.DOMAIN, Action.UPDATE, domain.name, domain.name, before, after);
     return after;
   }
 
   private void apply(Domain domain, DomainDto request, boolean isNew) {
-    DomainLimits limits = request.limits() == null ? DomainLimits.NONE : request.limits();
+    DomainDto wanted = request.withDefaults();
+    DomainLimits limits = wanted.limits();
     if (limits.maxQuotaMb() != null && limits.defaultQuotaMb() != null) {
       if (limits.defaultQuotaMb() > limits.maxQuotaMb()) {
         throw ApiException.invalid("limits.defaultQuotaMb", "must not exceed limits.maxQuotaMb");
@@ -237,8 +237,8 @@ public class DomainService {
     if (!isNew) {
       limitsChanging.fire(new DomainEvents.LimitsChanging(domain, limits));
     }
-    String description = request.description() == null ? null : request.description().strip();
-    boolean enabled = request.enabled() == null || request.enabled();
+    String description = wanted.description();
+    boolean enabled = wanted.enabled();
     boolean changed =
         isNew
             || !Objects.equals(domain.description, description)

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.Idempotency;
 import io.mailplane.api.MergePatch;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -69,7 +71,10 @@ public class FetchmailResource {
         request,
         () -> {
           FetchmailAccountDto created = service.create(request);
-          return Responses.created(location(created.id()), created, created.version());
+          return Responses.created(
+              Responses.location(FetchmailResource.class, created.id()),
+              created,
+              created.version());
         });
   }
 
@@ -137,9 +142,8 @@ public class FetchmailResource {
           @PathParam("id")
           String id,
       @NotNull @Valid FetchmailAccountDto request,
-      @Parameter(description = "Replace only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    FetchmailAccountDto dto = service.put(idOf(id), request, ifMatch);
+      @BeanParam Precondition condition) {
+    FetchmailAccountDto dto = service.put(idOf(id), request, condition);
     return Responses.ok(dto, dto.version());
   }
 
@@ -162,9 +166,8 @@ public class FetchmailResource {
           @PathParam("id")
           String id,
       @NotNull JsonNode patch,
-      @Parameter(description = "Update only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    FetchmailAccountDto dto = service.patch(idOf(id), patch, ifMatch);
+      @BeanParam Precondition condition) {
+    FetchmailAccountDto dto = service.patch(idOf(id), patch, condition);
     return Responses.ok(dto, dto.version());
   }
 
@@ -179,9 +182,8 @@ public class FetchmailResource {
               schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
           @PathParam("id")
           String id,
-      @Parameter(description = "Delete only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    service.delete(idOf(id), ifMatch);
+      @BeanParam Precondition condition) {
+    service.delete(idOf(id), condition);
   }
 
   @GET
@@ -257,10 +259,6 @@ public class FetchmailResource {
       throw io.mailplane.api.ApiException.notFound("fetchmail account", String.valueOf(raw));
     }
     return Long.parseLong(raw);
-  }
-
-  private static URI location(long id) {
-    return URI.create("/api/v1/fetchmail-accounts/" + id);
   }
 
   private static URI runLocation(long id, long runId) {

@@ -1,11 +1,12 @@
 package io.mailplane.fetchmail;
 
 import io.mailplane.api.Timestamps;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.crypto.SecretCipher;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.mailplane.metrics.MailplaneMetrics;
-import io.mailplane.push.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,9 +37,8 @@ public class FetchmailRunner {
   @Inject FetchmailConfig config;
   @Inject SecretCipher cipher;
   @Inject FetchmailSchedule schedule;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Caller caller;
-  @Inject Outbox outbox;
   @Inject Destinations destinations;
   @Inject MailplaneMetrics metrics;
 
@@ -467,11 +467,10 @@ public class FetchmailRunner {
             "disabled after " + authFailures + " consecutive authentication failures";
         account.updatedAt = Timestamps.now();
         schedule.unschedule(account.id);
-        outbox.record(Outbox.FETCHMAIL, account.id.toString());
         FetchmailAccount.getEntityManager().flush();
-        audit.record(
-            "fetchmail-account.disable",
-            FetchmailService.TYPE,
+        changes.record(
+            Resource.FETCHMAIL_ACCOUNT,
+            Action.DISABLE,
             account.id.toString(),
             account.mailbox.domain.name,
             before,

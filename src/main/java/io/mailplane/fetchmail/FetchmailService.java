@@ -5,18 +5,19 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.common.MailAddress;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainService;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import io.mailplane.mailboxes.Mailbox;
-import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,16 +37,14 @@ import java.util.Set;
 /** Fetchmail accounts and their runs. */
 @ApplicationScoped
 public class FetchmailService {
-  static final String TYPE = "fetchmail-account";
 
   @Inject Caller caller;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject Patches patches;
   @Inject SecretCipher cipher;
   @Inject FetchmailSchedule schedule;
   @Inject FetchmailConfig config;
   @Inject FetchmailRunner runner;
-  @Inject Outbox outbox;
   @Inject Destinations destinations;
 
   /** The validated, normalized settings of an account (everything but the password). */
@@ -83,11 +82,10 @@ public class FetchmailService {
         "passwordEnc = ?1 where id = ?2", encrypt(account.id, request.password()), account.id);
     FetchmailAccount.getEntityManager().refresh(account);
     schedule.sync(account, true);
-    outbox.record(Outbox.FETCHMAIL, account.id.toString());
     FetchmailAccountDto created = toDto(account);
-    audit.record(
-        "fetchmail-account.create",
-        TYPE,
+    changes.record(
+        Resource.FETCHMAIL_ACCOUNT,
+        Action.CREATE,
         account.id.toString(),
         domainOf(account),
         null,
@@ -100,23 +98,23 @@ public class FetchmailService {
   }
 
   @Transactional
-  public FetchmailAccountDto put(long id, FetchmailAccountDto request, String ifMatch) {
-    FetchmailAccount account = writable(id, ifMatch);
+  public FetchmailAccountDto put(long id, FetchmailAccountDto request, Precondition condition) {
+    FetchmailAccount account = writable(id, condition);
     checkId(id, request.id());
     return replace(account, request);
   }
 
   @Transactional
-  public FetchmailAccountDto patch(long id, JsonNode patch, String ifMatch) {
-    FetchmailAccount account = writable(id, ifMatch);
+  public FetchmailAccountDto patch(long id, JsonNode patch, Precondition condition) {
+    FetchmailAccount account = writable(id, condition);
     FetchmailAccountDto merged = patches.merge(plainDto(account), patch, FetchmailAccountDto.class);
     checkId(id, merged.id());
     return replace(account, merged);
   }
 
   @Transactional
-  public void delete(long id, String ifMatch) {
-    FetchmailAccount account = writable(id, ifMatch);
+  public void delete(long id, Precondition condition) {
+    FetchmailAccount account = writable(id, condition);
     // Account row first, then its runs: the lock order of the runner.
     FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
     FetchmailAccountDto before = plainDto(account);
@@ -124,8 +122,8 @@ public class FetchmailService {
     FetchmailRun.delete("accountId", account.id);
     account.delete();
     schedule.remove(id);
-    outbox.record(Outbox.FETCHMAIL, Long.toString(id));
-    audit.record("fetchmail-account.delete", TYPE, Long.toString(id), domain, before, null);
+    changes.record(
+        Resource.FETCHMAIL_ACCOUNT, Action.DELETE, Long.toString(id), domain, before, null);
   }
 
   public Page<FetchmailAccountDto> list(
@@ -268,13 +266,10 @@ public class FetchmailService {
     account.updatedAt = Timestamps.now();
     FetchmailAccount.getEntityManager().flush();
     schedule.sync(account, account.intervalSeconds != intervalBefore || !enabledBefore);
-    outbox.record(Outbox.FETCHMAIL, account.id.toString());
     FetchmailAccountDto after = plainDto(account);
-    audit.record(
-        passwordChanged && !changed
-            ? "fetchmail-account.password-change"
-            : "fetchmail-account.update",
-        TYPE,
+    changes.record(
+        Resource.FETCHMAIL_ACCOUNT,
+        passwordChanged && !changed ? Action.PASSWORD_CHANGE : Action.UPDATE,
         account.id.toString(),
         domainOf(account),
         before,
@@ -458,10 +453,10 @@ public class FetchmailService {
     return account;
   }
 
-  private FetchmailAccount writable(long id, String ifMatch) {
+  private FetchmailAccount writable(long id, Precondition condition) {
     FetchmailAccount account = visible(id);
     caller.requireWrite(domainOf(account), notFound(id));
-    Preconditions.check(ifMatch, null, account.version);
+    condition.check(account.version);
     return account;
   }
 

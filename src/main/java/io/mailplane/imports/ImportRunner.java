@@ -7,6 +7,7 @@ import io.mailplane.aliases.AliasDto;
 import io.mailplane.aliases.AliasService;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.Problem;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
@@ -188,7 +189,7 @@ class ImportRunner {
           MailboxDto dto = valid(convert(request, MailboxDto.class));
           mailboxes.create(dto);
         } else {
-          mailboxes.patch(p.key(), request, null);
+          mailboxes.patch(p.key(), request, Precondition.NONE);
         }
       }
       case ImportPlan.ALIAS -> {
@@ -198,7 +199,7 @@ class ImportRunner {
           request.put("address", p.key());
           after = aliases.create(valid(convert(request, AliasDto.class)));
         } else {
-          after = aliases.patch(p.key(), c, null);
+          after = aliases.patch(p.key(), c, Precondition.NONE);
         }
         mineAfter.set(
             "destinations", json.valueToTree(after.destinations().stream().sorted().toList()));
@@ -214,12 +215,12 @@ class ImportRunner {
           boolean newKey = create || c.has("publicKey") || c.has("selector");
           DkimDto request =
               new DkimDto(null, null, selector, null, null, newKey ? pem : null, null, null, null);
-          DkimDto after = dkim.put(p.key(), valid(request), null, null).value();
+          DkimDto after = dkim.put(p.key(), valid(request), Precondition.NONE).value();
           mineAfter = dkimValues(after);
           version = after.version();
         } else {
           if (wasOn) {
-            dkim.disable(p.key(), null);
+            dkim.disable(p.key(), Precondition.NONE);
           }
           DkimSelectorDto kept = dkim.keepDisabled(p.key(), selector, pem);
           mineAfter = json.createObjectNode();
@@ -242,7 +243,7 @@ class ImportRunner {
           request.put("enabled", options.enableFetchmail());
           after = fetchmail.create(valid(convert(request, FetchmailAccountDto.class)));
         } else {
-          after = fetchmail.patch(p.currentId(), request, null);
+          after = fetchmail.patch(p.currentId(), request, Precondition.NONE);
         }
         mineAfter = fetchmailValues(after);
         version = after.version();

@@ -65,4 +65,28 @@ public record MailboxDto(
         String passwordScheme,
     @Schema(readOnly = true, example = "1") Long version,
     @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant createdAt,
-    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {}
+    @Schema(readOnly = true, type = SchemaType.STRING, format = "date-time") Instant updatedAt) {
+  /**
+   * The request as a create or replace stores it, where the default does not depend on the stored
+   * mailbox: the display name stripped, enabled and not send-only unless said otherwise. (An absent
+   * quota takes the domain's default; absent admin flags and password keep the stored ones.) The
+   * one place of these defaults: the service applies them, the configuration document compares.
+   */
+  public MailboxDto withDefaults() {
+    return new MailboxDto(
+        address,
+        displayName == null ? null : displayName.strip(),
+        password,
+        passwordHash,
+        quotaMb,
+        enabled == null || enabled,
+        sendOnly != null && sendOnly,
+        admin,
+        domainAdmin,
+        domain,
+        passwordScheme,
+        version,
+        createdAt,
+        updatedAt);
+  }
+}

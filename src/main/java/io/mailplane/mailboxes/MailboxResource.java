@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mailplane.api.Idempotency;
 import io.mailplane.api.MergePatch;
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -25,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -67,7 +68,10 @@ public class MailboxResource {
         request,
         () -> {
           MailboxDto created = service.create(request);
-          return Responses.created(location(created.address()), created, created.version());
+          return Responses.created(
+              Responses.location(MailboxResource.class, created.address()),
+              created,
+              created.version());
         });
   }
 
@@ -132,12 +136,12 @@ public class MailboxResource {
           @PathParam("address")
           String address,
       @NotNull @Valid MailboxDto request,
-      @Parameter(description = "Replace only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch,
-      @Parameter(description = "`*` to create only") @HeaderParam("If-None-Match")
-          String ifNoneMatch) {
-    var result = service.put(address, request, ifMatch, ifNoneMatch);
-    return Responses.upserted(result, location(result.value().address()), result.value().version());
+      @BeanParam Precondition.OrCreate condition) {
+    var result = service.put(address, request, condition);
+    return Responses.upserted(
+        result,
+        Responses.location(MailboxResource.class, result.value().address()),
+        result.value().version());
   }
 
   @PATCH
@@ -154,9 +158,8 @@ public class MailboxResource {
           @PathParam("address")
           String address,
       @NotNull JsonNode patch,
-      @Parameter(description = "Update only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    MailboxDto dto = service.patch(address, patch, ifMatch);
+      @BeanParam Precondition condition) {
+    MailboxDto dto = service.patch(address, patch, condition);
     return Responses.ok(dto, dto.version());
   }
 
@@ -168,13 +171,8 @@ public class MailboxResource {
       @Parameter(description = "Mailbox address", example = "john@example.com")
           @PathParam("address")
           String address,
-      @Parameter(description = "Delete only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    service.delete(address, ifMatch);
-  }
-
-  private static URI location(String name) {
-    return URI.create("/api/v1/mailboxes/" + name);
+      @BeanParam Precondition condition) {
+    service.delete(address, condition);
   }
 
   @Schema(name = "MailboxPage")

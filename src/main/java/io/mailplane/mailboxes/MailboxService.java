@@ -5,7 +5,7 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Patches;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
@@ -49,12 +49,11 @@ public class MailboxService {
   }
 
   @Transactional
-  public Upserted<MailboxDto> put(
-      String key, MailboxDto request, String ifMatch, String ifNoneMatch) {
+  public Upserted<MailboxDto> put(String key, MailboxDto request, Precondition condition) {
     MailAddress address = keyOf(key, request.address());
     Domain domain = domains.lockForWrite(address.domain());
     Mailbox existing = Mailbox.findByAddress(address.toString());
-    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    condition.check(existing == null ? null : existing.version);
     if (existing == null) {
       return new Upserted<>(insert(domain, address, request), true);
     }
@@ -66,20 +65,20 @@ public class MailboxService {
   }
 
   @Transactional
-  public MailboxDto patch(String key, JsonNode patch, String ifMatch) {
+  public MailboxDto patch(String key, JsonNode patch, Precondition condition) {
     Mailbox existing = visible(key);
     caller.requireWrite(existing.domain.name, notFound(existing.address));
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     MailboxDto merged = patches.merge(toDto(existing), patch, MailboxDto.class);
     keyOf(existing.address, merged.address());
     return replace(existing, merged);
   }
 
   @Transactional
-  public void delete(String key, String ifMatch) {
+  public void delete(String key, Precondition condition) {
     Mailbox existing = visible(key);
     caller.requireWrite(existing.domain.name, notFound(existing.address));
-    Preconditions.check(ifMatch, null, existing.version);
+    condition.check(existing.version);
     MailboxDto before = toDto(existing);
     existing.delete();
     changes.record(
@@ -216,9 +215,10 @@ public class MailboxService {
     } else if (request.passwordHash() != null) {
       passwordHash = hasher.validateImported(request.passwordHash(), "passwordHash");
     }
-    String displayName = request.displayName() == null ? null : request.displayName().strip();
-    boolean enabled = request.enabled() == null || request.enabled();
-    boolean sendOnly = request.sendOnly() != null && request.sendOnly();
+    MailboxDto wanted = request.withDefaults();
+    String displayName = wanted.displayName();
+    boolean enabled = wanted.enabled();
+    boolean sendOnly = wanted.sendOnly();
     boolean admin = flag(request.admin(), mailbox.admin, "admin");
     boolean domainAdmin = flag(request.domainAdmin(), mailbox.domainAdmin, "domainAdmin");
     if (Objects.equals(mailbox.passwordHash, passwordHash)

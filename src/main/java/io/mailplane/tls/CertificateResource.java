@@ -1,15 +1,16 @@
 package io.mailplane.tls;
 
 import io.mailplane.api.PageRequest;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -87,12 +88,12 @@ public class CertificateResource {
   public Response put(
       @Parameter(description = "Certificate name", example = "mail") @PathParam("name") String name,
       @NotNull @Valid CertificateDto request,
-      @Parameter(description = "Replace only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch,
-      @Parameter(description = "`*` to create only") @HeaderParam("If-None-Match")
-          String ifNoneMatch) {
-    var result = service.put(name, request, ifMatch, ifNoneMatch);
-    return Responses.upserted(result, location(result.value().name()), result.value().version());
+      @BeanParam Precondition.OrCreate condition) {
+    var result = service.put(name, request, condition);
+    return Responses.upserted(
+        result,
+        Responses.location(CertificateResource.class, result.value().name()),
+        result.value().version());
   }
 
   @DELETE
@@ -105,9 +106,8 @@ public class CertificateResource {
   @APIResponse(responseCode = "204", description = "Deleted")
   public void delete(
       @Parameter(description = "Certificate name", example = "mail") @PathParam("name") String name,
-      @Parameter(description = "Delete only if the ETag matches") @HeaderParam("If-Match")
-          String ifMatch) {
-    service.delete(name, ifMatch);
+      @BeanParam Precondition condition) {
+    service.delete(name, condition);
   }
 
   @POST
@@ -166,10 +166,6 @@ public class CertificateResource {
       @Parameter(description = "Certificate name", example = "mail") @PathParam("name") String name,
       @Parameter(description = "Order id", example = "12") @PathParam("id") long id) {
     return service.order(name, id);
-  }
-
-  private static URI location(String name) {
-    return URI.create("/api/v1/certificates/" + name);
   }
 
   private static URI orderLocation(CertificateOrderDto order) {

@@ -3,13 +3,15 @@ package io.mailplane.tls;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
-import io.mailplane.api.Preconditions;
+import io.mailplane.api.Precondition;
 import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.crypto.SecretCipher;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -31,7 +33,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class CertificateService {
-  private static final String TYPE = "certificate";
+  private static final String TYPE = Resource.CERTIFICATE.wireName();
   static final String HTTP_01 = "http-01";
   static final String DNS_01 = "dns-01";
   private static final Set<String> CHALLENGES = Set.of(HTTP_01, DNS_01);
@@ -39,7 +41,7 @@ public class CertificateService {
   private static final int MAX_DOMAINS = 100;
 
   @Inject Caller caller;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject OrderLedger ledger;
   @Inject Rfc2136 dns;
   @Inject SecretCipher cipher;
@@ -63,8 +65,7 @@ public class CertificateService {
   }
 
   @Transactional
-  public Upserted<CertificateDto> put(
-      String key, CertificateDto request, String ifMatch, String ifNoneMatch) {
+  public Upserted<CertificateDto> put(String key, CertificateDto request, Precondition condition) {
     caller.requireAdmin();
     String name = TlsVolume.validName(key);
     if (request.name() != null && !request.name().equals(name)) {
@@ -72,7 +73,7 @@ public class CertificateService {
           "name", "must match the name in the path (renaming is not supported)");
     }
     ManagedCertificate existing = ManagedCertificate.lockByName(name);
-    Preconditions.check(ifMatch, ifNoneMatch, existing == null ? null : existing.version);
+    condition.check(existing == null ? null : existing.version);
     Desired desired = validate(request, existing, true);
     if (existing == null) {
       ManagedCertificate certificate = new ManagedCertificate();
@@ -87,7 +88,7 @@ public class CertificateService {
       ledger.start(certificate, "initial");
       ManagedCertificate.getEntityManager().flush();
       CertificateDto created = toDto(certificate);
-      audit.record("certificate.create", TYPE, name, null, null, created);
+      changes.record(Resource.CERTIFICATE, Action.CREATE, name, null, null, created);
       return new Upserted<>(created, true);
     }
     CertificateDto before = toDto(existing);
@@ -111,9 +112,7 @@ public class CertificateService {
     }
     ManagedCertificate.getEntityManager().flush();
     CertificateDto after = toDto(existing);
-    if (!Objects.equals(before, after)) {
-      audit.record("certificate.update", TYPE, name, null, before, after);
-    }
+    changes.record(Resource.CERTIFICATE, Action.UPDATE, name, null, before, after);
     return new Upserted<>(after, false);
   }
 
@@ -172,10 +171,10 @@ public class CertificateService {
    * the daemons cannot run without one, and the next primary certificate replaces it.
    */
   @Transactional
-  public void delete(String key, String ifMatch) {
+  public void delete(String key, Precondition condition) {
     caller.requireAdmin();
     ManagedCertificate certificate = locked(key);
-    Preconditions.check(ifMatch, null, certificate.version);
+    condition.check(certificate.version);
     CertificateDto before = toDto(certificate);
     List<Long> orders =
         AcmeOrder.<AcmeOrder>list("certificateId", certificate.id).stream().map(o -> o.id).toList();
@@ -187,7 +186,7 @@ public class CertificateService {
     // The files go once the row is gone for good: a plan, a rolled-back apply or a failure after
     // this point keeps them (CertificateFiles).
     deleted.fire(new CertificateFiles.Deleted(certificate.name));
-    audit.record("certificate.delete", TYPE, certificate.name, null, before, null);
+    changes.record(Resource.CERTIFICATE, Action.DELETE, certificate.name, null, before, null);
   }
 
   /** Starts an order now, or returns the one already running. */
@@ -200,8 +199,13 @@ public class CertificateService {
       return ledger.toDto(active, certificate.name);
     }
     AcmeOrder order = ledger.start(certificate, rotateKey ? "forced-new-key" : "forced");
-    audit.record(
-        "certificate.renew", TYPE, certificate.name, null, null, Map.of("order", order.id));
+    changes.record(
+        Resource.CERTIFICATE,
+        Action.RENEW,
+        certificate.name,
+        null,
+        null,
+        Map.of("order", order.id));
     return ledger.toDto(order, certificate.name);
   }
 

@@ -4,11 +4,13 @@ import io.mailplane.api.ApiException;
 import io.mailplane.api.Page;
 import io.mailplane.api.PageRequest;
 import io.mailplane.api.Timestamps;
-import io.mailplane.audit.AuditService;
+import io.mailplane.audit.Changes;
 import io.mailplane.auth.ApiToken;
 import io.mailplane.auth.Caller;
 import io.mailplane.auth.Scope;
 import io.mailplane.auth.TokenVerifier;
+import io.mailplane.events.Action;
+import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -31,7 +33,7 @@ public class TokenService {
   private static final Instant MAX_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
 
   @Inject Caller caller;
-  @Inject AuditService audit;
+  @Inject Changes changes;
   @Inject TokenVerifier verifier;
 
   private final SecureRandom random = new SecureRandom();
@@ -63,7 +65,7 @@ public class TokenService {
     token.persist();
     verifier.created(token.tokenHash);
     TokenDto created = toDto(token);
-    audit.record("token.create", "token", token.id.toString(), null, null, created);
+    changes.record(Resource.TOKEN, Action.CREATE, token.id.toString(), null, null, created);
     return withSecret(created, secret);
   }
 
@@ -87,7 +89,7 @@ public class TokenService {
     TokenDto before = toDto(token);
     token.delete();
     verifier.revoked(token.id.toString());
-    audit.record("token.revoke", "token", id, null, before, null);
+    changes.record(Resource.TOKEN, Action.REVOKE, id, null, before, null);
   }
 
   private static ApiToken find(String id) {
