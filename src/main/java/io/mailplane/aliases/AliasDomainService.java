@@ -13,7 +13,7 @@ import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.domains.Domain;
-import io.mailplane.domains.DomainService;
+import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Action;
 import io.mailplane.events.Resource;
 import io.quarkus.panache.common.Parameters;
@@ -114,7 +114,7 @@ public class AliasDomainService {
     }
     if (prefix != null && !prefix.isEmpty()) {
       where.add("a.name like :prefix escape '!'");
-      params.and("prefix", DomainService.likePrefix(prefix));
+      params.and("prefix", DomainQueries.likePrefix(prefix));
     }
     if (enabled != null) {
       where.add("a.enabled = :enabled");

@@ -14,6 +14,7 @@ import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
 import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
+import io.mailplane.domains.DomainQueries;
 import io.mailplane.domains.DomainService;
 import io.mailplane.events.Action;
 import io.mailplane.events.Resource;
@@ -108,11 +109,11 @@ public class AliasService {
         return new Page<>(List.of(), null);
       }
       where.add("a.domain.id in :visible");
-      params.and("visible", DomainService.idsOf(visible.get()));
+      params.and("visible", DomainQueries.idsOf(visible.get()));
     }
     if (prefix != null && !prefix.isEmpty()) {
       where.add("a.address like :prefix escape '!'");
-      params.and("prefix", DomainService.likePrefix(prefix));
+      params.and("prefix", DomainQueries.likePrefix(prefix));
     }
     if (enabled != null) {
       where.add("a.enabled = :enabled");

@@ -23,9 +23,9 @@ public interface ApiConfig {
   Duration idempotencyTtl();
 
   /**
-   * How long a key stays "in use" while its first request runs. Short, so that after a crash (which
-   * leaves the marker behind) a retry of the unanswered request goes through soon; a request still
-   * running past it no longer keeps a concurrent repeat out.
+   * How long a key stays "in use" after its first request was last seen running. Short, so that
+   * after a crash (which leaves the marker behind) a retry of the unanswered request goes through
+   * soon; a request that runs longer renews it every third of this, so a repeat stays out.
    */
   @WithDefault("2m")
   Duration idempotencyInProgressTtl();

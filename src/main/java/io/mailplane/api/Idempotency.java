@@ -5,6 +5,7 @@ import io.mailplane.common.InvalidValueException;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -14,7 +15,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -23,11 +29,23 @@ import org.jboss.logging.Logger;
 /**
  * Idempotency-Key on POST: the first response for a key is stored (in Redis when configured, so
  * every replica replays it; in memory otherwise) and replayed for the same key and body.
+ *
+ * <p>While the first request runs, the key holds an in-progress marker that names its owner (a
+ * random token): the marker's TTL is short so that a crashed request's key frees soon, and is
+ * renewed while the request runs, so a request longer than the TTL keeps a repeat out; a failed
+ * request deletes the marker only while it is still its own, never a later request's.
  */
 @ApplicationScoped
 public class Idempotency {
   private static final Logger LOG = Logger.getLogger(Idempotency.class);
   private static final String IN_PROGRESS = "in-progress";
+  // Compare-and-act on the owner's marker, atomic in Redis.
+  private static final String DELETE_IF_OWNED =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1])"
+          + " else return 0 end";
+  private static final String RENEW_IF_OWNED =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1],"
+          + " ARGV[2]) else return 0 end";
 
   @Inject ApiConfig config;
   @Inject ObjectMapper json;
@@ -35,6 +53,13 @@ public class Idempotency {
 
   private RedisDataSource redis;
   private final Map<String, Entry> memory = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService renewals =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "idempotency-marker-renewal");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   record Stored(String fingerprint, int status, Map<String, String> headers, String body) {}
 
@@ -47,6 +72,11 @@ public class Idempotency {
             .getOptionalValue("quarkus.redis.hosts", String.class)
             .isPresent();
     redis = configured ? redisInstance.get() : null;
+  }
+
+  @PreDestroy
+  void stop() {
+    renewals.shutdownNow();
   }
 
   /**
@@ -66,9 +96,10 @@ public class Idempotency {
     String storeKey =
         config.idempotencyRedisPrefix() + DigestUtils.sha256Hex(caller + "\n" + path + "\n" + key);
     String fingerprint = DigestUtils.sha256Hex(write(body));
-    if (!available(() -> putIfAbsent(storeKey, IN_PROGRESS))) {
+    String marker = IN_PROGRESS + ":" + UUID.randomUUID();
+    if (!available(() -> putIfAbsent(storeKey, marker))) {
       String existing = available(() -> get(storeKey));
-      if (existing == null || existing.equals(IN_PROGRESS)) {
+      if (existing == null || existing.startsWith(IN_PROGRESS)) {
         throw new ApiException(
             ProblemKind.IDEMPOTENCY_KEY_IN_USE,
             "a request with this Idempotency-Key is still being processed");
@@ -88,6 +119,7 @@ public class Idempotency {
       return replay.build();
     }
     Response response;
+    ScheduledFuture<?> renewal = keepAlive(storeKey, marker);
     try {
       response = actionOf(action);
     } catch (ApiException e) {
@@ -98,12 +130,14 @@ public class Idempotency {
             fingerprint,
             ProblemMapper.response(e.kind(), e.getMessage(), e.errors(), e.headers(), path));
       } else {
-        forget(storeKey);
+        forget(storeKey, marker);
       }
       throw e;
     } catch (RuntimeException e) {
-      forget(storeKey);
+      forget(storeKey, marker);
       throw e;
+    } finally {
+      renewal.cancel(false);
     }
     try {
       save(storeKey, fingerprint, response);
@@ -140,13 +174,34 @@ public class Idempotency {
     }
   }
 
-  /** Frees the key after a failed action; if the store is down, the marker's short TTL does. */
-  private void forget(String storeKey) {
+  /**
+   * Frees the key after a failed action, if the marker is still this request's; if the store is
+   * down, the marker's short TTL does.
+   */
+  private void forget(String storeKey, String marker) {
     try {
-      delete(storeKey);
+      deleteIfOwned(storeKey, marker);
     } catch (RuntimeException e) {
       LOG.warnf("could not free an Idempotency-Key: %s", e.toString());
     }
+  }
+
+  /**
+   * Renews the marker's TTL at a third of it while the action runs; a failed renewal is retried.
+   */
+  private ScheduledFuture<?> keepAlive(String storeKey, String marker) {
+    long period = Math.max(1, config.idempotencyInProgressTtl().toMillis() / 3);
+    return renewals.scheduleAtFixedRate(
+        () -> {
+          try {
+            renewIfOwned(storeKey, marker);
+          } catch (RuntimeException e) {
+            LOG.debugf("could not renew an Idempotency-Key marker: %s", e.toString());
+          }
+        },
+        period,
+        period,
+        TimeUnit.MILLISECONDS);
   }
 
   private void save(String storeKey, String fingerprint, Response response) {
@@ -188,11 +243,23 @@ public class Idempotency {
     }
   }
 
-  private void delete(String key) {
+  private void deleteIfOwned(String key, String marker) {
     if (redis != null) {
-      redis.key().del(key);
+      redis.execute("EVAL", DELETE_IF_OWNED, "1", key, marker);
     } else {
-      memory.remove(key);
+      memory.computeIfPresent(key, (k, entry) -> entry.value().equals(marker) ? null : entry);
+    }
+  }
+
+  private void renewIfOwned(String key, String marker) {
+    Duration ttl = config.idempotencyInProgressTtl();
+    if (redis != null) {
+      redis.execute("EVAL", RENEW_IF_OWNED, "1", key, marker, Long.toString(ttl.toMillis()));
+    } else {
+      memory.computeIfPresent(
+          key,
+          (k, entry) ->
+              entry.value().equals(marker) ? new Entry(marker, Instant.now().plus(ttl)) : entry);
     }
   }
 

@@ -7,7 +7,7 @@ import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument.AliasEntry;
-import io.mailplane.domains.DomainService;
+import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,7 +55,7 @@ class AliasSection implements ConfigSection<AliasEntry> {
             names ->
                 Alias.list(
                     query + " where a.domain.id in ?1 order by a.address",
-                    DomainService.idsOf(names)));
+                    DomainQueries.idsOf(names)));
     return rows.stream()
         .map(a -> new AliasEntry(a.address, List.copyOf(a.destinations), a.enabled, a.description))
         .toList();

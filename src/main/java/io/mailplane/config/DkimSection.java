@@ -7,7 +7,7 @@ import io.mailplane.config.ConfigDocument.DkimEntry;
 import io.mailplane.dkim.DkimDto;
 import io.mailplane.dkim.DkimKey;
 import io.mailplane.dkim.DkimService;
-import io.mailplane.domains.DomainService;
+import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -62,7 +62,7 @@ class DkimSection implements ConfigSection<DkimEntry> {
             names ->
                 DkimKey.list(
                     query + " and k.domain.id in ?1 order by k.domain.name",
-                    DomainService.idsOf(names)));
+                    DomainQueries.idsOf(names)));
     return rows.stream()
         .map(
             k ->

@@ -4,7 +4,7 @@ import io.mailplane.api.Precondition;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument.MailboxEntry;
-import io.mailplane.domains.DomainService;
+import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Resource;
 import io.mailplane.mailboxes.Mailbox;
 import io.mailplane.mailboxes.MailboxDto;
@@ -54,7 +54,7 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
         ConfigSection.visibleRows(
             caller.visibleDomains(),
             () -> Mailbox.list("order by address"),
-            names -> Mailbox.list("domain.id in ?1 order by address", DomainService.idsOf(names)));
+            names -> Mailbox.list("domain.id in ?1 order by address", DomainQueries.idsOf(names)));
     return rows.stream()
         .map(
             m ->

@@ -22,17 +22,16 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * Enables, configures, rotates and disables DKIM per domain. Every write changes rows, records an
- * audit event (before/after are DkimDto, which never carry a private key) and an Outbox.DKIM event
- * in one transaction, so Rspamd's Redis hash follows the database.
+ * Enables, configures, rotates and disables DKIM per domain (the keys Rspamd signs with are read by
+ * {@link SigningKeys}, the records DNS publishes by {@link PublishedSelectors}). Every write
+ * changes rows, records an audit event (before/after are DkimDto, which never carry a private key)
+ * and an Outbox.DKIM event in one transaction, so Rspamd's Redis hash follows the database.
  */
 @ApplicationScoped
 public class DkimService {
@@ -281,23 +280,6 @@ public class DkimService {
     }
   }
 
-  /** The keys that sign now, with the values Rspamd reads from Redis. */
-  List<SigningKeys.Key> signingKeys(List<DkimKey> keys) {
-    List<SigningKeys.Key> out = new ArrayList<>();
-    for (DkimKey key : keys) {
-      byte[] pkcs8 =
-          cipher.decrypt(key.privateKeyEnc, DkimKey.cipherContext(key.domain.name, key.selector));
-      try {
-        out.add(
-            new SigningKeys.Key(
-                key.domain.name, key.selector, DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8)));
-      } finally {
-        java.util.Arrays.fill(pkcs8, (byte) 0);
-      }
-    }
-    return out;
-  }
-
   private Domain writable(String key) {
     Domain domain = domains.visible(key);
     caller.requireWrite(domain.name, ApiException.notFound("domain", domain.name));
@@ -438,14 +420,5 @@ public class DkimService {
     DkimKeyMaterial material = DkimKeyMaterial.importPem(pem, null);
     java.util.Arrays.fill(material.pkcs8(), (byte) 0);
     return material.publicKey();
-  }
-
-  /** For the dns package: every selector that must be published now. */
-  public List<DkimSelectorDto> publishedSelectors(Domain domain) {
-    return DkimKey.ofDomain(domain).stream()
-        .filter(k -> !DkimKey.DISABLED.equals(k.status))
-        .map(k -> toSelectorDto(domain, k))
-        .filter(Objects::nonNull)
-        .toList();
   }
 }

@@ -1,9 +1,12 @@
 package io.mailplane.dkim;
 
 import io.mailplane.common.DomainNames;
+import io.mailplane.crypto.SecretCipher;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,7 +19,7 @@ public class SigningKeys {
   /** A key that signs now: its domain (A-label), selector and the value Rspamd reads. */
   public record Key(String domain, String selector, String value) {}
 
-  @Inject DkimService service;
+  @Inject SecretCipher cipher;
 
   // Called from the publisher's thread, which has no request context of its own.
   /** The keys of one domain that Rspamd must sign with now; empty when DKIM is off or gone. */
@@ -28,7 +31,7 @@ public class SigningKeys {
             "select k from DkimKey k join fetch k.domain d where d.name = ?1 and k.status = ?2",
             name,
             DkimKey.ACTIVE);
-    return service.signingKeys(keys);
+    return decrypted(keys);
   }
 
   /** Every domain's signing keys, for a full reconcile. */
@@ -38,6 +41,22 @@ public class SigningKeys {
         DkimKey.list(
             "select k from DkimKey k join fetch k.domain d where k.status = ?1 order by d.name",
             DkimKey.ACTIVE);
-    return service.signingKeys(keys);
+    return decrypted(keys);
+  }
+
+  private List<Key> decrypted(List<DkimKey> keys) {
+    List<Key> out = new ArrayList<>();
+    for (DkimKey key : keys) {
+      byte[] pkcs8 =
+          cipher.decrypt(key.privateKeyEnc, DkimKey.cipherContext(key.domain.name, key.selector));
+      try {
+        out.add(
+            new Key(
+                key.domain.name, key.selector, DkimKeyMaterial.rspamdValue(key.algorithm, pkcs8)));
+      } finally {
+        Arrays.fill(pkcs8, (byte) 0);
+      }
+    }
+    return out;
   }
 }

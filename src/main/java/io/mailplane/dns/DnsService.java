@@ -3,7 +3,7 @@ package io.mailplane.dns;
 import io.mailplane.common.TxtStrings;
 import io.mailplane.dkim.DkimDnsRecord;
 import io.mailplane.dkim.DkimSelectorDto;
-import io.mailplane.dkim.DkimService;
+import io.mailplane.dkim.PublishedSelectors;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +15,6 @@ import java.util.List;
 @ApplicationScoped
 public class DnsService {
   @Inject DomainService domains;
-  @Inject DkimService dkim;
   @Inject DnsConfig config;
   @Inject DnsChecker checker;
 
@@ -42,7 +41,7 @@ public class DnsService {
     records.add(
         new DnsRecordDto("mx", name, "MX", config.mxPriority() + " " + mailHost, null, null));
     records.add(txt("spf", name, config.spf()));
-    for (DkimSelectorDto selector : dkim.publishedSelectors(domain)) {
+    for (DkimSelectorDto selector : PublishedSelectors.of(domain)) {
       DkimDnsRecord record = selector.dnsRecord();
       records.add(txt("dkim", record.name(), record.value()));
     }

@@ -25,6 +25,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+/**
+ * Hosted domains: create, read, change, delete; plus the lookups and write locks the features use.
+ * The delete's cascade is {@link DomainDependants}, the shared list filters {@link DomainQueries}.
+ */
 @ApplicationScoped
 public class DomainService {
   private static final String TYPE = Resource.DOMAIN.wireName();
@@ -33,8 +37,7 @@ public class DomainService {
   @Inject Changes changes;
   @Inject Patches patches;
   @Inject Event<DomainEvents.NameClaimed> nameClaimed;
-  @Inject Event<DomainEvents.UsageAsked> usageAsked;
-  @Inject Event<DomainEvents.Deleting> deleting;
+  @Inject DomainDependants dependants;
   @Inject Event<DomainEvents.LimitsChanging> limitsChanging;
   @Inject Event<DomainEvents.EnabledChanged> enabledChanged;
 
@@ -86,18 +89,9 @@ public class DomainService {
     Domain domain = visible(key);
     requireAdminOrHide(domain.name);
     condition.check(domain.version);
-    DomainEvents.UsageAsked usage = new DomainEvents.UsageAsked(domain);
-    usageAsked.fire(usage);
-    if (!cascade && usage.inUse()) {
-      throw new ApiException(
-          ProblemKind.RESOURCE_IN_USE,
-          String.format(
-              "domain '%s' still has %s; delete them first or pass ?cascade=true",
-              domain.name, usage.describe()));
-    }
+    dependants.requireNoneUnlessCascade(domain, cascade);
     DomainDto before = toDto(domain);
-    DomainEvents.Deleting event = new DomainEvents.Deleting(domain);
-    deleting.fire(event);
+    DomainEvents.Deleting event = dependants.deleteAll(domain);
     domain.delete();
     changes.record(
         Resource.DOMAIN,
@@ -132,7 +126,7 @@ public class DomainService {
     }
     if (prefix != null && !prefix.isEmpty()) {
       where.add("name like :prefix escape '!'");
-      params.and("prefix", likePrefix(prefix));
+      params.and("prefix", DomainQueries.likePrefix(prefix));
     }
     if (enabled != null) {
       where.add("enabled = :enabled");
@@ -141,29 +135,6 @@ public class DomainService {
     String query = (where.isEmpty() ? "" : String.join(" and ", where)) + " order by name";
     List<Domain> rows = Domain.<Domain>find(query, params).page(0, page.limit() + 1).list();
     return Page.of(rows, page.limit(), d -> d.name, DomainService::toDto);
-  }
-
-  /**
-   * Ids of the named domains, so lists of a domain-scoped caller filter on the indexed foreign key
-   * rather than joining the domain table (which made MariaDB sort whole tables, bench/).
-   */
-  public static List<Long> idsOf(Set<String> names) {
-    List<Long> ids =
-        Domain.getEntityManager()
-            .createQuery("select d.id from Domain d where d.name in :names", Long.class)
-            .setParameter("names", names)
-            .getResultList();
-    return ids.isEmpty() ? List.of(-1L) : ids;
-  }
-
-  /** Escapes LIKE wildcards (with '!') so q is a literal prefix; keys are stored lowercase. */
-  public static String likePrefix(String prefix) {
-    return prefix
-            .toLowerCase(java.util.Locale.ROOT)
-            .replace("!", "!!")
-            .replace("%", "!%")
-            .replace("_", "!_")
-        + "%";
   }
 
   /** The domain, if the caller may see it; 404 otherwise (also when it exists elsewhere). */

@@ -48,6 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 public class FetchmailResource {
   @Inject FetchmailService service;
+  @Inject FetchmailRuns accountRuns;
   @Inject Idempotency idempotency;
   @Inject Caller caller;
 
@@ -205,7 +206,7 @@ public class FetchmailResource {
       @Parameter(description = "Cursor from the previous page's `next`") @QueryParam("after")
           String after,
       @Context UriInfo uriInfo) {
-    return Responses.page(service.runs(idOf(id), PageRequest.of(limit, after)), uriInfo);
+    return Responses.page(accountRuns.of(idOf(id), PageRequest.of(limit, after)), uriInfo);
   }
 
   @POST
@@ -224,7 +225,7 @@ public class FetchmailResource {
               schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
           @PathParam("id")
           String id) {
-    FetchmailRunDto run = service.runNow(idOf(id));
+    FetchmailRunDto run = accountRuns.runNow(idOf(id));
     return Responses.located(Response.Status.ACCEPTED, runLocation(run.account(), run.id()))
         .entity(run)
         .build();
@@ -250,7 +251,7 @@ public class FetchmailResource {
               schema = @Schema(type = SchemaType.INTEGER, format = "int64"))
           @PathParam("runId")
           String runId) {
-    return service.run(idOf(id), idOf(runId));
+    return accountRuns.get(idOf(id), idOf(runId));
   }
 
   /** A non-numeric id names nothing: 404, as for any other missing key. */

@@ -173,10 +173,13 @@ public class FetchmailRunner {
         return null;
       }
       if (claimed == DOMAIN_FULL) {
-        long delay = ThreadLocalRandom.current().nextLong(500, 2000);
+        Duration delay =
+            domainRetryDelay(
+                Duration.between(firedFor, Timestamps.now()),
+                ThreadLocalRandom.current().nextDouble());
         try {
           QuarkusTransaction.requiringNew()
-              .run(() -> schedule.retry(accountId, runId, firedFor, Duration.ofMillis(delay)));
+              .run(() -> schedule.retry(accountId, runId, firedFor, delay));
         } catch (RuntimeException e) {
           if (runId != null) {
             QuarkusTransaction.requiringNew()
@@ -333,6 +336,25 @@ public class FetchmailRunner {
       return null;
     }
     return new Claimed(run.id, accountId, spec(account, password), account.idState);
+  }
+
+  static final Duration MIN_DOMAIN_RETRY = Duration.ofSeconds(1);
+  static final Duration MAX_DOMAIN_RETRY = Duration.ofSeconds(30);
+
+  /**
+   * When a run its domain's bound kept from starting asks again: half the time it has waited since
+   * it was first due (so the asking slows down as a busy domain stays busy, instead of every
+   * deferred run polling the gate lock each second), between MIN and MAX_DOMAIN_RETRY, with a
+   * jitter of ±50% so deferred runs of one domain do not ask in step.
+   *
+   * @param random uniform in [0, 1)
+   */
+  static Duration domainRetryDelay(Duration waited, double random) {
+    long base =
+        Math.min(
+            MAX_DOMAIN_RETRY.toMillis(),
+            Math.max(MIN_DOMAIN_RETRY.toMillis(), Math.max(0, waited.toMillis()) / 2));
+    return Duration.ofMillis(Math.min(MAX_DOMAIN_RETRY.toMillis(), (long) (base * (0.5 + random))));
   }
 
   /** The effective per-domain bound: configured, or half the smaller of the two others. */

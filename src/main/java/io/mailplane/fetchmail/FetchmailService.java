@@ -14,7 +14,7 @@ import io.mailplane.common.DomainNames;
 import io.mailplane.common.MailAddress;
 import io.mailplane.crypto.SecretCipher;
 import io.mailplane.domains.Domain;
-import io.mailplane.domains.DomainService;
+import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Action;
 import io.mailplane.events.Resource;
 import io.mailplane.mailboxes.Mailbox;
@@ -22,7 +22,6 @@ import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -34,7 +33,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-/** Fetchmail accounts and their runs. */
+/** Fetchmail accounts: create, read, change and delete them (their runs: {@link FetchmailRuns}). */
 @ApplicationScoped
 public class FetchmailService {
 
@@ -44,7 +43,6 @@ public class FetchmailService {
   @Inject SecretCipher cipher;
   @Inject FetchmailSchedule schedule;
   @Inject FetchmailConfig config;
-  @Inject FetchmailRunner runner;
   @Inject Destinations destinations;
 
   /** The validated, normalized settings of an account (everything but the password). */
@@ -140,7 +138,7 @@ public class FetchmailService {
         return new Page<>(List.of(), null);
       }
       where.add("a.mailbox.domain.id in :visible");
-      params.and("visible", DomainService.idsOf(visible.get()));
+      params.and("visible", DomainQueries.idsOf(visible.get()));
     }
     if (domainFilter != null && !domainFilter.isEmpty()) {
       Domain domain = Domain.findByName(DomainNames.normalize(domainFilter, "domain"));
@@ -177,64 +175,6 @@ public class FetchmailService {
         page.limit(),
         a -> a.id.toString(),
         a -> dto(a, runs.get(a.lastRunId), next.get(a.id), true));
-  }
-
-  // --- runs ---
-
-  public Page<FetchmailRunDto> runs(long id, PageRequest page) {
-    FetchmailAccount account = visible(id);
-    String query = "accountId = :account";
-    Parameters params = Parameters.with("account", account.id);
-    if (page.afterKey() != null) {
-      query += " and id < :after";
-      params.and("after", page.afterId());
-    }
-    List<FetchmailRun> rows =
-        FetchmailRun.<FetchmailRun>find(query + " order by id desc", params)
-            .page(0, page.limit() + 1)
-            .list();
-    return Page.of(rows, page.limit(), r -> r.id.toString(), FetchmailRunDto::of);
-  }
-
-  public FetchmailRunDto run(long id, long runId) {
-    FetchmailAccount account = visible(id);
-    FetchmailRun run = FetchmailRun.findById(runId);
-    if (run == null || run.accountId != account.id) {
-      throw ApiException.notFound("fetchmail run", Long.toString(runId));
-    }
-    return FetchmailRunDto.of(run);
-  }
-
-  /** Queues a run now; 409 while a run of the account is queued or running. */
-  @Transactional
-  public FetchmailRunDto runNow(long id) {
-    FetchmailAccount account = visible(id);
-    caller.requireWrite(domainOf(account), notFound(id));
-    // The account row lock serializes run-now with the scheduler's claim of the same account.
-    FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
-    Instant now = Timestamps.now();
-    FetchmailRun active = FetchmailRunner.activeRun(account.id);
-    if (active != null && !runner.abandonIfStale(active, now)) {
-      throw new ApiException(
-          ProblemKind.CONFLICT,
-          "run " + active.id + " of fetchmail account " + id + " is still " + active.status);
-    }
-    FetchmailRun run = new FetchmailRun();
-    run.accountId = account.id;
-    run.activeAccountId = account.id;
-    run.trigger = "manual";
-    run.status = FetchmailRun.QUEUED;
-    run.queuedAt = now;
-    try {
-      run.persist();
-      FetchmailRun.getEntityManager().flush();
-    } catch (PersistenceException e) {
-      // The unique active key: another replica queued or started one a moment ago.
-      throw new ApiException(
-          ProblemKind.CONFLICT, "a run of fetchmail account " + id + " is already active");
-    }
-    schedule.runNow(account.id, run.id);
-    return FetchmailRunDto.of(run);
   }
 
   // --- helpers ---
@@ -445,7 +385,8 @@ public class FetchmailService {
         StandardCharsets.UTF_8);
   }
 
-  private FetchmailAccount visible(long id) {
+  /** The account, if the caller may see its mailbox's domain; 404 otherwise. */
+  FetchmailAccount visible(long id) {
     FetchmailAccount account = FetchmailAccount.findById(id);
     if (account == null || !caller.canRead(domainOf(account))) {
       throw notFound(id);

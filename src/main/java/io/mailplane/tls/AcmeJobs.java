@@ -30,6 +30,7 @@ public class AcmeJobs {
   private static final int MAX_STEPS_PER_RUN = 500;
 
   @Inject OrderWorker worker;
+  @Inject RenewalPlanner renewals;
   @Inject OrderLedger ledger;
   @Inject CertificateMetrics metrics;
   @Inject Caller caller;
@@ -104,7 +105,7 @@ public class AcmeJobs {
       while (renewOne()) {
         // one certificate per transaction
       }
-      while (worker.refreshAriOne()) {
+      while (renewals.refreshAriOne()) {
         // one certificate per transaction
       }
       refreshMetrics();

@@ -16,14 +16,12 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jboss.logging.Logger;
 import org.shredzone.acme4j.Authorization;
 import org.shredzone.acme4j.Certificate;
 import org.shredzone.acme4j.Login;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.Problem;
-import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Challenge;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
@@ -37,7 +35,8 @@ import org.shredzone.acme4j.exception.AcmeServerException;
  * Advances ACME orders one step per transaction. The order row is locked (FOR UPDATE SKIP LOCKED)
  * for its step, so across replicas each step runs once; everything a later step needs (order URL,
  * certificate key, challenge tokens) is committed before the CA is asked to act on it, so a restart
- * anywhere resumes the order where it stopped.
+ * anywhere resumes the order where it stopped. When the certificate renews next is decided by
+ * {@link RenewalPlanner}.
  */
 @ApplicationScoped
 public class OrderWorker {
@@ -54,6 +53,7 @@ public class OrderWorker {
   @Inject Outbox outbox;
   @Inject OrderLedger ledger;
   @Inject CertificateMetrics metrics;
+  @Inject RenewalPlanner renewals;
 
   /**
    * Takes one step of one due order; false when no order is due (or all are being worked on). Locks
@@ -371,7 +371,7 @@ public class OrderWorker {
     certificate.failures = 0;
     certificate.lastError = null;
     certificate.currentOrderId = null;
-    scheduleRenewal(certificate, issued);
+    renewals.afterIssue(certificate, issued);
     certificate.updatedAt = Timestamps.now();
     order.status = AcmeOrder.VALID;
     order.finishedAt = Timestamps.now();
@@ -385,79 +385,6 @@ public class OrderWorker {
         certificate.name, certificate.serial, certificate.notAfter);
   }
 
-  /**
-   * Re-reads the ARI window of one certificate whose window is older than ari-refresh: a CA moves
-   * the window forward when it must revoke early, and the renewal follows. False when none is due.
-   */
-  @Transactional
-  public boolean refreshAriOne() {
-    @SuppressWarnings("unchecked")
-    List<Number> due =
-        ManagedCertificate.getEntityManager()
-            .createNativeQuery(
-                "SELECT id FROM certificate WHERE renewal_source = 'ari' AND current_order_id IS"
-                    + " NULL AND ari_checked_at <= ?1 ORDER BY ari_checked_at LIMIT 1 FOR UPDATE"
-                    + " SKIP LOCKED")
-            .setParameter(1, Timestamps.now().minus(config.ariRefresh()))
-            .getResultList();
-    if (due.isEmpty()) {
-      return false;
-    }
-    ManagedCertificate certificate = ManagedCertificate.findById(due.get(0).longValue());
-    try {
-      Login login = accounts.login(certificate).login();
-      scheduleRenewal(
-          certificate, login.bindCertificate(AcmeAccounts.url(certificate.certificateUrl)));
-    } catch (AcmeException | RuntimeException e) {
-      // Keep the window we have; try again after the next ari-refresh.
-      certificate.ariCheckedAt = Timestamps.now();
-      LOG.infof("certificate %s: ARI refresh: %s", certificate.name, e.getMessage());
-    }
-    return true;
-  }
-
-  /** ARI's window when the CA offers one, else a fixed time before expiry; both with jitter. */
-  void scheduleRenewal(ManagedCertificate certificate, Certificate issued) {
-    certificate.ariCheckedAt = Timestamps.now();
-    try {
-      if (issued != null && issued.hasRenewalInfo()) {
-        RenewalInfo info = issued.getRenewalInfo();
-        info.fetch();
-        Optional<Instant> proposal = info.getRandomProposal(null);
-        certificate.renewAt = proposal.orElse(info.getSuggestedWindowStart());
-        certificate.renewalSource = "ari";
-        return;
-      }
-    } catch (AcmeException | RuntimeException e) {
-      LOG.infof(
-          "certificate %s: no ARI window (%s); renewing by expiry",
-          certificate.name, e.getMessage());
-    }
-    certificate.renewAt =
-        expiryRenewal(
-            certificate.notBefore,
-            certificate.notAfter,
-            config.renewBefore(),
-            config.renewJitter());
-    certificate.renewalSource = "expiry";
-  }
-
-  /**
-   * renewBefore ahead of expiry, but never later than two thirds into a short lifetime (a 6-day
-   * certificate renews after 4 days), minus a random jitter of up to a tenth of the lifetime.
-   */
-  static Instant expiryRenewal(
-      Instant notBefore, Instant notAfter, Duration renewBefore, Duration jitter) {
-    Duration lifetime = Duration.between(notBefore, notAfter);
-    Duration ahead =
-        renewBefore.compareTo(lifetime.dividedBy(3)) < 0 ? renewBefore : lifetime.dividedBy(3);
-    Duration maxJitter =
-        jitter.compareTo(lifetime.dividedBy(10)) < 0 ? jitter : lifetime.dividedBy(10);
-    long jitterMillis =
-        maxJitter.toMillis() <= 0 ? 0 : ThreadLocalRandom.current().nextLong(maxJitter.toMillis());
-    return notAfter.minus(ahead).minusMillis(jitterMillis);
-  }
-
   private void fail(AcmeOrder order, ManagedCertificate certificate, String problem) {
     order.status = AcmeOrder.FAILED;
     order.error = problem;
@@ -469,16 +396,10 @@ public class OrderWorker {
     certificate.lastError = problem;
     certificate.failures++;
     certificate.currentOrderId = null;
-    certificate.renewAt = Timestamps.now().plus(failureBackoff(certificate.failures));
-    certificate.renewalSource = "retry";
+    renewals.afterFailure(certificate);
     certificate.updatedAt = Timestamps.now();
     metrics.orderFinished(false);
     LOG.warnf("certificate %s: order %d failed: %s", certificate.name, order.id, problem);
-  }
-
-  Duration failureBackoff(int failures) {
-    Duration wait = config.failureBackoff().multipliedBy(1L << Math.min(failures - 1, 20));
-    return wait.compareTo(config.maxFailureBackoff()) > 0 ? config.maxFailureBackoff() : wait;
   }
 
   /** Tokens stop being served, DNS records are removed (best effort: they expire harmlessly). */
