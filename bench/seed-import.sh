@@ -32,7 +32,8 @@ if [ -z "${MAILPLANE_URL:-}" ]; then
   own_app=1
   APP_PORT=${APP_PORT:-18080}
   APP_LOG=${APP_LOG:-target/bench/seed-import-app.log}
-  APP_ENV=()
+  # DKIM keys and fetchmail passwords are stored encrypted: without a key they fail to import.
+  APP_ENV=(MAILPLANE_CRYPTO_KEYS_BENCH="$(head -c 32 /dev/urandom | base64)" MAILPLANE_CRYPTO_ACTIVE_KEY=bench)
   APP_JAVA_OPTS=()
   mkdir -p "$(dirname "$APP_LOG")"
   # shellcheck source=app.sh
