@@ -1,14 +1,16 @@
 # Sourced by the benchmark scripts: build the prod jar, start it on 127.0.0.1 against
-# mailplane_bench, wait until it is ready, stop it on exit. Not a script of its own.
+# mailplane_bench (BENCH_DB), wait until it is ready, stop it on exit. Not a script of its own.
 #
 #   APP_PORT=18080 APP_LOG=target/bench/app.log
 #   APP_ENV=(MAILPLANE_FOO=bar ...)     # extra environment of the app (optional)
 #   APP_JAVA_OPTS=(-Dx=y ...)           # extra JVM options (optional)
+#   APP_READY_SECONDS=60                # how long app_start waits for readiness (loaded machines)
 #   app_build                           # unless BENCH_SKIP_BUILD=1
 #   app_start                           # sets APP_PID, APP_TOKEN, DB_URL; stops the app on EXIT
 #   app_stop
 
-DB_URL=jdbc:mariadb://127.0.0.1:3306/mailplane_bench
+BENCH_DB=${BENCH_DB:-mailplane_bench}
+DB_URL=jdbc:mariadb://127.0.0.1:3306/$BENCH_DB
 
 app_build() {
   if ss -ltn "sport = :$APP_PORT" | grep -q LISTEN; then
@@ -28,7 +30,7 @@ app_start() {
   fi
   # A fresh machine has no benchmark database yet (test-services.sh grants it, the app migrates it).
   mysql -h127.0.0.1 -umailplane -pmailplane -e \
-    "CREATE DATABASE IF NOT EXISTS mailplane_bench CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+    "CREATE DATABASE IF NOT EXISTS $BENCH_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
   APP_TOKEN="bench-bootstrap-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "starting the app on 127.0.0.1:$APP_PORT (log: $APP_LOG) ..." >&2
   env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$APP_PORT \
@@ -36,10 +38,11 @@ app_start() {
     java "${APP_JAVA_OPTS[@]}" -jar target/quarkus-app/quarkus-run.jar >"$APP_LOG" 2>&1 &
   APP_PID=$!
   trap app_stop EXIT
-  for i in $(seq 1 60); do
+  local ready=${APP_READY_SECONDS:-60}
+  for i in $(seq 1 "$ready"); do
     if curl -fsS "http://127.0.0.1:$APP_PORT/q/health/ready" >/dev/null 2>&1; then break; fi
     if ! kill -0 "$APP_PID" 2>/dev/null; then echo "the app died; see $APP_LOG" >&2; exit 1; fi
-    if [ "$i" = 60 ]; then echo "the app did not become ready in 60 s" >&2; exit 1; fi
+    if [ "$i" = "$ready" ]; then echo "the app did not become ready in $ready s" >&2; exit 1; fi
     sleep 1
   done
   echo "app ready (pid $APP_PID)" >&2

@@ -16,16 +16,19 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 STATE=${MAILPLANE_DOVECOT24_DIR:-/var/tmp/mailplane-dovecot24}
 ROOT=$STATE/root
 SUITE=${MAILPLANE_DOVECOT24_SUITE:-trixie}
-IMAP_PORT=${MAILPLANE_DOVECOT24_IMAP_PORT:-1243}
-DOVEADM_HTTP_PORT=${MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT:-8191}
+# A second copy in the same root (side by side, like test-services.sh): its own names and ports.
+PREFIX=${MAILPLANE_TS_PREFIX:-mailplane}
+OFFSET=${MAILPLANE_TS_PORT_OFFSET:-0}
+IMAP_PORT=${MAILPLANE_DOVECOT24_IMAP_PORT:-$((1243 + OFFSET))}
+DOVEADM_HTTP_PORT=${MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT:-$((8191 + OFFSET))}
 # Inside the chroot.
-ETC=/etc/mailplane
-RUN=/run/mailplane
+ETC=/etc/$PREFIX
+RUN=/run/$PREFIX
 
 ENVIRONMENT=(
   DB_HOST="${MAILPLANE_MAIL_DB_HOST:-127.0.0.1}"
   DB_PORT="${MAILPLANE_MAIL_DB_PORT:-3306}"
-  DB_NAME="${MAILPLANE_MAIL_DB_NAME:-mailplane_test}"
+  DB_NAME="${MAILPLANE_MAIL_DB_NAME:-${MAILPLANE_TEST_DB_NAME:-mailplane_test}}"
   DB_USER="${MAILPLANE_MAIL_DB_USER:-mailplane}"
   DB_PASSWORD="${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}"
   DB_TLS_VERIFY_CERT="${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}"
@@ -61,7 +64,7 @@ make_root() {
 }
 
 configure() {
-  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN" "$ROOT/run/dovecot" "$ROOT/srv/vmail" "$ROOT/var/log/mailplane"
+  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN" "$ROOT/run/dovecot" "$ROOT/srv/vmail" "$ROOT/var/log/$PREFIX"
   in_root sh -c 'id vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vmail'
   in_root chown vmail: /srv/vmail
   # What the seed's mda entrypoint does with DB_DRIVER=mysql and DB_TLS_VERIFY_CERT.
@@ -108,9 +111,9 @@ dovecot_storage_version = 2.4.1
 protocols = $2
 listen = 127.0.0.1
 base_dir = $RUN/$1
-state_dir = /var/lib/mailplane/$1
-instance_name = mailplane-dovecot24-$1
-log_path = /var/log/mailplane/$1.log
+state_dir = /var/lib/$PREFIX/$1
+instance_name = $PREFIX-dovecot24-$1
+log_path = /var/log/$PREFIX/$1.log
 ssl = no
 auth_allow_cleartext = yes
 CONF
@@ -120,7 +123,7 @@ running() { in_root doveadm -c "$ETC/$1/dovecot.conf" process status >/dev/null 
 
 start_instance() {
   local name=$1 envfile=$ROOT$RUN/$1.env
-  as_root mkdir -p "$ROOT/var/lib/mailplane/$name"
+  as_root mkdir -p "$ROOT/var/lib/$PREFIX/$name"
   if running "$name" && [ "$(cat "$envfile" 2>/dev/null)" = "${ENVIRONMENT[*]}" ]; then
     in_root doveadm -c "$ETC/$name/dovecot.conf" reload
     return
@@ -137,7 +140,7 @@ start() {
   start_instance mailplane
   start_instance seed
   for _ in $(seq 1 60); do port_open "$DOVEADM_HTTP_PORT" && port_open "$IMAP_PORT" && break; sleep 0.5; done
-  port_open "$DOVEADM_HTTP_PORT" || { log "doveadm HTTP $DOVEADM_HTTP_PORT did not open; see $ROOT/var/log/mailplane"; return 1; }
+  port_open "$DOVEADM_HTTP_PORT" || { log "doveadm HTTP $DOVEADM_HTTP_PORT did not open; see $ROOT/var/log/$PREFIX"; return 1; }
   log "Dovecot $(in_root dovecot --version): imap $IMAP_PORT, doveadm http $DOVEADM_HTTP_PORT; auth-only seed instance; db ${ENVIRONMENT[2]#DB_NAME=}"
 }
 

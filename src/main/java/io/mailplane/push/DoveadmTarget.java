@@ -1,10 +1,12 @@
 package io.mailplane.push;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,15 +24,28 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Dovecot through its doveadm HTTP API: forgets cached logins of changed mailboxes, ends the
  * sessions of mailboxes that may no longer log in, and reloads after a certificate change (Dovecot
  * reads its TLS files only at start and reload).
+ *
+ * <p>Dovecot 2.4.1 (the seed's mda, Debian 13) cannot flush its auth cache over HTTP: its doveadm
+ * server panics on {@code authCacheFlush} whatever the parameters (an assertion reading the {@code
+ * user} array as a string; without {@code user} the command dies with "Missing user parameter";
+ * upstream DOV-8649) and closes the connection with no reply. When a flush meets that and a {@code
+ * reload} right after is answered, this target reloads instead from then on: a reload starts a new
+ * auth process, whose cache is empty, while open IMAP sessions go on. It costs every cached login
+ * of every user one database lookup, so it is the fallback, not the default.
  */
 class DoveadmTarget implements PushTarget {
+  private static final Logger LOG = Logger.getLogger(DoveadmTarget.class);
+
   /** doveadm's EX_NOUSER: kick found no session of that user, which is what we want. */
   private static final int NO_SUCH_USER = 68;
+
+  private static final List<Object> RELOAD = List.of("reload", Map.of(), "reload");
 
   private final URI url;
   private final String authorization;
@@ -39,6 +54,9 @@ class DoveadmTarget implements PushTarget {
   private final LoginStates logins;
   private final ObjectMapper json;
   private final HttpClient http;
+
+  /** False once this Dovecot was seen dying on authCacheFlush; it then gets reloads. */
+  private volatile boolean flushOverHttp = true;
 
   DoveadmTarget(
       String url, String apiKey, Duration timeout, LoginStates logins, ObjectMapper json) {
@@ -74,18 +92,18 @@ class DoveadmTarget implements PushTarget {
         reload = true;
       }
     }
+    if (!addresses.isEmpty() && !flush(List.copyOf(addresses))) {
+      reload = true;
+    }
     List<List<Object>> commands = new ArrayList<>();
-    if (!addresses.isEmpty()) {
-      commands.add(List.of("authCacheFlush", Map.of("user", List.copyOf(addresses)), "flush"));
-      // A kick mask is a glob: an address with '*' or '?' may end more sessions than its own.
-      // That only makes clients reconnect, while ending too few would keep a disabled user in.
-      int i = 0;
-      for (String address : logins.withoutLogin(addresses)) {
-        commands.add(List.of("kick", Map.of("mask", List.of(address)), "kick" + i++));
-      }
+    // A kick mask is a glob: an address with '*' or '?' may end more sessions than its own.
+    // That only makes clients reconnect, while ending too few would keep a disabled user in.
+    int i = 0;
+    for (String address : logins.withoutLogin(addresses)) {
+      commands.add(List.of("kick", Map.of("mask", List.of(address)), "kick" + i++));
     }
     if (reload) {
-      commands.add(List.of("reload", Map.of(), "reload"));
+      commands.add(RELOAD);
     }
     if (!commands.isEmpty()) {
       send(commands);
@@ -98,7 +116,52 @@ class DoveadmTarget implements PushTarget {
    */
   @Override
   public void reconcile() throws IOException, InterruptedException {
-    send(List.of(List.of("authCacheFlush", Map.of("user", List.of()), "flush")));
+    if (!flush(List.of())) {
+      send(List.of(RELOAD));
+    }
+  }
+
+  /**
+   * Flushes the auth cache of these users (all for none) in a request of its own, so a Dovecot that
+   * dies on it takes no other command with it. False: this Dovecot cannot, reload instead.
+   */
+  private boolean flush(List<String> users) throws IOException, InterruptedException {
+    if (!flushOverHttp) {
+      return false;
+    }
+    try {
+      send(List.of(List.of("authCacheFlush", Map.of("user", users), "flush")));
+      return true;
+    } catch (HttpTimeoutException | ConnectException e) {
+      throw e;
+    } catch (IOException e) {
+      if (!closedWithoutReply(e)) {
+        throw e;
+      }
+      try {
+        send(List.of(RELOAD));
+      } catch (IOException reloadFailed) {
+        // Dovecot is down or unreachable, not just its flush: a plain failure, retried later.
+        e.addSuppressed(reloadFailed);
+        throw e;
+      }
+      flushOverHttp = false;
+      LOG.warnf(
+          "doveadm at %s closed the connection on authCacheFlush and answered a reload (Dovecot"
+              + " 2.4.1's doveadm HTTP flush bug, DOV-8649): emptying its auth cache by reload"
+              + " from now on, until mailplane restarts",
+          url);
+      return false;
+    }
+  }
+
+  boolean flushesOverHttp() {
+    return flushOverHttp;
+  }
+
+  /** The response never came: headers missing or the body cut off, not an HTTP error status. */
+  private static boolean closedWithoutReply(IOException e) {
+    return !(e instanceof DoveadmException);
   }
 
   private void send(List<List<Object>> commands) throws IOException, InterruptedException {
@@ -111,9 +174,15 @@ class DoveadmTarget implements PushTarget {
             .build();
     HttpResponse<String> response = exchange(request);
     if (response.statusCode() != 200) {
-      throw new IOException("doveadm answered HTTP " + response.statusCode());
+      throw new DoveadmException("doveadm answered HTTP " + response.statusCode());
     }
-    for (JsonNode result : json.readTree(response.body())) {
+    JsonNode results;
+    try {
+      results = json.readTree(response.body());
+    } catch (JsonProcessingException e) {
+      throw new DoveadmException("doveadm answered no JSON: " + e.getOriginalMessage());
+    }
+    for (JsonNode result : results) {
       if (!result.path(0).asText().equals("error")) {
         continue;
       }
@@ -122,7 +191,7 @@ class DoveadmTarget implements PushTarget {
       if (tag.startsWith("kick") && exitCode == NO_SUCH_USER) {
         continue;
       }
-      throw new IOException(
+      throw new DoveadmException(
           "doveadm command '"
               + tag.replaceAll("[0-9]+$", "")
               + "' failed: "
@@ -151,6 +220,15 @@ class DoveadmTarget implements PushTarget {
       throw new IOException(e.getCause());
     } finally {
       response.cancel(true);
+    }
+  }
+
+  /** Dovecot answered, and the answer was a failure. */
+  private static final class DoveadmException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    DoveadmException(String message) {
+      super(message);
     }
   }
 
