@@ -4,12 +4,16 @@
 # the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
 # in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
-# promtool for the dashboard and alert-rule tests (observability-services.sh).
+# promtool for the dashboard and alert-rule tests (observability-services.sh). Last, PostgreSQL on
+# 127.0.0.1:5432 (shared, like MariaDB) and a second Postfix + Dovecot 2.3 that read PostgreSQL
+# (mail-services.sh with DB_DRIVER=pgsql; prefix MAILPLANE_PG_TS_PREFIX, ports offset by
+# MAILPLANE_PG_TS_PORT_OFFSET, database MAILPLANE_PG_MAIL_DB_NAME; docs/testing.md).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
 #   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
 #         the shared MariaDB and Redis)
-#   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"
+#   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"; the
+#         PostgreSQL-reading copy's set follows, each name as MAILPLANE_PG_<name>
 #
 # Side by side: every port, Dovecot instance name and state directory of a copy comes from one
 # variable set, test-services-env.sh (which lists every name and default). A second copy differs
@@ -98,6 +102,48 @@ start_redis() {
   log "Redis ready: 127.0.0.1:6379"
 }
 
+# Debian's postgres superuser authenticates by peer on the socket; the daemons and tests log in
+# as DB_USER over TCP with a password.
+start_postgresql() {
+  if ! port_open 5432; then
+    command -v pg_lsclusters >/dev/null || apt_install postgresql
+    local cluster
+    cluster=$(pg_lsclusters -h | awk 'NR == 1 { print $1 " " $2 }')
+    log "starting PostgreSQL ${cluster:-(new cluster)}"
+    [ -n "$cluster" ] || { as_root pg_createcluster 15 main >/dev/null; cluster="15 main"; }
+    # shellcheck disable=SC2086 # version and name
+    as_root pg_ctlcluster $cluster start
+    wait_port 5432
+  fi
+  as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<SQL
+SELECT 'CREATE ROLE ${DB_USER} LOGIN PASSWORD ''${DB_PASSWORD}'''
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_USER}') \gexec
+SELECT 'CREATE DATABASE ${MAILPLANE_PG_MAIL_DB_NAME} OWNER ${DB_USER}'
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '${MAILPLANE_PG_MAIL_DB_NAME}') \gexec
+SQL
+  log "PostgreSQL ready: ${DB_USER}@127.0.0.1:5432/${MAILPLANE_PG_MAIL_DB_NAME}"
+}
+
+# Runs a command in the PostgreSQL-reading copy's environment: none of this copy's MAILPLANE_*
+# names leak into it, only its prefix, offset, driver and database, and this copy's Rspamd milter.
+pg_copy() {
+  local unset=() name
+  for name in $(ts_vars); do unset+=(-u "$name"); done
+  env "${unset[@]}" MAILPLANE_TS_PREFIX="$MAILPLANE_PG_TS_PREFIX" \
+    MAILPLANE_TS_PORT_OFFSET="$MAILPLANE_PG_TS_PORT_OFFSET" MAILPLANE_MAIL_DB_DRIVER=pgsql \
+    MAILPLANE_MAIL_DB_NAME="$MAILPLANE_PG_MAIL_DB_NAME" MAILPLANE_MAIL_DB_USER="$DB_USER" \
+    MAILPLANE_FILTER_MILTER_ADDRESS="$MAILPLANE_FILTER_MILTER_ADDRESS" "$@"
+}
+
+# The PostgreSQL-reading copy's variable set, each name as MAILPLANE_PG_<name>.
+pg_copy_env() {
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  pg_copy bash -c '. "$1"; for name in $(ts_vars); do
+      case $name in MAILPLANE_PG_* | MAILPLANE_TS_*) ;;
+        *) printf "export MAILPLANE_PG_%s=%q\n" "${name#MAILPLANE_}" "${!name}" ;; esac
+    done' env "$(dirname "$0")/test-services-env.sh"
+}
+
 status() {
   port_open 3306 && log "MariaDB: up" || log "MariaDB: down"
   port_open 6379 && log "Redis: up" || log "Redis: down"
@@ -130,6 +176,8 @@ case "${1:-start}" in
     "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
+    start_postgresql
+    pg_copy "$(dirname "$0")/mail-services.sh" start
     ;;
   status)
     status
@@ -138,8 +186,11 @@ case "${1:-start}" in
     "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
+    if port_open 5432; then log "PostgreSQL: up"; else log "PostgreSQL: down"; fi
+    pg_copy "$(dirname "$0")/mail-services.sh" status
     ;;
   stop)
+    pg_copy "$(dirname "$0")/mail-services.sh" stop
     "$(dirname "$0")/observability-services.sh" stop
     "$(dirname "$0")/acme-services.sh" stop
     "$(dirname "$0")/dovecot24-services.sh" stop
@@ -148,6 +199,7 @@ case "${1:-start}" in
     ;;
   env)
     for name in $(ts_vars); do printf 'export %s=%q\n' "$name" "${!name}"; done
+    pg_copy_env
     ;;
   *) echo "usage: $0 [start|status|stop|env]" >&2; exit 2 ;;
 esac
