@@ -1,6 +1,6 @@
 -- PostgreSQL twin of mariadb/V10_2__disabled_mailbox_refused.sql (see there for why). The one
 -- difference: CREATE OR REPLACE VIEW must keep each column's type, so the alias-domain branch's
--- NULL password is cast to the mailbox column's VARCHAR(1024).
+-- NULL password is cast to the mailbox column's VARCHAR(1024) COLLATE "C".
 -- A disabled mailbox is refused at RCPT by the seed's unchanged Postfix queries, directly and
 -- through an alias domain, and never falls through to its domain's catch-all (issue 12, item 1).
 -- The seed refuses a recipient only through recipient-access (CASE WHEN send_only THEN 'REJECT'),
@@ -23,7 +23,7 @@ CREATE OR REPLACE VIEW mail_users AS
     JOIN domain d ON d.id = m.domain_id
    WHERE d.enabled = TRUE
   UNION ALL
-  SELECT m.id AS id, -ad.id AS domain_id, m.local_part AS name, CAST(NULL AS VARCHAR(1024)) AS password,
+  SELECT m.id AS id, -ad.id AS domain_id, m.local_part AS name, CAST(NULL AS VARCHAR(1024)) COLLATE "C" AS password,
          FALSE AS enabled, TRUE AS send_only, m.quota_mb AS quota
     FROM alias_domain ad
     JOIN domain t ON t.id = ad.target_domain_id
