@@ -28,7 +28,8 @@
 #   MAILPLANE_MAIL_DB_DRIVER            mysql               Postfix's/Dovecot's driver: mysql or pgsql
 #   MAILPLANE_PG_TS_PREFIX              <prefix>-pg         the copy of Postfix + Dovecot that reads
 #   MAILPLANE_PG_TS_PORT_OFFSET         <offset> + 50         PostgreSQL (test-services.sh starts it;
-#   MAILPLANE_PG_MAIL_DB_NAME           mailplane_test        `env` prints its set as MAILPLANE_PG_*)
+#   MAILPLANE_PG_MAIL_DB_NAME           $MAILPLANE_TEST_PG_DB_NAME `env` prints its set as
+#                                       or mailplane_test     MAILPLANE_PG_*)
 #   MAILPLANE_FILTER_DIR                /var/tmp/mailplane-filter  Unbound + Rspamd state, logs
 #   MAILPLANE_DNS_PORT                  5353                Unbound (the test world's DNS)
 #   MAILPLANE_DNS_CONTROL_PORT          8953                unbound-control
@@ -71,7 +72,7 @@ ts_port() { echo $(($1 + ts_offset)); }
 # +50 keeps the PostgreSQL copy's ports clear of the copies at offsets of whole hundreds.
 : "${MAILPLANE_PG_TS_PREFIX:=$ts_prefix-pg}"
 : "${MAILPLANE_PG_TS_PORT_OFFSET:=$((ts_offset + 50))}"
-: "${MAILPLANE_PG_MAIL_DB_NAME:=mailplane_test}"
+: "${MAILPLANE_PG_MAIL_DB_NAME:=${MAILPLANE_TEST_PG_DB_NAME:-mailplane_test}}"
 : "${MAILPLANE_FILTER_DIR:=/var/tmp/$ts_prefix-filter}"
 : "${MAILPLANE_DNS_PORT:=$(ts_port 5353)}"
 : "${MAILPLANE_DNS_CONTROL_PORT:=$(ts_port 8953)}"

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services mailplane's tests need, on loopback:
-# MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
+# MariaDB on 127.0.0.1:3306, PostgreSQL on 127.0.0.1:5432 (for -Dmailplane.db=postgresql and
+# SchemaParityTest), Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
 # the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
 # in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
-# promtool for the dashboard and alert-rule tests (observability-services.sh). Last, PostgreSQL on
-# 127.0.0.1:5432 (shared, like MariaDB) and a second Postfix + Dovecot 2.3 that read PostgreSQL
+# promtool for the dashboard and alert-rule tests (observability-services.sh). Last, a second
+# Postfix + Dovecot 2.3 that read PostgreSQL
 # (mail-services.sh with DB_DRIVER=pgsql; prefix MAILPLANE_PG_TS_PREFIX, ports offset by
 # MAILPLANE_PG_TS_PORT_OFFSET, database MAILPLANE_PG_MAIL_DB_NAME; docs/testing.md).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
 #   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
-#         the shared MariaDB and Redis)
+#         the shared MariaDB, PostgreSQL and Redis), then the PostgreSQL-reading copy
 #   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"; the
 #         PostgreSQL-reading copy's set follows, each name as MAILPLANE_PG_<name>
 #
@@ -30,6 +31,9 @@ set -euo pipefail
 DB_NAME=$MAILPLANE_MAIL_DB_NAME
 DB_USER=${MAILPLANE_TEST_DB_USER:-mailplane}
 DB_PASSWORD=${MAILPLANE_TEST_DB_PASSWORD:-mailplane}
+# The PostgreSQL twin of DB_NAME (the app's tests with -Dmailplane.db=postgresql).
+PG_DB_NAME=${MAILPLANE_TEST_PG_DB_NAME:-mailplane_test}
+PG_SCHEMA_DB_NAME=${MAILPLANE_TEST_PG_SCHEMA_DB_NAME:-mailplane_schema_test}
 
 log() { printf '[test-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -81,6 +85,10 @@ GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'localhost';
 GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'localhost';
+-- SchemaParityTest migrates MariaDB, PostgreSQL and H2 side by side (MAILPLANE_TEST_SCHEMA_*_URL).
+CREATE DATABASE IF NOT EXISTS \`mailplane_schema_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+GRANT ALL PRIVILEGES ON \`mailplane_schema_test\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`mailplane_schema_test\`.* TO '${DB_USER}'@'localhost';
 -- A seed installation's database for the import tests (MAILPLANE_TEST_SEED_DB_URL).
 CREATE DATABASE IF NOT EXISTS \`mailplane_seed_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 GRANT ALL PRIVILEGES ON \`mailplane_seed_test\`.* TO '${DB_USER}'@'127.0.0.1';
@@ -88,6 +96,35 @@ GRANT ALL PRIVILEGES ON \`mailplane_seed_test\`.* TO '${DB_USER}'@'localhost';
 FLUSH PRIVILEGES;
 SQL
   log "MariaDB ready: ${DB_USER}@127.0.0.1:3306/${DB_NAME}"
+}
+
+postgres_client() {
+  # Debian's postgres role uses peer auth on the socket; a server started elsewhere (trust on
+  # loopback, as in CI containers) is reached over TCP.
+  as_root runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@" 2>/dev/null \
+    || psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres "$@"
+}
+
+start_postgresql() {
+  if ! port_open 5432; then
+    command -v pg_ctlcluster >/dev/null || apt_install postgresql postgresql-client
+    log "starting PostgreSQL"
+    local version
+    version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    pg_lsclusters -h | grep -q "^$version main " || as_root pg_createcluster "$version" main >/dev/null
+    as_root pg_ctlcluster "$version" main start
+    wait_port 5432
+  fi
+  # The same user and password as on MariaDB, owning the test databases (dropping and creating
+  # their tables is the migrations' and SchemaParityTest's business).
+  postgres_client -d postgres <<SQL
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${DB_USER}', '${DB_PASSWORD}')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_USER}') \\gexec
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', d, '${DB_USER}', 'UTF8')
+  FROM unnest(ARRAY['${PG_DB_NAME}', '${PG_SCHEMA_DB_NAME}']) AS d
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \\gexec
+SQL
+  log "PostgreSQL ready: ${DB_USER}@127.0.0.1:5432/${PG_DB_NAME}"
 }
 
 start_redis() {
@@ -100,28 +137,6 @@ start_redis() {
     wait_port 6379
   fi
   log "Redis ready: 127.0.0.1:6379"
-}
-
-# Debian's postgres superuser authenticates by peer on the socket; the daemons and tests log in
-# as DB_USER over TCP with a password.
-start_postgresql() {
-  if ! port_open 5432; then
-    command -v pg_lsclusters >/dev/null || apt_install postgresql
-    local cluster
-    cluster=$(pg_lsclusters -h | awk 'NR == 1 { print $1 " " $2 }')
-    log "starting PostgreSQL ${cluster:-(new cluster)}"
-    [ -n "$cluster" ] || { as_root pg_createcluster 15 main >/dev/null; cluster="15 main"; }
-    # shellcheck disable=SC2086 # version and name
-    as_root pg_ctlcluster $cluster start
-    wait_port 5432
-  fi
-  as_root runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 <<SQL
-SELECT 'CREATE ROLE ${DB_USER} LOGIN PASSWORD ''${DB_PASSWORD}'''
- WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_USER}') \gexec
-SELECT 'CREATE DATABASE ${MAILPLANE_PG_MAIL_DB_NAME} OWNER ${DB_USER}'
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '${MAILPLANE_PG_MAIL_DB_NAME}') \gexec
-SQL
-  log "PostgreSQL ready: ${DB_USER}@127.0.0.1:5432/${MAILPLANE_PG_MAIL_DB_NAME}"
 }
 
 # Runs a command in the PostgreSQL-reading copy's environment: none of this copy's MAILPLANE_*
@@ -146,6 +161,7 @@ pg_copy_env() {
 
 status() {
   port_open 3306 && log "MariaDB: up" || log "MariaDB: down"
+  port_open 5432 && log "PostgreSQL: up" || log "PostgreSQL: down"
   port_open 6379 && log "Redis: up" || log "Redis: down"
 }
 
@@ -170,13 +186,13 @@ case "${1:-start}" in
     ensure_jdk
     ensure_node
     start_mariadb
+    start_postgresql
     start_redis
     "$(dirname "$0")/filter-services.sh" start
     "$(dirname "$0")/mail-services.sh" start
     "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
-    start_postgresql
     pg_copy "$(dirname "$0")/mail-services.sh" start
     ;;
   status)
@@ -186,7 +202,6 @@ case "${1:-start}" in
     "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
-    if port_open 5432; then log "PostgreSQL: up"; else log "PostgreSQL: down"; fi
     pg_copy "$(dirname "$0")/mail-services.sh" status
     ;;
   stop)
