@@ -19,10 +19,8 @@
 # Needs psql and a PostgreSQL at PG_HOST:PG_PORT where PG_USER may create databases.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-PG_HOST=${PG_HOST:-127.0.0.1}
-PG_PORT=${PG_PORT:-5432}
-PG_USER=${PG_USER:-postgres}
-DB=${PG_EXPLAIN_DB:-mailplane_pg_bench}
+# shellcheck source=pg-env.sh
+. "$REPO/bench/pg-env.sh"
 SIZE=${PG_EXPLAIN_SIZE:-1000x1000}
 D=${SIZE%x*}
 M=${SIZE#*x}

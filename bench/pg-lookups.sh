@@ -16,10 +16,8 @@
 # `mysql:` maps, in the same run (LOOKUPS_MARIADB_REUSE=1 keeps an already filled one).
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-PG_HOST=${PG_HOST:-127.0.0.1}
-PG_PORT=${PG_PORT:-5432}
-PG_USER=${PG_USER:-postgres}
-DB=${PG_EXPLAIN_DB:-mailplane_pg_bench}
+# shellcheck source=pg-env.sh
+. "$REPO/bench/pg-env.sh"
 SECONDS_PER=${PG_LOOKUPS_SECONDS:-15}
 CLIENTS=${PG_LOOKUPS_CLIENTS:-1}
 POSTMAPS=${PG_LOOKUPS_POSTMAPS:-300}
