@@ -1,4 +1,4 @@
--- PostgreSQL twin of mariadb/V10_2__disabled_mailbox_refused.sql (see there for why). The one
+-- PostgreSQL twin of mariadb-h2/V10_2__disabled_mailbox_refused.sql (see there for why). The one
 -- difference: CREATE OR REPLACE VIEW must keep each column's type, so the alias-domain branch's
 -- NULL password is cast to the mailbox column's VARCHAR(1024) COLLATE "C".
 -- A disabled mailbox is refused at RCPT by the seed's unchanged Postfix queries, directly and

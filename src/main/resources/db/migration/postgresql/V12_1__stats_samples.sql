@@ -1,4 +1,4 @@
--- PostgreSQL twin of mariadb/V12_1__stats_samples.sql (see there): samples of the mail stack's
+-- PostgreSQL twin of mariadb-h2/V12_1__stats_samples.sql (see there): samples of the mail stack's
 -- statistics, one row per source per sample.
 -- Text columns are COLLATE "C": byte order, as utf8mb4_bin on MariaDB, whatever the database's locale,
 -- so lists and their cursors sort the same on both engines.

@@ -1,4 +1,4 @@
--- PostgreSQL twin of mariadb/V9__fetchmail_gate.sql: the one row every fetchmail run claim locks
+-- PostgreSQL twin of mariadb-h2/V9__fetchmail_gate.sql: the one row every fetchmail run claim locks
 -- first, so two replicas never both take the last free slot of
 -- mailplane.fetchmail.cluster-max-concurrent-runs.
 CREATE TABLE fetchmail_gate (
