@@ -88,7 +88,7 @@ if [ -n "${LOOKUPS_MARIADB_DB:-}" ]; then
   my() { mariadb -h 127.0.0.1 -P 3306 -u "${MARIADB_USER:-root}" "$@"; }
   if [ -z "${LOOKUPS_MARIADB_REUSE:-}" ]; then
     my -e "DROP DATABASE IF EXISTS \`$MDB\`; CREATE DATABASE \`$MDB\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
-    for f in $(for f in "$REPO"/src/main/resources/db/migration/{common,mariadb}/V*.sql; do
+    for f in $(for f in "$REPO"/src/main/resources/db/migration/{common,mariadb,mariadb-h2}/V*.sql; do
       echo "$(basename "$f" | sed -E 's/^V([0-9_]+)__.*/\1/') $f"; done | sort -t' ' -k1,1V | cut -d' ' -f2); do
       my "$MDB" <"$f"
     done

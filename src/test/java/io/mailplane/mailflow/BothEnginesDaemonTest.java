@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -316,10 +317,22 @@ class BothEnginesDaemonTest {
     }
     Flyway.configure()
         .dataSource(url, user, password)
-        .locations("classpath:db/migration/common", "classpath:db/migration/" + engine)
+        .locations(locations(engine))
         .load()
         .migrate();
     return DriverManager.getConnection(url, user, password);
+  }
+
+  /** The app's own Flyway locations for an engine: common + mailplane.migrations.<engine>. */
+  private static String[] locations(String engine) {
+    List<String> locations = new ArrayList<>(List.of("classpath:db/migration/common"));
+    for (String location :
+        ConfigProvider.getConfig()
+            .getValue("mailplane.migrations." + engine, String.class)
+            .split(",")) {
+      locations.add("classpath:" + location.trim());
+    }
+    return locations.toArray(String[]::new);
   }
 
   private static Set<String> postmap(String state, String driver, String map, String key)
