@@ -3,8 +3,8 @@
 #   - docker-compose renders deploy/compose/docker-compose.yml with .env.dist (`config`, offline);
 #   - every ${VAR} the compose file uses is defined in .env.dist, and every defined one is used;
 #   - every file the compose file mounts exists;
-#   - `kubectl kustomize deploy/k8s` renders;
-#   - yamllint passes on deploy/compose, deploy/k8s and deploy/observability (config: deploy/.yamllint.yml);
+#   - `kubectl kustomize deploy/k8s` renders, and each DB_DRIVER overlay deploy/k8s-db/{mysql,pgsql};
+#   - yamllint passes on deploy/compose, deploy/k8s, deploy/k8s-db and deploy/observability (config: deploy/.yamllint.yml);
 #   - `systemd-analyze verify` accepts deploy/local/mailplane*.{service,path} (when available).
 # Missing tools are installed from Debian when possible (root + apt), otherwise that check is
 # skipped with a line starting with "SKIP"; any failed check exits non-zero.
@@ -73,13 +73,22 @@ if have kubectl kubernetes-client; then
   else
     fail "kubectl kustomize: $out"
   fi
+  # One overlay per DB_DRIVER value: each renders and points mailplane at its engine.
+  for driver in mysql:jdbc:mariadb: pgsql:jdbc:postgresql:; do
+    if out=$(kubectl kustomize "deploy/k8s-db/${driver%%:*}" 2>&1) &&
+      echo "$out" | grep -q "MAILPLANE_DB_URL: ${driver#*:}"; then
+      ok "kubectl kustomize deploy/k8s-db/${driver%%:*} renders with a ${driver#*:} URL"
+    else
+      fail "kubectl kustomize deploy/k8s-db/${driver%%:*}: $out"
+    fi
+  done
 else
   echo "SKIP: kubectl not available (Debian trixie: apt-get install kubernetes-client)"
 fi
 
 # --- yamllint ------------------------------------------------------------------------------------
 if have yamllint yamllint; then
-  if out=$(yamllint -s -c deploy/.yamllint.yml deploy/compose deploy/k8s deploy/observability 2>&1); then
+  if out=$(yamllint -s -c deploy/.yamllint.yml deploy/compose deploy/k8s deploy/k8s-db deploy/observability 2>&1); then
     ok "yamllint"
   else
     fail "yamllint: $out"

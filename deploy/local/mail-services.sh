@@ -14,17 +14,16 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/test-services-env.sh"
 STATE=$MAILPLANE_MAIL_DIR
 
+export DB_DRIVER=$MAILPLANE_MAIL_DB_DRIVER
 export DB_HOST=${MAILPLANE_MAIL_DB_HOST:-127.0.0.1}
-export DB_PORT=${MAILPLANE_MAIL_DB_PORT:-3306}
+export DB_PORT=${MAILPLANE_MAIL_DB_PORT:-}
+[ -n "$DB_PORT" ] || unset DB_PORT
 export DB_NAME=$MAILPLANE_MAIL_DB_NAME
 export DB_USER=${MAILPLANE_MAIL_DB_USER:-mailplane}
 export DB_PASSWORD=${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}
 export DB_TLS_VERIFY_CERT=${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}
-case "$DB_TLS_VERIFY_CERT" in
-  yes) export DB_TLS_CONNECT=" ssl_ca_path=/etc/ssl/certs ssl_verify_server_cert=yes" ;;
-  no) export DB_TLS_CONNECT="" ;;
-  *) echo "DB_TLS_VERIFY_CERT must be yes or no" >&2; exit 2 ;;
-esac
+# shellcheck source=db-driver.sh
+. "$(dirname "$0")/db-driver.sh"
 export SMTP_LISTEN=$MAILPLANE_SMTP_LISTEN
 export SUBMISSION_LISTEN=$MAILPLANE_SUBMISSION_LISTEN
 export IMAP_PORT=$MAILPLANE_IMAP_PORT
@@ -68,11 +67,13 @@ install_packages() {
   local missing=()
   command -v postfix >/dev/null || missing+=(postfix)
   [ -e /usr/lib/postfix/postfix-mysql.so ] || missing+=(postfix-mysql)
+  [ -e /usr/lib/postfix/postfix-pgsql.so ] || missing+=(postfix-pgsql)
   command -v dovecot >/dev/null || missing+=(dovecot-core)
   [ -e /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
   [ -e /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
   [ -e /usr/lib/dovecot/lmtp ] || missing+=(dovecot-lmtpd)
   [ -e /usr/lib/dovecot/modules/auth/libdriver_mysql.so ] || [ -e /usr/lib/dovecot/modules/libdriver_mysql.so ] || missing+=(dovecot-mysql)
+  [ -e /usr/lib/dovecot/modules/auth/libdriver_pgsql.so ] || [ -e /usr/lib/dovecot/modules/libdriver_pgsql.so ] || missing+=(dovecot-pgsql)
   command -v envsubst >/dev/null || missing+=(gettext-base)
   command -v openssl >/dev/null || missing+=(openssl)
   # The fetchmail runner executes the real binary.
@@ -108,7 +109,7 @@ configure_postfix() {
   for map in virtual-mailbox-domains virtual-mailbox-maps virtual-alias-maps email2email \
     email-submission recipient-access; do
     # Exactly what the seed's init.sh does: connection block + query file.
-    cat "$REPO/deploy/mta/sql/connection-mysql.templ" "$REPO/deploy/mta/sql/$map.query" |
+    cat "$REPO/deploy/mta/sql/connection-$DB_DRIVER.templ" "$REPO/deploy/mta/sql/$map.query" |
       render /dev/stdin >"$POSTFIX_SQL_DIR/$map.cf"
   done
   chmod 640 "$POSTFIX_SQL_DIR"/*.cf
@@ -164,7 +165,7 @@ configure_seed_dovecot() {
   mkdir -p "$dir/run" "$dir/state"
   local translate='s/%{user|username}/%n/g; s/%{user|domain}/%d/g; s/%{protocol}/%s/g'
   cat >"$dir/dovecot-sql.conf.ext" <<SQL
-driver = mysql
+driver = $DB_DRIVER
 connect = host=$DB_HOST port=$DB_PORT dbname=$DB_NAME user=$DB_USER password=$DB_PASSWORD
 default_pass_scheme = SHA256-CRYPT
 password_query = $(sed "$translate" "$queries/dovecot-passdb.query")

@@ -18,18 +18,15 @@ REPO=$(cd "$(dirname "$0")/../.." && pwd)
 DESTDIR=${1:?usage: render-config.sh DESTDIR}
 
 export DB_HOST=${DB_HOST:-127.0.0.1}
-export DB_PORT=${DB_PORT:-3306}
 export DB_NAME=${DB_NAME:-mailplane}
 export DB_USER=${DB_USER:-mailplane}
 export DB_PASSWORD=${DB_PASSWORD:?set DB_PASSWORD (the mailplane database user password)}
-# yes: TLS to the database with a verified server certificate (Postfix tls_verify_cert, Dovecot
-# ssl_verify_server_cert), as the seed's DB_TLS_VERIFY_CERT; yes or no only (Postfix's boolean).
-export DB_TLS_VERIFY_CERT=${DB_TLS_VERIFY_CERT:-no}
-case "$DB_TLS_VERIFY_CERT" in
-  yes) export DB_TLS_CONNECT=" ssl_ca_path=/etc/ssl/certs ssl_verify_server_cert=yes" ;;
-  no) export DB_TLS_CONNECT="" ;;
-  *) echo "DB_TLS_VERIFY_CERT must be yes or no" >&2; exit 2 ;;
-esac
+# DB_DRIVER=mysql (default) or pgsql selects Postfix's lookup type and Dovecot's SQL driver, as
+# the seed's; DB_PORT defaults to the engine's port. DB_TLS_VERIFY_CERT=yes (MySQL/MariaDB only):
+# TLS to the database with a verified server certificate (Postfix tls_verify_cert, Dovecot
+# ssl_verify_server_cert), as the seed's; yes or no only (Postfix's boolean).
+# shellcheck source=db-driver.sh
+. "$REPO/deploy/local/db-driver.sh"
 export DOVEADM_API_KEY=${DOVEADM_API_KEY:?set DOVEADM_API_KEY (also MAILPLANE_PUSH_TARGETS_DOVECOT_API_KEY)}
 export TLS_DIR=${TLS_DIR:-/var/lib/mailplane/tls}
 export SMTP_LISTEN=${SMTP_LISTEN:-smtp}
@@ -59,7 +56,7 @@ REDIS_SERVER=${REDIS_SERVER:-127.0.0.1:6379}
 REDIS_DB=${REDIS_DB:-0}
 
 # Only these variables: the files also hold Postfix/Dovecot '$' syntax that must stay as it is.
-VARS='${DB_HOST} ${DB_PORT} ${DB_NAME} ${DB_USER} ${DB_PASSWORD} ${DB_TLS_VERIFY_CERT} ${DB_TLS_CONNECT} ${DOVEADM_API_KEY} ${TLS_DIR}
+VARS='${DB_DRIVER} ${DB_HOST} ${DB_PORT} ${DB_NAME} ${DB_USER} ${DB_PASSWORD} ${DB_TLS_VERIFY_CERT} ${DB_TLS_CONNECT} ${DOVEADM_API_KEY} ${TLS_DIR}
 ${SMTP_LISTEN} ${SUBMISSION_LISTEN} ${IMAP_PORT} ${POP3_PORT} ${LMTP_PORT} ${AUTH_PORT}
 ${DOVEADM_HTTP_PORT} ${STATS_HTTP_PORT} ${STATS_HTTP_LISTEN} ${MDA_LISTEN} ${MDA_LMTP_ADDRESS} ${MDA_AUTH_ADDRESS} ${MDA_AUTH_CACHE_SIZE}
 ${MDA_INSTANCE} ${MDA_CONF_DIR} ${MDA_BASE_DIR} ${MDA_STATE_DIR} ${MDA_LOG} ${VMAIL_USER}
@@ -70,7 +67,7 @@ umask 022
 mkdir -p "$DESTDIR/etc/postfix/sql" "$DESTDIR/etc/dovecot" "$DESTDIR/etc/rspamd/local.d"
 for map in virtual-mailbox-domains virtual-mailbox-maps virtual-alias-maps email2email \
   email-submission recipient-access; do
-  cat "$REPO/deploy/mta/sql/connection-mysql.templ" "$REPO/deploy/mta/sql/$map.query" |
+  cat "$REPO/deploy/mta/sql/connection-$DB_DRIVER.templ" "$REPO/deploy/mta/sql/$map.query" |
     render /dev/stdin >"$DESTDIR/etc/postfix/sql/$map.cf"
 done
 render "$REPO/deploy/mta/main.cf" >"$DESTDIR/etc/postfix/main.cf.mailplane"

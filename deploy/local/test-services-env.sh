@@ -25,6 +25,11 @@
 #   MAILPLANE_MDA_INSTANCE              mailplane-test      Dovecot instance_name
 #   MAILPLANE_SEED_INSTANCE             mailplane-seed      instance_name of the seed's auth Dovecot
 #   MAILPLANE_MAIL_DB_NAME              $MAILPLANE_TEST_DB_NAME or mailplane_test
+#   MAILPLANE_MAIL_DB_DRIVER            mysql               Postfix's/Dovecot's driver: mysql or pgsql
+#   MAILPLANE_PG_TS_PREFIX              <prefix>-pg         the copy of Postfix + Dovecot that reads
+#   MAILPLANE_PG_TS_PORT_OFFSET         <offset> + 50         PostgreSQL (test-services.sh starts it;
+#   MAILPLANE_PG_MAIL_DB_NAME           $MAILPLANE_TEST_PG_DB_NAME `env` prints its set as
+#                                       or mailplane_test     MAILPLANE_PG_*)
 #   MAILPLANE_FILTER_DIR                /var/tmp/mailplane-filter  Unbound + Rspamd state, logs
 #   MAILPLANE_DNS_PORT                  5353                Unbound (the test world's DNS)
 #   MAILPLANE_DNS_CONTROL_PORT          8953                unbound-control
@@ -65,6 +70,11 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_MDA_INSTANCE:=$ts_prefix-test}"
 : "${MAILPLANE_SEED_INSTANCE:=$ts_prefix-seed}"
 : "${MAILPLANE_MAIL_DB_NAME:=${MAILPLANE_TEST_DB_NAME:-mailplane_test}}"
+: "${MAILPLANE_MAIL_DB_DRIVER:=mysql}"
+# +50 keeps the PostgreSQL copy's ports clear of the copies at offsets of whole hundreds.
+: "${MAILPLANE_PG_TS_PREFIX:=$ts_prefix-pg}"
+: "${MAILPLANE_PG_TS_PORT_OFFSET:=$((ts_offset + 50))}"
+: "${MAILPLANE_PG_MAIL_DB_NAME:=${MAILPLANE_TEST_PG_DB_NAME:-mailplane_test}}"
 : "${MAILPLANE_FILTER_DIR:=/var/tmp/$ts_prefix-filter}"
 : "${MAILPLANE_DNS_PORT:=$(ts_port 5353)}"
 : "${MAILPLANE_DNS_CONTROL_PORT:=$(ts_port 8953)}"

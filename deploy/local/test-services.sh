@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Installs (when missing) and starts the services mailplane's tests need, on loopback:
-# MariaDB on 127.0.0.1:3306, Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
+# MariaDB on 127.0.0.1:3306, PostgreSQL on 127.0.0.1:5432 (for -Dmailplane.db=postgresql and
+# SchemaParityTest), Redis on 127.0.0.1:6379, Unbound + Rspamd (filter-services.sh; before
 # the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
 # in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
-# promtool for the dashboard and alert-rule tests (observability-services.sh).
+# promtool for the dashboard and alert-rule tests (observability-services.sh). Last, a second
+# Postfix + Dovecot 2.3 that read PostgreSQL
+# (mail-services.sh with DB_DRIVER=pgsql; prefix MAILPLANE_PG_TS_PREFIX, ports offset by
+# MAILPLANE_PG_TS_PORT_OFFSET, database MAILPLANE_PG_MAIL_DB_NAME; docs/testing.md).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
 #   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
-#         the shared MariaDB and Redis)
-#   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"
+#         the shared MariaDB, PostgreSQL and Redis), then the PostgreSQL-reading copy
+#   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"; the
+#         PostgreSQL-reading copy's set follows, each name as MAILPLANE_PG_<name>
 #
 # Side by side: every port, Dovecot instance name and state directory of a copy comes from one
 # variable set, test-services-env.sh (which lists every name and default). A second copy differs
@@ -26,6 +31,9 @@ set -euo pipefail
 DB_NAME=$MAILPLANE_MAIL_DB_NAME
 DB_USER=${MAILPLANE_TEST_DB_USER:-mailplane}
 DB_PASSWORD=${MAILPLANE_TEST_DB_PASSWORD:-mailplane}
+# The PostgreSQL twin of DB_NAME (the app's tests with -Dmailplane.db=postgresql).
+PG_DB_NAME=${MAILPLANE_TEST_PG_DB_NAME:-mailplane_test}
+PG_SCHEMA_DB_NAME=${MAILPLANE_TEST_PG_SCHEMA_DB_NAME:-mailplane_schema_test}
 
 log() { printf '[test-services] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -77,6 +85,10 @@ GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_bench\`.* TO '${DB_USER}'@'localhost';
 GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`mailplane_it\`.* TO '${DB_USER}'@'localhost';
+-- SchemaParityTest migrates MariaDB, PostgreSQL and H2 side by side (MAILPLANE_TEST_SCHEMA_*_URL).
+CREATE DATABASE IF NOT EXISTS \`mailplane_schema_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;
+GRANT ALL PRIVILEGES ON \`mailplane_schema_test\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`mailplane_schema_test\`.* TO '${DB_USER}'@'localhost';
 -- A seed installation's database for the import tests (MAILPLANE_TEST_SEED_DB_URL).
 CREATE DATABASE IF NOT EXISTS \`mailplane_seed_test\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 GRANT ALL PRIVILEGES ON \`mailplane_seed_test\`.* TO '${DB_USER}'@'127.0.0.1';
@@ -84,6 +96,35 @@ GRANT ALL PRIVILEGES ON \`mailplane_seed_test\`.* TO '${DB_USER}'@'localhost';
 FLUSH PRIVILEGES;
 SQL
   log "MariaDB ready: ${DB_USER}@127.0.0.1:3306/${DB_NAME}"
+}
+
+postgres_client() {
+  # Debian's postgres role uses peer auth on the socket; a server started elsewhere (trust on
+  # loopback, as in CI containers) is reached over TCP.
+  as_root runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 "$@" 2>/dev/null \
+    || psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -U postgres "$@"
+}
+
+start_postgresql() {
+  if ! port_open 5432; then
+    command -v pg_ctlcluster >/dev/null || apt_install postgresql postgresql-client
+    log "starting PostgreSQL"
+    local version
+    version=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    pg_lsclusters -h | grep -q "^$version main " || as_root pg_createcluster "$version" main >/dev/null
+    as_root pg_ctlcluster "$version" main start
+    wait_port 5432
+  fi
+  # The same user and password as on MariaDB, owning the test databases (dropping and creating
+  # their tables is the migrations' and SchemaParityTest's business).
+  postgres_client -d postgres <<SQL
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${DB_USER}', '${DB_PASSWORD}')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_USER}') \\gexec
+SELECT format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', d, '${DB_USER}', 'UTF8')
+  FROM unnest(ARRAY['${PG_DB_NAME}', '${PG_SCHEMA_DB_NAME}', 'mailplane_seed_test']) AS d
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \\gexec
+SQL
+  log "PostgreSQL ready: ${DB_USER}@127.0.0.1:5432/${PG_DB_NAME}"
 }
 
 start_redis() {
@@ -98,8 +139,29 @@ start_redis() {
   log "Redis ready: 127.0.0.1:6379"
 }
 
+# Runs a command in the PostgreSQL-reading copy's environment: none of this copy's MAILPLANE_*
+# names leak into it, only its prefix, offset, driver and database, and this copy's Rspamd milter.
+pg_copy() {
+  local unset=() name
+  for name in $(ts_vars); do unset+=(-u "$name"); done
+  env "${unset[@]}" MAILPLANE_TS_PREFIX="$MAILPLANE_PG_TS_PREFIX" \
+    MAILPLANE_TS_PORT_OFFSET="$MAILPLANE_PG_TS_PORT_OFFSET" MAILPLANE_MAIL_DB_DRIVER=pgsql \
+    MAILPLANE_MAIL_DB_NAME="$MAILPLANE_PG_MAIL_DB_NAME" MAILPLANE_MAIL_DB_USER="$DB_USER" \
+    MAILPLANE_FILTER_MILTER_ADDRESS="$MAILPLANE_FILTER_MILTER_ADDRESS" "$@"
+}
+
+# The PostgreSQL-reading copy's variable set, each name as MAILPLANE_PG_<name>.
+pg_copy_env() {
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  pg_copy bash -c '. "$1"; for name in $(ts_vars); do
+      case $name in MAILPLANE_PG_* | MAILPLANE_TS_*) ;;
+        *) printf "export MAILPLANE_PG_%s=%q\n" "${name#MAILPLANE_}" "${!name}" ;; esac
+    done' env "$(dirname "$0")/test-services-env.sh"
+}
+
 status() {
   port_open 3306 && log "MariaDB: up" || log "MariaDB: down"
+  port_open 5432 && log "PostgreSQL: up" || log "PostgreSQL: down"
   port_open 6379 && log "Redis: up" || log "Redis: down"
 }
 
@@ -124,12 +186,14 @@ case "${1:-start}" in
     ensure_jdk
     ensure_node
     start_mariadb
+    start_postgresql
     start_redis
     "$(dirname "$0")/filter-services.sh" start
     "$(dirname "$0")/mail-services.sh" start
     "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
+    pg_copy "$(dirname "$0")/mail-services.sh" start
     ;;
   status)
     status
@@ -138,8 +202,10 @@ case "${1:-start}" in
     "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
+    pg_copy "$(dirname "$0")/mail-services.sh" status
     ;;
   stop)
+    pg_copy "$(dirname "$0")/mail-services.sh" stop
     "$(dirname "$0")/observability-services.sh" stop
     "$(dirname "$0")/acme-services.sh" stop
     "$(dirname "$0")/dovecot24-services.sh" stop
@@ -148,6 +214,7 @@ case "${1:-start}" in
     ;;
   env)
     for name in $(ts_vars); do printf 'export %s=%q\n' "$name" "${!name}"; done
+    pg_copy_env
     ;;
   *) echo "usage: $0 [start|status|stop|env]" >&2; exit 2 ;;
 esac

@@ -33,8 +33,9 @@ public record ImportRequest(
       @NotNull
           @Schema(
               description =
-                  "jdbc:mariadb://host[:port]/database or jdbc:mysql://…; options: sslMode,"
-                      + " allowPublicKeyRetrieval, connectTimeout only",
+                  "jdbc:mariadb://host[:port]/database, jdbc:mysql://… or"
+                      + " jdbc:postgresql://…; options: sslMode, allowPublicKeyRetrieval,"
+                      + " connectTimeout only (PostgreSQL: sslmode, connectTimeout)",
               example = "jdbc:mariadb://db:3306/mailserver")
           String url,
       @NotNull @Schema(example = "mailserver") String username,

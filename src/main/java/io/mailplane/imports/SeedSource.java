@@ -17,18 +17,20 @@ import java.util.regex.Pattern;
 
 /**
  * A seed database to read, from a JDBC URL an admin sent. The URL is parsed, never passed on: only
- * {@code jdbc:mariadb:} and {@code jdbc:mysql:} with one host, a database and a few harmless
- * options are accepted, and the connection URL is rebuilt from those parts. So no other driver can
- * be reached (H2 is on the class path), and no driver option can read local files ({@code
- * allowLocalInfile}, {@code serverSslCert}, {@code keyStore}, ...), run code ({@code
- * socketFactory}) or redirect the connection. Both schemes use the MariaDB driver, which speaks to
- * MySQL 8 too. The password is only held for the job's lifetime, never stored, logged or echoed:
- * {@link #toString()} and {@link #display()} show the URL without credentials.
+ * {@code jdbc:mariadb:}, {@code jdbc:mysql:} and {@code jdbc:postgresql:} (the seed's two engines,
+ * its DB_DRIVER) with one host, a database and a few harmless options are accepted, and the
+ * connection URL is rebuilt from those parts. So no other driver can be reached (H2 is on the class
+ * path), and no driver option can read local files ({@code allowLocalInfile}, {@code
+ * serverSslCert}, {@code sslkey}, {@code keyStore}, ...), run code ({@code socketFactory}, {@code
+ * sslfactory}) or redirect the connection. The MySQL schemes use the MariaDB driver, which speaks
+ * to MySQL 8 too; PostgreSQL uses its own driver, called directly like the MariaDB one. The
+ * password is only held for the job's lifetime, never stored, logged or echoed: {@link #toString()}
+ * and {@link #display()} show the URL without credentials.
  */
 final class SeedSource {
   private static final Pattern URL =
       Pattern.compile(
-          "jdbc:(mariadb|mysql)://([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\])"
+          "jdbc:(mariadb|mysql|postgresql)://([A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]{2,45}\\])"
               + "(?::([0-9]{1,5}))?/([A-Za-z0-9_$-]{1,64})(?:\\?([^#]*))?");
 
   /** Options an admin may need (TLS to the seed's database; MySQL 8's caching_sha2 login). */
@@ -37,6 +39,15 @@ final class SeedSource {
           "sslMode", Pattern.compile("disable|trust|verify-ca|verify-full"),
           "allowPublicKeyRetrieval", Pattern.compile("true|false"),
           "connectTimeout", Pattern.compile("[0-9]{1,6}"));
+
+  /**
+   * The same for PostgreSQL's driver: TLS (verify-* against the JVM's trust store; no file options)
+   * and the connect timeout in seconds.
+   */
+  private static final Map<String, Pattern> POSTGRESQL_OPTIONS =
+      Map.of(
+          "sslmode", Pattern.compile("disable|allow|prefer|require|verify-ca|verify-full"),
+          "connectTimeout", Pattern.compile("[0-9]{1,4}"));
 
   /** The seed's tables and the columns the import reads (mailserver-admin's schema). */
   static final Map<String, List<String>> REQUIRED =
@@ -81,7 +92,9 @@ final class SeedSource {
     if (!m.matches()) {
       throw invalidUrl();
     }
-    int port = m.group(3) == null ? 3306 : Integer.parseInt(m.group(3));
+    boolean postgresql = m.group(1).equals("postgresql");
+    Map<String, Pattern> accepted = postgresql ? POSTGRESQL_OPTIONS : OPTIONS;
+    int port = m.group(3) == null ? (postgresql ? 5432 : 3306) : Integer.parseInt(m.group(3));
     if (port < 1 || port > 65535) {
       throw ApiException.invalid("source.url", "the port must be between 1 and 65535");
     }
@@ -91,14 +104,14 @@ final class SeedSource {
         int eq = pair.indexOf('=');
         String name = eq < 0 ? pair : pair.substring(0, eq);
         String value = eq < 0 ? "" : pair.substring(eq + 1);
-        Pattern allowed = OPTIONS.get(name);
+        Pattern allowed = accepted.get(name);
         if (allowed == null) {
           throw ApiException.invalid(
               "source.url",
               "driver option '"
                   + (name.matches("[A-Za-z]{1,40}") ? name : "?")
                   + "' is not accepted; only "
-                  + new TreeSet<>(OPTIONS.keySet())
+                  + new TreeSet<>(accepted.keySet())
                   + " are (options that read files, load classes or redirect are refused)");
         }
         if (!allowed.matcher(value).matches()) {
@@ -127,8 +140,9 @@ final class SeedSource {
   private static ApiException invalidUrl() {
     return ApiException.invalid(
         "source.url",
-        "must be jdbc:mariadb://host[:port]/database or jdbc:mysql://host[:port]/database, with"
-            + " no credentials in it (send username and password apart)");
+        "must be jdbc:mariadb://host[:port]/database, jdbc:mysql://host[:port]/database or"
+            + " jdbc:postgresql://host[:port]/database, with no credentials in it (send username"
+            + " and password apart)");
   }
 
   /** The URL as shown in a job: no credentials (they are never part of it). */
@@ -149,11 +163,37 @@ final class SeedSource {
   }
 
   /**
-   * Opens a read-only connection with the MariaDB driver itself (not DriverManager, which would
+   * Opens a read-only connection with the engine's driver itself (not DriverManager, which would
    * offer every driver on the class path). Failures become a VALIDATION_FAILED problem on {@code
    * source} whose text never holds the password.
    */
   Connection connect() {
+    try {
+      Connection connection = scheme.equals("postgresql") ? connectPostgresql() : connectMariadb();
+      connection.setReadOnly(true);
+      return connection;
+    } catch (SQLException e) {
+      throw ApiException.invalid("source", "cannot connect to " + display() + ": " + clean(e));
+    }
+  }
+
+  /**
+   * The password is always set (empty when none was sent), so the driver never falls back to a
+   * ~/.pgpass entry of mailplane's own user for a host the admin named.
+   */
+  private Connection connectPostgresql() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", username);
+    props.setProperty("password", password);
+    props.setProperty("connectTimeout", options.getOrDefault("connectTimeout", "10"));
+    props.setProperty("socketTimeout", "600");
+    props.setProperty("ApplicationName", "mailplane seed import");
+    options.forEach(props::setProperty);
+    return new org.postgresql.Driver()
+        .connect("jdbc:postgresql://" + host + ":" + port + "/" + database, props);
+  }
+
+  private Connection connectMariadb() throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", username);
     props.setProperty("password", password);
@@ -162,14 +202,8 @@ final class SeedSource {
     props.setProperty("allowLocalInfile", "false");
     props.setProperty("permitRedirect", "false");
     options.forEach(props::setProperty);
-    String url = "jdbc:mariadb://" + host + ":" + port + "/" + database;
-    try {
-      Connection connection = new org.mariadb.jdbc.Driver().connect(url, props);
-      connection.setReadOnly(true);
-      return connection;
-    } catch (SQLException e) {
-      throw ApiException.invalid("source", "cannot connect to " + display() + ": " + clean(e));
-    }
+    return new org.mariadb.jdbc.Driver()
+        .connect("jdbc:mariadb://" + host + ":" + port + "/" + database, props);
   }
 
   /** Fails unless the database has the seed's tables and columns. */

@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -453,8 +452,12 @@ public class Publisher {
           "INSERT INTO push_target_state (name, last_event_id, consecutive_failures)"
               + " VALUES (?, 0, 0)",
           name);
-    } catch (SQLIntegrityConstraintViolationException raced) {
-      // Another replica created it first.
+    } catch (SQLException e) {
+      // SQLState class 23 (integrity constraint violation): another replica created it first.
+      // MariaDB's driver says so with a subclass, PostgreSQL's only with the state.
+      if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+        throw e;
+      }
     }
   }
 

@@ -6,12 +6,15 @@ import static io.mailplane.TestApi.token;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.mailplane.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -68,8 +71,9 @@ class FailedAuthRateLimitTest {
         PreparedStatement insert =
             connection.prepareStatement(
                 "INSERT INTO api_token (name, token_hash, scopes, created_by, created_at)"
-                    + " VALUES ('other-replica', ?, 'read', 'test', UTC_TIMESTAMP())")) {
+                    + " VALUES ('other-replica', ?, 'read', 'test', ?)")) {
       insert.setString(1, DigestUtils.sha256Hex(secret));
+      insert.setObject(2, TestDatabase.utc(Instant.now()));
       insert.executeUpdate();
     }
     Thread.sleep(1100);
@@ -89,12 +93,14 @@ class FailedAuthRateLimitTest {
       max.next();
       top = max.getLong(1) + 1000;
     }
-    insert(top, seen, "UTC_TIMESTAMP()", null);
+    Instant now = Instant.now();
+    insert(top, seen, now, null);
     Thread.sleep(1100);
     as(seen).get("/api/v1/domains").then().statusCode(200);
-    insert(top - 500, late, "UTC_TIMESTAMP() - INTERVAL 1 HOUR", null);
-    insert(top - 400, deleted, "UTC_TIMESTAMP()", null);
-    insert(top - 300, expired, "UTC_TIMESTAMP()", "UTC_TIMESTAMP() + INTERVAL 2 SECOND");
+    now = Instant.now();
+    insert(top - 500, late, now.minus(Duration.ofHours(1)), null);
+    insert(top - 400, deleted, now, null);
+    insert(top - 300, expired, now, now.plusSeconds(2));
     Thread.sleep(1100);
     as(late).get("/api/v1/domains").then().statusCode(429);
     as(deleted).get("/api/v1/domains").then().statusCode(200);
@@ -115,19 +121,20 @@ class FailedAuthRateLimitTest {
     as(expired).get("/api/v1/domains").then().statusCode(429);
   }
 
-  private void insert(long id, String secret, String createdAt, String expiresAt) throws Exception {
-    try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert =
-            connection.prepareStatement(
-                "INSERT INTO api_token (id, name, token_hash, scopes, created_by, created_at,"
-                    + " expires_at) VALUES (?, 'other-replica', ?, 'read', 'test', "
-                    + createdAt
-                    + ", "
-                    + (expiresAt == null ? "NULL" : expiresAt)
-                    + ")")) {
-      insert.setLong(1, id);
-      insert.setString(2, DigestUtils.sha256Hex(secret));
-      insert.executeUpdate();
+  private void insert(long id, String secret, Instant createdAt, Instant expiresAt)
+      throws Exception {
+    try (Connection connection = dataSource.getConnection()) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO api_token (id, name, token_hash, scopes, created_by, created_at,"
+                  + " expires_at) VALUES (?, 'other-replica', ?, 'read', 'test', ?, ?)")) {
+        insert.setLong(1, id);
+        insert.setString(2, DigestUtils.sha256Hex(secret));
+        insert.setObject(3, TestDatabase.utc(createdAt));
+        insert.setObject(4, TestDatabase.utc(expiresAt));
+        insert.executeUpdate();
+      }
+      TestDatabase.afterExplicitIds(connection, "api_token");
     }
   }
 }

@@ -48,9 +48,14 @@ class ImportResourceTest {
 
   /** Starts an import and waits until it has finished; returns the job. */
   static JsonPath runImport(boolean dryRun, Map<String, Object> options) throws Exception {
+    return runImport(request(dryRun, options));
+  }
+
+  /** Starts the import {@code body} asks for and waits until it has finished; returns the job. */
+  static JsonPath runImport(Map<String, Object> body) throws Exception {
     long id =
         admin()
-            .body(request(dryRun, options))
+            .body(body)
             .post("/api/v1/imports")
             .then()
             .statusCode(202)
@@ -395,7 +400,10 @@ class ImportResourceTest {
     for (String url :
         List.of(
             "jdbc:h2:mem:x",
-            "jdbc:postgresql://127.0.0.1/x",
+            "jdbc:postgresql://127.0.0.1/x?sslfactory=x.Y",
+            "jdbc:postgresql://127.0.0.1/x?sslkey=/etc/shadow",
+            "jdbc:postgresql://127.0.0.1/x?sslMode=trust",
+            "jdbc:postgresql://127.0.0.1,127.0.0.2/x",
             "jdbc:mariadb://127.0.0.1:3306/db?allowLocalInfile=true",
             "jdbc:mariadb://127.0.0.1:3306/db?serverSslCert=/etc/passwd",
             "jdbc:mariadb://127.0.0.1:3306/db?socketFactory=x.Y",

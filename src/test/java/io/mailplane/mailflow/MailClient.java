@@ -58,9 +58,14 @@ final class MailClient {
 
   /** Sends as an unauthenticated peer MTA; throws when Postfix refuses. */
   static void send(String from, String to, String subject) throws MessagingException {
+    send(SMTP, from, to, subject);
+  }
+
+  /** Sends as an unauthenticated peer MTA to the Postfix on {@code port} (another copy's). */
+  static void send(int port, String from, String to, String subject) throws MessagingException {
     Properties props = new Properties();
     props.put("mail.smtp.host", HOST);
-    props.put("mail.smtp.port", Integer.toString(SMTP));
+    props.put("mail.smtp.port", Integer.toString(port));
     props.put("mail.smtp.localhost", "peer.mailplane.test");
     Session session = Session.getInstance(props);
     Transport.send(message(session, from, to, subject));
@@ -180,12 +185,17 @@ final class MailClient {
   }
 
   static Store open(String protocol, String user, String password) throws MessagingException {
+    return open(protocol, protocol.equals("imap") ? IMAP : POP3, user, password);
+  }
+
+  static Store open(String protocol, int port, String user, String password)
+      throws MessagingException {
     Properties props = new Properties();
     props.put("mail." + protocol + ".starttls.enable", "true");
     props.put("mail." + protocol + ".starttls.required", "true");
     props.put("mail." + protocol + ".ssl.trust", "*");
     Store store = Session.getInstance(props).getStore(protocol);
-    store.connect(HOST, protocol.equals("imap") ? IMAP : POP3, user, password);
+    store.connect(HOST, port, user, password);
     return store;
   }
 
@@ -200,7 +210,12 @@ final class MailClient {
   /** Subjects in the INBOX, read over the given protocol. */
   static List<String> subjects(String protocol, String user, String password)
       throws MessagingException {
-    try (Store store = open(protocol, user, password)) {
+    return subjects(protocol, protocol.equals("imap") ? IMAP : POP3, user, password);
+  }
+
+  static List<String> subjects(String protocol, int port, String user, String password)
+      throws MessagingException {
+    try (Store store = open(protocol, port, user, password)) {
       Folder inbox = store.getFolder("INBOX");
       inbox.open(Folder.READ_ONLY);
       List<String> subjects = new ArrayList<>();
@@ -243,9 +258,20 @@ final class MailClient {
   static boolean arrives(
       String protocol, String user, String password, String subject, Duration timeout)
       throws Exception {
+    return arrives(
+        protocol, protocol.equals("imap") ? IMAP : POP3, user, password, subject, timeout);
+  }
+
+  /**
+   * Waits for the subject in the INBOX of the Dovecot whose {@code protocol} listens on {@code
+   * port}.
+   */
+  static boolean arrives(
+      String protocol, int port, String user, String password, String subject, Duration timeout)
+      throws Exception {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
-      if (subjects(protocol, user, password).contains(subject)) {
+      if (subjects(protocol, port, user, password).contains(subject)) {
         return true;
       }
       Thread.sleep(250);
