@@ -141,9 +141,7 @@ public class AliasDomainResource {
       @BeanParam Precondition.OrCreate condition) {
     var result = service.put(domain, request, condition);
     return Responses.upserted(
-        result,
-        Responses.location(AliasDomainResource.class, result.value().name()),
-        result.value().version());
+        result, AliasDomainResource.class, AliasDomainDto::name, AliasDomainDto::version);
   }
 
   @PATCH

@@ -142,10 +142,7 @@ public class AliasResource {
       @NotNull @Valid AliasDto request,
       @BeanParam Precondition.OrCreate condition) {
     var result = service.put(address, request, condition);
-    return Responses.upserted(
-        result,
-        Responses.location(AliasResource.class, result.value().address()),
-        result.value().version());
+    return Responses.upserted(result, AliasResource.class, AliasDto::address, AliasDto::version);
   }
 
   @PATCH

@@ -6,6 +6,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 
 /**
@@ -45,11 +47,17 @@ public final class Responses {
         .build();
   }
 
-  /** 201 for a PUT that created, 200 for one that replaced. */
-  public static Response upserted(Upserted<?> result, URI location, long version) {
+  /**
+   * 201 for a PUT that created, 200 for one that replaced, with the object's Location (under the
+   * resource class's path, see {@link #location}) and ETag.
+   */
+  public static <T> Response upserted(
+      Upserted<T> result, Class<?> resource, Function<T, ?> key, ToLongFunction<T> version) {
+    T value = result.value();
+    long etag = version.applyAsLong(value);
     return result.created()
-        ? created(location, result.value(), version)
-        : ok(result.value(), version);
+        ? created(location(resource, key.apply(value)), value, etag)
+        : ok(value, etag);
   }
 
   public static <T> Response page(Page<T> page, UriInfo uriInfo) {

@@ -75,10 +75,7 @@ public class DkimResource {
       @NotNull @Valid DkimDto request,
       @BeanParam Precondition.OrCreate condition) {
     var result = service.put(domain, request, condition);
-    return Responses.upserted(
-        result,
-        Responses.location(DkimResource.class, result.value().domain()),
-        result.value().version());
+    return Responses.upserted(result, DkimResource.class, DkimDto::domain, DkimDto::version);
   }
 
   @DELETE

@@ -131,10 +131,7 @@ public class DomainResource {
       @NotNull @Valid DomainDto request,
       @BeanParam Precondition.OrCreate condition) {
     var result = service.put(domain, request, condition);
-    return Responses.upserted(
-        result,
-        Responses.location(DomainResource.class, result.value().name()),
-        result.value().version());
+    return Responses.upserted(result, DomainResource.class, DomainDto::name, DomainDto::version);
   }
 
   @PATCH

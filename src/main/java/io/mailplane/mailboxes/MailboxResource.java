@@ -139,9 +139,7 @@ public class MailboxResource {
       @BeanParam Precondition.OrCreate condition) {
     var result = service.put(address, request, condition);
     return Responses.upserted(
-        result,
-        Responses.location(MailboxResource.class, result.value().address()),
-        result.value().version());
+        result, MailboxResource.class, MailboxDto::address, MailboxDto::version);
   }
 
   @PATCH

@@ -91,9 +91,7 @@ public class CertificateResource {
       @BeanParam Precondition.OrCreate condition) {
     var result = service.put(name, request, condition);
     return Responses.upserted(
-        result,
-        Responses.location(CertificateResource.class, result.value().name()),
-        result.value().version());
+        result, CertificateResource.class, CertificateDto::name, CertificateDto::version);
   }
 
   @DELETE
