@@ -56,6 +56,15 @@ public final class TestApi {
     admin().body(body).post("/api/v1/mailboxes").then().statusCode(201);
   }
 
+  public static void changePassword(String address, String password) {
+    admin()
+        .contentType("application/merge-patch+json")
+        .body(Map.of("password", password))
+        .patch("/api/v1/mailboxes/" + address)
+        .then()
+        .statusCode(200);
+  }
+
   public static void disableMailbox(String address) {
     admin()
         .body(Map.of("enabled", false))

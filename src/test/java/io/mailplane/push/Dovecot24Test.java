@@ -1,6 +1,5 @@
 package io.mailplane.push;
 
-import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailboxWithHash;
 import static io.mailplane.TestApi.disableMailbox;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.NeedsDaemons;
+import io.mailplane.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -118,12 +118,7 @@ class Dovecot24Test {
     String address = "john@" + d;
     assertTrue(imapLogin(address, PASSWORD));
     String changed = "Dovecot-24-Password-2";
-    admin()
-        .contentType("application/merge-patch+json")
-        .body(Map.of("password", changed))
-        .patch("/api/v1/mailboxes/" + address)
-        .then()
-        .statusCode(200);
+    TestApi.changePassword(address, changed);
     assertTrue(imapLogin(address, PASSWORD), "no cached login: this test proves nothing");
 
     DoveadmTarget target =
@@ -134,12 +129,7 @@ class Dovecot24Test {
     assertFalse(imapLogin(address, PASSWORD), "the old password still works");
     assertTrue(imapLogin(address, changed));
     // The next change goes straight to the reload, and the one after that is honoured too.
-    admin()
-        .contentType("application/merge-patch+json")
-        .body(Map.of("password", PASSWORD))
-        .patch("/api/v1/mailboxes/" + address)
-        .then()
-        .statusCode(200);
+    TestApi.changePassword(address, PASSWORD);
     target.apply(List.of(new PushTarget.Change(Outbox.MAILBOX, address)));
     assertFalse(imapLogin(address, changed), "the second old password still works");
     assertTrue(imapLogin(address, PASSWORD));

@@ -66,12 +66,7 @@ class PushDovecotTest {
     assertTrue(canLogin(address, PASSWORD));
 
     String changed = "push-test-password-2";
-    admin()
-        .contentType("application/merge-patch+json")
-        .body(Map.of("password", changed))
-        .patch("/api/v1/mailboxes/" + address)
-        .then()
-        .statusCode(200);
+    TestApi.changePassword(address, changed);
     awaitApplied("dovecot");
     assertFalse(canLogin(address, PASSWORD), "the old password still works");
     assertTrue(canLogin(address, changed));
