@@ -4,40 +4,53 @@
 # under $MAILPLANE_DOVECOT24_DIR (default /var/tmp/mailplane-dovecot24, ~300 MB, ~2 minutes), and
 # Dovecot runs there in a chroot, on loopback, against mailplane's test database:
 #   mailplane  deploy/mda/conf.d/10-auth.conf + 99-mailplane-doveadm.conf as shipped (only the
-#              doveadm HTTP port differs): IMAP 1243, doveadm HTTP 8191
+#              doveadm HTTP port differs): IMAP 1243, doveadm HTTP 8191 (plus the port offset)
 #   seed       the seed's unchanged v8.0 10-auth.conf (src/test/resources/seed), auth only
 # Both get the database connection the way the seed's mda entrypoint gives it: its
 # auth-driver-mysql.conf (or -tls.conf with DB_TLS_VERIFY_CERT=yes) as /run/dovecot/auth-driver.conf.
 # Usage: deploy/local/dovecot24-services.sh start|stop|status|doveadm INSTANCE ARGS...
 # Idempotent: start reuses a running instance (reload) unless its environment changed.
+#
+# Side by side (test-services-env.sh holds the whole variable set): the root is built once and
+# shared by every copy; inside it each copy keeps its own files under its MAILPLANE_TS_PREFIX
+# (MAILPLANE_DOVECOT24_NAME): /etc/<name>, /run/<name>, /var/lib/<name>, /var/log/<name>,
+# /srv/<name>-vmail, instance names <name>-dovecot24-mailplane and <name>-dovecot24-seed.
+#   MAILPLANE_DOVECOT24_IMAP_PORT          1243 + offset   IMAP of the mailplane instance
+#   MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT  8191 + offset   its doveadm HTTP API
+#   MAILPLANE_DOVECOT24_NAME               prefix          the names above
+#   MAILPLANE_DOVECOT24_DIR                /var/tmp/mailplane-dovecot24 (shared: the root, ~300 MB)
+# A start counts only when the instance's own master process (its pid file) alone listens on
+# both ports; a port held by another copy makes the start fail with the holder's pid.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-STATE=${MAILPLANE_DOVECOT24_DIR:-/var/tmp/mailplane-dovecot24}
+# shellcheck source=test-services-env.sh
+. "$(dirname "$0")/test-services-env.sh"
+STATE=$MAILPLANE_DOVECOT24_DIR
 ROOT=$STATE/root
 SUITE=${MAILPLANE_DOVECOT24_SUITE:-trixie}
-# A second copy in the same root (side by side, like test-services.sh): its own names and ports.
-PREFIX=${MAILPLANE_TS_PREFIX:-mailplane}
-OFFSET=${MAILPLANE_TS_PORT_OFFSET:-0}
-IMAP_PORT=${MAILPLANE_DOVECOT24_IMAP_PORT:-$((1243 + OFFSET))}
-DOVEADM_HTTP_PORT=${MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT:-$((8191 + OFFSET))}
-# Inside the chroot.
-ETC=/etc/$PREFIX
-RUN=/run/$PREFIX
+IMAP_PORT=$MAILPLANE_DOVECOT24_IMAP_PORT
+DOVEADM_HTTP_PORT=$MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT
+NAME=$MAILPLANE_DOVECOT24_NAME
+# Inside the chroot, this copy's own.
+ETC=/etc/$NAME
+RUN=/run/$NAME
+LIB=/var/lib/$NAME
+LOGS=/var/log/$NAME
+VMAIL=/srv/$NAME-vmail
 
 ENVIRONMENT=(
   DB_HOST="${MAILPLANE_MAIL_DB_HOST:-127.0.0.1}"
   DB_PORT="${MAILPLANE_MAIL_DB_PORT:-3306}"
-  DB_NAME="${MAILPLANE_MAIL_DB_NAME:-${MAILPLANE_TEST_DB_NAME:-mailplane_test}}"
+  DB_NAME="$MAILPLANE_MAIL_DB_NAME"
   DB_USER="${MAILPLANE_MAIL_DB_USER:-mailplane}"
   DB_PASSWORD="${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}"
   DB_TLS_VERIFY_CERT="${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}"
   DOVEADM_API_KEY="${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}"
 )
 
-log() { printf '[dovecot24] %s\n' "$*"; }
+log() { printf '[dovecot24 %s] %s\n' "$NAME" "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 in_root() { as_root chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${ENVIRONMENT[@]}" "$@"; }
 
 # The Debian mirror this machine's apt uses (deb822 or one-line sources), else deb.debian.org.
@@ -64,14 +77,16 @@ make_root() {
 }
 
 configure() {
-  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN" "$ROOT/run/dovecot" "$ROOT/srv/vmail" "$ROOT/var/log/$PREFIX"
+  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN" "$ROOT/run/dovecot" "$ROOT$VMAIL" "$ROOT$LOGS"
   in_root sh -c 'id vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vmail'
-  in_root chown vmail: /srv/vmail
-  # What the seed's mda entrypoint does with DB_DRIVER=mysql and DB_TLS_VERIFY_CERT.
+  in_root chown vmail: "$VMAIL"
+  # What the seed's mda entrypoint does with DB_DRIVER=mysql and DB_TLS_VERIFY_CERT. The path is
+  # the seed's and so shared by the copies in this root: written only when it differs, and a copy
+  # that wants the other driver than a running one is refused rather than switching it under it.
   local driver=auth-driver-mysql.conf
   case "${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}" in true | yes) driver=auth-driver-mysql-tls.conf ;; esac
-  as_root cp "$REPO/src/test/resources/seed/$driver" "$ROOT/run/dovecot/auth-driver.conf"
-  as_root cp "$REPO/src/test/resources/seed/my.cnf" "$ROOT/etc/my.cnf"
+  shared_file "$REPO/src/test/resources/seed/$driver" /run/dovecot/auth-driver.conf
+  shared_file "$REPO/src/test/resources/seed/my.cnf" /etc/my.cnf
   as_root cp "$REPO/deploy/mda/conf.d/10-auth.conf" "$ROOT$ETC/mailplane/10-auth.conf"
   sed "s/port = 8081/port = $DOVEADM_HTTP_PORT/" "$REPO/deploy/mda/conf.d/99-mailplane-doveadm.conf" |
     as_root tee "$ROOT$ETC/mailplane/99-mailplane-doveadm.conf" >/dev/null
@@ -79,7 +94,7 @@ configure() {
   base mailplane "imap" | as_root tee "$ROOT$ETC/mailplane/dovecot.conf" >/dev/null
   cat <<CONF | as_root tee -a "$ROOT$ETC/mailplane/dovecot.conf" >/dev/null
 mail_driver = maildir
-mail_home = /srv/vmail/%{user|domain}/%{user|username}
+mail_home = $VMAIL/%{user|domain}/%{user|username}
 mail_path = ~/Maildir
 mail_uid = vmail
 mail_gid = vmail
@@ -103,6 +118,22 @@ CONF
   echo "!include $ETC/seed/10-auth.conf" | as_root tee -a "$ROOT$ETC/seed/dovecot.conf" >/dev/null
 }
 
+# Copies one of the root's shared files; refused when another copy runs with a different one.
+shared_file() { # source path-in-root
+  local target=$ROOT$2 other
+  cmp -s "$1" "$target" && return 0
+  if [ -e "$target" ]; then
+    for other in "$ROOT"/run/*/mailplane/master.pid; do
+      [ -e "$other" ] && [ "$other" != "$ROOT$RUN/mailplane/master.pid" ] || continue
+      if kill -0 "$(ts_pid "$other")" 2>/dev/null; then
+        log "$2 differs from the one the copy of $other runs with; stop that copy or use the same setting"
+        return 1
+      fi
+    done
+  fi
+  as_root cp "$1" "$target"
+}
+
 # The part both instances share: versions, private directories, no TLS on loopback.
 base() {
   cat <<CONF
@@ -111,9 +142,9 @@ dovecot_storage_version = 2.4.1
 protocols = $2
 listen = 127.0.0.1
 base_dir = $RUN/$1
-state_dir = /var/lib/$PREFIX/$1
-instance_name = $PREFIX-dovecot24-$1
-log_path = /var/log/$PREFIX/$1.log
+state_dir = $LIB/$1
+instance_name = $NAME-dovecot24-$1
+log_path = $LOGS/$1.log
 ssl = no
 auth_allow_cleartext = yes
 CONF
@@ -123,7 +154,7 @@ running() { in_root doveadm -c "$ETC/$1/dovecot.conf" process status >/dev/null 
 
 start_instance() {
   local name=$1 envfile=$ROOT$RUN/$1.env
-  as_root mkdir -p "$ROOT/var/lib/$PREFIX/$name"
+  as_root mkdir -p "$ROOT$LIB/$name"
   if running "$name" && [ "$(cat "$envfile" 2>/dev/null)" = "${ENVIRONMENT[*]}" ]; then
     in_root doveadm -c "$ETC/$name/dovecot.conf" reload
     return
@@ -136,12 +167,20 @@ start_instance() {
 
 start() {
   make_root
+  for port in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do
+    ts_port_free_or_ours "$port" "$ROOT$RUN/mailplane/master.pid" "Dovecot 2.4 ($NAME)"
+  done
   configure
   start_instance mailplane
   start_instance seed
-  for _ in $(seq 1 60); do port_open "$DOVEADM_HTTP_PORT" && port_open "$IMAP_PORT" && break; sleep 0.5; done
-  port_open "$DOVEADM_HTTP_PORT" || { log "doveadm HTTP $DOVEADM_HTTP_PORT did not open; see $ROOT/var/log/$PREFIX"; return 1; }
-  log "Dovecot $(in_root dovecot --version): imap $IMAP_PORT, doveadm http $DOVEADM_HTTP_PORT; auth-only seed instance; db ${ENVIRONMENT[2]#DB_NAME=}"
+  for port in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do
+    ts_wait_own_port "$port" "$ROOT$RUN/mailplane/master.pid" "Dovecot 2.4 $NAME-dovecot24-mailplane" ||
+      { log "see $ROOT$LOGS"; return 1; }
+  done
+  # The seed instance listens on no port: its own master answering doveadm is its check.
+  for _ in $(seq 1 60); do running seed && break; sleep 0.5; done
+  running seed || { log "the seed instance did not start; see $ROOT$LOGS/seed.log"; return 1; }
+  log "Dovecot $(in_root dovecot --version): imap $IMAP_PORT, doveadm http $DOVEADM_HTTP_PORT (master $(ts_pid "$ROOT$RUN/mailplane/master.pid")); auth-only seed instance (master $(ts_pid "$ROOT$RUN/seed/master.pid")); db ${ENVIRONMENT[2]#DB_NAME=}"
 }
 
 stop() {
@@ -154,7 +193,12 @@ stop() {
 case "${1:-start}" in
   start) start ;;
   stop) stop ;;
-  status) for p in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do port_open "$p" && log "port $p: up" || log "port $p: down"; done ;;
+  status)
+    for p in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do
+      ts_owns_port "$p" "$(ts_pid "$ROOT$RUN/mailplane/master.pid")" && log "port $p: up" ||
+        log "port $p: down or not ours ($(ts_port_holders "$p"))"
+    done
+    ;;
   # doveadm of one instance inside the root, e.g. `doveadm seed auth test -x service=imap u p`.
   doveadm) shift; name=$1; shift; in_root doveadm -c "$ETC/$name/dovecot.conf" "$@" ;;
   *) echo "usage: $0 start|stop|status|doveadm INSTANCE ARGS..." >&2; exit 2 ;;

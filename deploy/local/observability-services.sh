@@ -6,12 +6,19 @@
 # Usage: deploy/local/observability-services.sh start|status|stop
 #   start   install when missing, check that both binaries run
 #   status  versions, and any Prometheus a test left running (pid files in $STATE)
-#   stop    end Prometheus processes a test left behind (by their pid files)
+#   stop    end Prometheus processes a test of this copy left behind (by their pid files)
+# Side by side: this copy's state directory is MAILPLANE_OBSERVABILITY_DIR (default
+# /var/tmp/<MAILPLANE_TS_PREFIX>-observability, from test-services-env.sh); PrometheusScrapeTest
+# writes the pid file of the Prometheus it starts there. No port of its own: the test's Prometheus
+# listens on a port it finds free. A stop ends a process only when its pid file is in this copy's
+# directory and the pid still runs prometheus (a pid reused since is left alone).
 set -euo pipefail
 
-STATE=${MAILPLANE_OBSERVABILITY_DIR:-/var/tmp/mailplane-observability}
+# shellcheck source=test-services-env.sh
+. "$(dirname "$0")/test-services-env.sh"
+STATE=$MAILPLANE_OBSERVABILITY_DIR
 
-log() { printf '[observability-services] %s\n' "$*"; }
+log() { printf '[observability-services %s] %s\n' "$ts_prefix" "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_packages() {
@@ -27,10 +34,21 @@ install_packages() {
   fi
 }
 
+# A pid from a pid file of this copy that is still a Prometheus (not a pid reused since).
+our_prometheus() { # pidfile
+  local pid
+  pid=$(ts_pid "$1")
+  [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q '^[^ ]*prometheus ' && echo "$pid"
+}
+
 start() {
   install_packages
   mkdir -p "$STATE"
-  log "$(prometheus --version 2>&1 | head -1); $(promtool --version 2>&1 | head -1)"
+  # The binaries themselves answer (a broken install fails here, not in a test).
+  local prometheus promtool
+  prometheus=$(prometheus --version 2>&1 | head -1) || { log "prometheus does not run: $prometheus"; return 1; }
+  promtool=$(promtool --version 2>&1 | head -1) || { log "promtool does not run: $promtool"; return 1; }
+  log "$prometheus; $promtool; pid files in $STATE"
 }
 
 status() {
@@ -38,14 +56,15 @@ status() {
   command -v promtool >/dev/null && log "promtool: $(command -v promtool)" || log "promtool: missing"
   for pidfile in "$STATE"/*.pid; do
     [ -e "$pidfile" ] || continue
-    if kill -0 "$(cat "$pidfile")" 2>/dev/null; then log "running: $pidfile"; fi
+    if [ -n "$(our_prometheus "$pidfile")" ]; then log "running: $pidfile"; fi
   done
 }
 
 stop() {
+  local pid
   for pidfile in "$STATE"/*.pid; do
     [ -e "$pidfile" ] || continue
-    kill "$(cat "$pidfile")" 2>/dev/null || true
+    pid=$(our_prometheus "$pidfile") && kill "$pid" 2>/dev/null || true
     rm -f "$pidfile"
   done
   log "stopped"

@@ -1,12 +1,15 @@
 # shellcheck shell=bash
 # The one variable set of the test services, sourced by test-services.sh, filter-services.sh,
-# mail-services.sh and acme-services.sh (and printed by `test-services.sh env`).
+# mail-services.sh, dovecot24-services.sh, acme-services.sh and observability-services.sh (and
+# printed by `test-services.sh env`).
 #
 # Two copies run side by side on one machine when they differ in these two (and use their own
 # database and Redis db, see below):
 #   MAILPLANE_TS_PREFIX       default mailplane. Names of one copy: state dirs
-#                             /var/tmp/<prefix>-mail, -filter, -acme; Dovecot instances
-#                             <prefix>-test and <prefix>-seed.
+#                             /var/tmp/<prefix>-mail, -filter, -acme, -observability; Dovecot
+#                             instances <prefix>-test and <prefix>-seed; in the shared Dovecot 2.4
+#                             root /etc, /run, /var/lib, /var/log/<prefix>, /srv/<prefix>-vmail and
+#                             instances <prefix>-dovecot24-mailplane and -seed.
 #   MAILPLANE_TS_PORT_OFFSET  default 0. Added to every default port below.
 # Every variable below can also be set on its own; unset ones derive from the two above. The tests
 # read the same names (MailClient, FilterWorld, PushDovecotTest, AcmeTestProfile).
@@ -47,10 +50,22 @@
 #   MAILPLANE_ACME_HTTP01_PORT          5002                where Pebble "http" validates HTTP-01
 #   MAILPLANE_ACME_DNS01_HTTP_PORT      5003                Pebble "dns"'s HTTP-01 port (unused)
 #   MAILPLANE_ACME_TLSALPN_PORT         5001                both Pebbles' TLS-ALPN-01 port (unused)
-#   MAILPLANE_DOVECOT24_IMAP_PORT       1243                Dovecot 2.4 (chroot) IMAP; its instances are
-#   MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT 8191              <prefix>-dovecot24-mailplane/-seed; doveadm HTTP
-# Shared by every copy (started once, never per copy): MariaDB 127.0.0.1:3306 and Redis
-# 127.0.0.1:6379. A second copy names its own database (MAILPLANE_TEST_DB_NAME) and DKIM Redis db
+#   MAILPLANE_DOVECOT24_DIR             /var/tmp/mailplane-dovecot24  the Debian 13 root (shared)
+#   MAILPLANE_DOVECOT24_NAME            <prefix>            this copy's names inside that root
+#   MAILPLANE_DOVECOT24_IMAP_PORT       1243                Dovecot 2.4 IMAP
+#   MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT 8191              Dovecot 2.4 doveadm HTTP API
+#   MAILPLANE_OBSERVABILITY_DIR         /var/tmp/mailplane-observability  pid files of the
+#                                       Prometheus a test starts (on a free port of its own)
+#   MAILPLANE_FILTER_REDIS              127.0.0.1:6379      Redis that Rspamd reads DKIM keys from
+# Derived for the tests (their %test settings), so a run against this copy touches no other:
+#   MAILPLANE_TEST_DOVEADM_URL          http://127.0.0.1:<MAILPLANE_DOVEADM_HTTP_PORT>/doveadm/v1
+#   MAILPLANE_TEST_IMAP_PORT            <MAILPLANE_IMAP_PORT>
+#   MAILPLANE_TEST_RSPAMD_CONTROLLER_URL http://127.0.0.1:<MAILPLANE_RSPAMD_CONTROLLER_PORT>
+#   MAILPLANE_TEST_FETCHMAIL_CA         <MAILPLANE_MAIL_DIR>/tls/tls.crt
+#   MAILPLANE_TEST_PUSH_REDIS_URL       redis://<MAILPLANE_FILTER_REDIS>/<MAILPLANE_FILTER_REDIS_DB>
+# Shared by every copy (started once, never per copy): MariaDB 127.0.0.1:3306, PostgreSQL
+# 127.0.0.1:5432, Redis 127.0.0.1:6379 and the Dovecot 2.4 root's files (built once; a copy keeps
+# its own under it). A second copy names its own database (MAILPLANE_TEST_DB_NAME) and DKIM Redis db
 # (MAILPLANE_FILTER_REDIS_DB).
 
 ts_prefix=${MAILPLANE_TS_PREFIX:-mailplane}
@@ -92,8 +107,19 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_ACME_HTTP01_PORT:=$(ts_port 5002)}"
 : "${MAILPLANE_ACME_DNS01_HTTP_PORT:=$(ts_port 5003)}"
 : "${MAILPLANE_ACME_TLSALPN_PORT:=$(ts_port 5001)}"
+: "${MAILPLANE_DOVECOT24_DIR:=/var/tmp/mailplane-dovecot24}"
+: "${MAILPLANE_DOVECOT24_NAME:=$ts_prefix}"
 : "${MAILPLANE_DOVECOT24_IMAP_PORT:=$(ts_port 1243)}"
 : "${MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT:=$(ts_port 8191)}"
+: "${MAILPLANE_OBSERVABILITY_DIR:=/var/tmp/$ts_prefix-observability}"
+: "${MAILPLANE_FILTER_REDIS:=127.0.0.1:6379}"
+# What the tests' own configuration points at (application.properties, %test), from the same set,
+# so that a test run against this copy pushes to and reads from this copy's daemons only.
+: "${MAILPLANE_TEST_DOVEADM_URL:=http://127.0.0.1:$MAILPLANE_DOVEADM_HTTP_PORT/doveadm/v1}"
+: "${MAILPLANE_TEST_IMAP_PORT:=$MAILPLANE_IMAP_PORT}"
+: "${MAILPLANE_TEST_RSPAMD_CONTROLLER_URL:=http://127.0.0.1:$MAILPLANE_RSPAMD_CONTROLLER_PORT}"
+: "${MAILPLANE_TEST_FETCHMAIL_CA:=$MAILPLANE_MAIL_DIR/tls/tls.crt}"
+: "${MAILPLANE_TEST_PUSH_REDIS_URL:=redis://$MAILPLANE_FILTER_REDIS/$MAILPLANE_FILTER_REDIS_DB}"
 
 # The names of the set, for `test-services.sh env` (secrets left out).
 ts_vars() { compgen -v MAILPLANE_ | grep -v -e '_PASSWORD$' -e '_SECRET$' -e '_KEY$'; }

@@ -11,14 +11,16 @@
 # MAILPLANE_PG_TS_PORT_OFFSET, database MAILPLANE_PG_MAIL_DB_NAME; docs/testing.md).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
-#   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
-#         the shared MariaDB, PostgreSQL and Redis), then the PostgreSQL-reading copy
+#   stop  stops this copy's Postfix, Dovecot 2.3 and 2.4, Rspamd, Unbound, Pebble, challtestsrv,
+#         BIND and any Prometheus its tests left (never the shared MariaDB, PostgreSQL and Redis),
+#         then the PostgreSQL-reading copy
 #   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"; the
 #         PostgreSQL-reading copy's set follows, each name as MAILPLANE_PG_<name>
 #
-# Side by side: every port, Dovecot instance name and state directory of a copy comes from one
-# variable set, test-services-env.sh (which lists every name and default). A second copy differs
-# in MAILPLANE_TS_PREFIX (names) and MAILPLANE_TS_PORT_OFFSET (added to every port), and names its
+# Side by side: every port, Dovecot instance name and state directory of a copy (the Dovecot 2.4
+# chroot's and the observability pid files' included) comes from one variable set,
+# test-services-env.sh (which lists every name and default). A second copy differs in
+# MAILPLANE_TS_PREFIX (names) and MAILPLANE_TS_PORT_OFFSET (added to every port), and names its
 # own database and DKIM Redis db, for example:
 #   MAILPLANE_TS_PREFIX=mp2 MAILPLANE_TS_PORT_OFFSET=10000 MAILPLANE_TEST_DB_NAME=mailplane_h6 \
 #     MAILPLANE_FILTER_REDIS_DB=11 deploy/local/test-services.sh start

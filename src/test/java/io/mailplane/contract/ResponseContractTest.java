@@ -86,6 +86,41 @@ class ResponseContractTest {
     }
   }
 
+  /** An endpoint the server answers but the contract does not contain is caught. */
+  @Test
+  void aSuccessOnAnApiPathOutsideTheContractFails() {
+    assumeTrue(ResponseContract.mode().equals("true"), "this run only records violations");
+    Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
+    SimpleRequest unknownPath = SimpleRequest.Builder.get("/api/v1/not-in-the-contract").build();
+    assertFailsWith(
+        "validation.request.path.missing",
+        unknownPath,
+        new ResponseContract.Observed(200, json, "{}"));
+    assertFailsWith(
+        "validation.request.operation.notAllowed",
+        SimpleRequest.Builder.patch("/api/v1/tokens").build(),
+        new ResponseContract.Observed(204, Map.of(), ""));
+    // An error answer on such a path, and anything outside /api, is not the contract's business.
+    assertDoesNotThrow(
+        () ->
+            ResponseContract.assertMatches(
+                unknownPath, new ResponseContract.Observed(404, problemHeaders(), PROBLEM), true));
+    assertDoesNotThrow(
+        () ->
+            ResponseContract.assertMatches(
+                SimpleRequest.Builder.get("/q/health").build(),
+                new ResponseContract.Observed(200, json, "{}"),
+                true));
+  }
+
+  private static void assertFailsWith(
+      String key, SimpleRequest request, ResponseContract.Observed response) {
+    AssertionError e =
+        assertThrows(
+            AssertionError.class, () -> ResponseContract.assertMatches(request, response, true));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+  }
+
   @Test
   void aDeclaredResponsePasses() {
     assertDoesNotThrow(() -> check(404, problemHeaders(), PROBLEM));

@@ -57,7 +57,7 @@ class AcmeDns01Test {
 
     // The challenge records were deleted from the zone afterwards.
     SimpleResolver bind = new SimpleResolver("127.0.0.1");
-    bind.setPort(8054);
+    bind.setPort(AcmeTestProfile.BIND_PORT);
     Message answer =
         bind.send(
             Message.newQuery(

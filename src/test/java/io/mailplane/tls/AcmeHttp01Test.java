@@ -102,8 +102,8 @@ class AcmeHttp01Test {
         steps.toString());
 
     // Postfix and Dovecot serve the new certificate after the outbox-driven reloads.
-    Acme.awaitServedSerial("127.0.0.1", 2526, "smtp", serial);
-    Acme.awaitServedSerial("127.0.0.2", 1143, "imap", serial);
+    Acme.awaitServedSerial("127.0.0.1", AcmeTestProfile.VOLUME_SMTP_PORT, "smtp", serial);
+    Acme.awaitServedSerial("127.0.0.2", AcmeTestProfile.IMAP_PORT, "imap", serial);
 
     given()
         .get("/q/metrics")
@@ -160,7 +160,8 @@ class AcmeHttp01Test {
               name,
               c -> "valid".equals(c.getString("status")) && !serial.equals(c.getString("serial")),
               Duration.ofSeconds(60));
-      Acme.awaitServedSerial("127.0.0.1", 2526, "smtp", renewed.getString("serial"));
+      Acme.awaitServedSerial(
+          "127.0.0.1", AcmeTestProfile.VOLUME_SMTP_PORT, "smtp", renewed.getString("serial"));
     } finally {
       stop.set(true);
       reader.join();

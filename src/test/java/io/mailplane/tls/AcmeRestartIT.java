@@ -184,7 +184,7 @@ class AcmeRestartIT {
     env.put("MAILPLANE_TLS_BOOTSTRAP", "false");
     env.put("MAILPLANE_FETCHMAIL_WORK_DIRECTORY", work.resolve("fetchmail").toString());
     env.put("MAILPLANE_ACME_TRUST_STORE", AcmeTestProfile.ACME_DIR + "/ca.pem");
-    env.put("MAILPLANE_ACME_CHALLENGE_PORT", "5002");
+    env.put("MAILPLANE_ACME_CHALLENGE_PORT", Integer.toString(AcmeTestProfile.CHALLENGE_PORT));
     env.put("MAILPLANE_ACME_CHALLENGE_HOST", "127.0.0.1");
     env.put("MAILPLANE_ACME_POLL_INTERVAL", "1s");
     ProcessBuilder builder =
