@@ -42,6 +42,9 @@
 #   MAILPLANE_ACME_HTTP01_PORT          5002                where Pebble "http" validates HTTP-01
 #   MAILPLANE_ACME_DNS01_HTTP_PORT      5003                Pebble "dns"'s HTTP-01 port (unused)
 #   MAILPLANE_ACME_TLSALPN_PORT         5001                both Pebbles' TLS-ALPN-01 port (unused)
+#   MAILPLANE_OIDC_DIR                  /var/tmp/mailplane-oidc    Keycloak (oidc-services.sh) state
+#   MAILPLANE_OIDC_PORT                 8180                Keycloak HTTP (realms mailplane-test, foreign)
+#   MAILPLANE_OIDC_MANAGEMENT_PORT      9180                Keycloak management interface
 # Shared by every copy (started once, never per copy): MariaDB 127.0.0.1:3306 and Redis
 # 127.0.0.1:6379. A second copy names its own database (MAILPLANE_TEST_DB_NAME) and DKIM Redis db
 # (MAILPLANE_FILTER_REDIS_DB).
@@ -80,6 +83,9 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_ACME_HTTP01_PORT:=$(ts_port 5002)}"
 : "${MAILPLANE_ACME_DNS01_HTTP_PORT:=$(ts_port 5003)}"
 : "${MAILPLANE_ACME_TLSALPN_PORT:=$(ts_port 5001)}"
+: "${MAILPLANE_OIDC_DIR:=/var/tmp/$ts_prefix-oidc}"
+: "${MAILPLANE_OIDC_PORT:=$(ts_port 8180)}"
+: "${MAILPLANE_OIDC_MANAGEMENT_PORT:=$(ts_port 9180)}"
 
 # The names of the set, for `test-services.sh env` (secrets left out).
 ts_vars() { compgen -v MAILPLANE_ | grep -v -e '_PASSWORD$' -e '_SECRET$' -e '_KEY$'; }

@@ -4,7 +4,8 @@
 # the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
 # in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
-# promtool for the dashboard and alert-rule tests (observability-services.sh).
+# promtool for the dashboard and alert-rule tests (observability-services.sh), and Keycloak as the
+# OpenID Connect provider of the single sign-on tests (oidc-services.sh).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
 #   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
@@ -130,6 +131,7 @@ case "${1:-start}" in
     "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
+    "$(dirname "$0")/oidc-services.sh" start
     ;;
   status)
     status
@@ -138,8 +140,10 @@ case "${1:-start}" in
     "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
+    "$(dirname "$0")/oidc-services.sh" status
     ;;
   stop)
+    "$(dirname "$0")/oidc-services.sh" stop
     "$(dirname "$0")/observability-services.sh" stop
     "$(dirname "$0")/acme-services.sh" stop
     "$(dirname "$0")/dovecot24-services.sh" stop

@@ -3,6 +3,7 @@ package io.mailplane.auth;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.ProblemMapper;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -22,6 +23,12 @@ public class AuthFilter {
   @Inject TokenVerifier tokens;
   @Inject Caller caller;
   @Inject FailedAuthLimiter limiter;
+  @Inject Instance<ExternalBearer> external;
+
+  /** mailplane's own tokens are far shorter; an identity provider's JWT with groups is not. */
+  private static final int MAX_OWN_TOKEN = 512;
+
+  private static final int MAX_EXTERNAL_TOKEN = 16_384;
 
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -36,11 +43,19 @@ public class AuthFilter {
     // other clients behind the same address (proxy, NAT, shared runner) got wrong.
     OptionalLong locked = limiter.lockedFor(address);
     String header = request.getHeaderString("Authorization");
-    Optional<TokenVerifier.Verified> verified = Optional.empty();
+    Optional<ExternalBearer.Identity> verified = Optional.empty();
+    ExternalBearer verifiedBy = null;
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String secret = header.substring(7).trim();
-      if (!secret.isEmpty() && secret.length() <= 512) {
-        verified = tokens.verify(secret, locked.isEmpty());
+      ExternalBearer kind = externalKindOf(secret);
+      if (kind != null) {
+        verified = secret.length() <= MAX_EXTERNAL_TOKEN ? kind.verify(secret) : Optional.empty();
+        verifiedBy = kind;
+      } else if (!secret.isEmpty() && secret.length() <= MAX_OWN_TOKEN) {
+        verified =
+            tokens
+                .verify(secret, locked.isEmpty())
+                .map(token -> new ExternalBearer.Identity(token.id(), token.scopes()));
       }
     }
     if (verified.isEmpty()) {
@@ -65,11 +80,23 @@ public class AuthFilter {
           path);
     }
     caller.authenticate(verified.get().id(), verified.get().scopes());
+    if (verifiedBy != null) {
+      verifiedBy.authenticated(verified.get());
+    }
     if (!SAFE_METHODS.contains(request.getMethod()) && !caller.canWriteSomething()) {
       // Before the body is read and any object looked up: a read-only token learns nothing
       // from a write, and gets the same answer whatever it sends.
       return ProblemMapper.response(
           ProblemKind.FORBIDDEN, "this token has read-only scope", List.of(), Map.of(), path);
+    }
+    return null;
+  }
+
+  private ExternalBearer externalKindOf(String secret) {
+    for (ExternalBearer kind : external) {
+      if (kind.recognizes(secret)) {
+        return kind;
+      }
     }
     return null;
   }

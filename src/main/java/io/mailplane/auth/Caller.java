@@ -21,6 +21,10 @@ public class Caller {
 
   void authenticate(String id, Collection<String> scopes) {
     this.id = id;
+    // From nothing: an external credential may have acted for an admin (creating its mailbox)
+    // in this request before it was authenticated with its own scopes.
+    admin = false;
+    readAll = false;
     Set<String> scoped = new TreeSet<>();
     for (String scope : scopes) {
       if (scope.equals(Scope.ADMIN)) {
