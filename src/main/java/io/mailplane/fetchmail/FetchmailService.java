@@ -137,7 +137,11 @@ public class FetchmailService {
       params.and("after", page.afterId());
     }
     Optional<Set<String>> visible = caller.visibleDomains();
-    if (visible.isPresent()) {
+    Optional<String> own = caller.selfMailbox();
+    if (own.isPresent()) {
+      where.add("a.mailbox.address = :own");
+      params.and("own", own.get());
+    } else if (visible.isPresent()) {
       if (visible.get().isEmpty()) {
         return new Page<>(List.of(), null);
       }
@@ -211,7 +215,7 @@ public class FetchmailService {
   @Transactional
   public FetchmailRunDto runNow(long id) {
     FetchmailAccount account = visible(id);
-    caller.requireWrite(domainOf(account), notFound(id));
+    caller.requireWriteMailbox(account.mailbox.address, notFound(id));
     // The account row lock serializes run-now with the scheduler's claim of the same account.
     FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
     Instant now = Timestamps.now();
@@ -330,10 +334,13 @@ public class FetchmailService {
       errors.add(error("mailbox", "required"));
     } else {
       MailAddress address = MailAddress.parse(r.mailbox(), "mailbox", false);
-      mailbox = caller.canRead(address.domain()) ? Mailbox.findByAddress(address.toString()) : null;
+      mailbox =
+          caller.canReadMailbox(address.toString())
+              ? Mailbox.findByAddress(address.toString())
+              : null;
       if (mailbox == null) {
         errors.add(error("mailbox", "no such mailbox"));
-      } else if (!caller.canWrite(address.domain())) {
+      } else if (!caller.canWriteMailbox(address.toString())) {
         throw new ApiException(
             ProblemKind.FORBIDDEN, "this token may not change objects in " + address.domain());
       }
@@ -452,7 +459,7 @@ public class FetchmailService {
 
   private FetchmailAccount visible(long id) {
     FetchmailAccount account = FetchmailAccount.findById(id);
-    if (account == null || !caller.canRead(domainOf(account))) {
+    if (account == null || !caller.canReadMailbox(account.mailbox.address)) {
       throw notFound(id);
     }
     return account;
@@ -460,7 +467,7 @@ public class FetchmailService {
 
   private FetchmailAccount writable(long id, String ifMatch) {
     FetchmailAccount account = visible(id);
-    caller.requireWrite(domainOf(account), notFound(id));
+    caller.requireWriteMailbox(account.mailbox.address, notFound(id));
     Preconditions.check(ifMatch, null, account.version);
     return account;
   }

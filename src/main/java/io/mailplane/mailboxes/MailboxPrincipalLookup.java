@@ -22,15 +22,21 @@ class MailboxPrincipalLookup implements MailboxPrincipals {
     if (address == null || address.length() > 320) {
       return Optional.empty();
     }
+    return Optional.ofNullable(mayStillSignIn(address.strip().toLowerCase(Locale.ROOT)))
+        .map(MailboxPrincipalLookup::principalOf);
+  }
+
+  /** The mailbox with this (lowercase) address if it may sign in now, with its domain; or null. */
+  static Mailbox mayStillSignIn(String address) {
     List<Mailbox> found =
         Mailbox.getEntityManager()
             .createQuery(
-                "select m from Mailbox m join m.domain d where m.address = :address and "
+                "select m from Mailbox m join fetch m.domain d where m.address = :address and "
                     + MAY_SIGN_IN,
                 Mailbox.class)
-            .setParameter("address", address.toLowerCase(Locale.ROOT))
+            .setParameter("address", address)
             .getResultList();
-    return found.stream().findFirst().map(MailboxPrincipalLookup::principalOf);
+    return found.isEmpty() ? null : found.get(0);
   }
 
   @Override
