@@ -8,7 +8,8 @@
 # Debian's openjdk-21/25 JRE is installed. State (the unpacked server, its H2 database, log, pid
 # file) under $MAILPLANE_OIDC_DIR (/var/tmp/<prefix>-oidc). The heap is capped at
 # MAILPLANE_OIDC_HEAP (-Xms64m -Xmx384m). `start` returns once the realm's discovery document
-# answers; idempotent. A changed realm file is picked up by `stop` + `start` (the import runs at
+# answers (at most MAILPLANE_OIDC_START_TIMEOUT, 600 s: the first start augments the server);
+# idempotent. A changed realm file is picked up by `stop` + `start` (the import runs at
 # every start and skips realms that exist, so `reset` wipes the database first).
 # Usage: deploy/local/oidc-services.sh start|status|stop|reset
 set -euo pipefail

@@ -8,8 +8,8 @@
 # OpenID Connect provider of the single sign-on tests (oidc-services.sh).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
-#   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv and BIND (never
-#         the shared MariaDB and Redis)
+#   stop  stops this copy's Postfix, Dovecot, Rspamd, Unbound, Pebble, challtestsrv, BIND and
+#         Keycloak (never the shared MariaDB and Redis)
 #   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"
 #
 # Side by side: every port, Dovecot instance name and state directory of a copy comes from one
