@@ -88,7 +88,9 @@ start() {
   cp "$HERE"/oidc/*.json "$HOME_DIR/data/import/"
   started=$(date +%s)
   # The bootstrap admin only exists so the console can be used while debugging a test.
-  (cd "$STATE" && JAVA_HOME=$jh JAVA_OPTS_KC_HEAP=${MAILPLANE_OIDC_HEAP:--Xms64m -Xmx384m} \
+  # A simple command in the background, so $! is kc.sh itself (not a subshell around it).
+  (cd "$STATE" || exit 1
+    JAVA_HOME=$jh JAVA_OPTS_KC_HEAP=${MAILPLANE_OIDC_HEAP:--Xms64m -Xmx384m} \
     KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=admin \
     nohup "$HOME_DIR/bin/kc.sh" start-dev --import-realm \
     --http-host=127.0.0.1 --http-port="$PORT" --hostname="http://127.0.0.1:$PORT" \
@@ -119,8 +121,10 @@ status() {
 
 stop() {
   if running; then
-    local pid
+    local pid server
     pid=$(ts_pid "$PIDFILE")
+    # The JVM is kc.sh's child; signalled alone, kc.sh can leave it running (seen after a relaunch).
+    for server in $(ps -o pid= --ppid "$pid"); do kill "$server" 2>/dev/null || true; done
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   fi
