@@ -57,6 +57,9 @@
 #   MAILPLANE_OBSERVABILITY_DIR         /var/tmp/mailplane-observability  pid files of the
 #                                       Prometheus a test starts (on a free port of its own)
 #   MAILPLANE_FILTER_REDIS              127.0.0.1:6379      Redis that Rspamd reads DKIM keys from
+#   MAILPLANE_OIDC_DIR                  /var/tmp/mailplane-oidc    Keycloak (oidc-services.sh) state
+#   MAILPLANE_OIDC_PORT                 8180                Keycloak HTTP (realms mailplane-test, foreign)
+#   MAILPLANE_OIDC_MANAGEMENT_PORT      9180                Keycloak management interface
 # Derived for the tests (their %test settings), so a run against this copy touches no other:
 #   MAILPLANE_TEST_DOVEADM_URL          http://127.0.0.1:<MAILPLANE_DOVEADM_HTTP_PORT>/doveadm/v1
 #   MAILPLANE_TEST_IMAP_PORT            <MAILPLANE_IMAP_PORT>
@@ -120,6 +123,9 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_TEST_RSPAMD_CONTROLLER_URL:=http://127.0.0.1:$MAILPLANE_RSPAMD_CONTROLLER_PORT}"
 : "${MAILPLANE_TEST_FETCHMAIL_CA:=$MAILPLANE_MAIL_DIR/tls/tls.crt}"
 : "${MAILPLANE_TEST_PUSH_REDIS_URL:=redis://$MAILPLANE_FILTER_REDIS/$MAILPLANE_FILTER_REDIS_DB}"
+: "${MAILPLANE_OIDC_DIR:=/var/tmp/$ts_prefix-oidc}"
+: "${MAILPLANE_OIDC_PORT:=$(ts_port 8180)}"
+: "${MAILPLANE_OIDC_MANAGEMENT_PORT:=$(ts_port 9180)}"
 
 # The names of the set, for `test-services.sh env` (secrets left out).
 ts_vars() { compgen -v MAILPLANE_ | grep -v -e '_PASSWORD$' -e '_SECRET$' -e '_KEY$'; }

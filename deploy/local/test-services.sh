@@ -5,15 +5,16 @@
 # the mail services, so Postfix finds its milter), Postfix + Dovecot (mail-services.sh), Dovecot 2.4
 # in a Debian 13 chroot (dovecot24-services.sh; built once with debootstrap, cached under /var/tmp),
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
-# promtool for the dashboard and alert-rule tests (observability-services.sh). Last, a second
+# promtool for the dashboard and alert-rule tests (observability-services.sh), Keycloak as the
+# OpenID Connect provider of the single sign-on tests (oidc-services.sh). Last, a second
 # Postfix + Dovecot 2.3 that read PostgreSQL
 # (mail-services.sh with DB_DRIVER=pgsql; prefix MAILPLANE_PG_TS_PREFIX, ports offset by
 # MAILPLANE_PG_TS_PORT_OFFSET, database MAILPLANE_PG_MAIL_DB_NAME; docs/testing.md).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
 #   stop  stops this copy's Postfix, Dovecot 2.3 and 2.4, Rspamd, Unbound, Pebble, challtestsrv,
-#         BIND and any Prometheus its tests left (never the shared MariaDB, PostgreSQL and Redis),
-#         then the PostgreSQL-reading copy
+#         BIND, Keycloak and any Prometheus its tests left (never the shared MariaDB, PostgreSQL
+#         and Redis), then the PostgreSQL-reading copy
 #   env   prints this copy's variable set as export lines, for tests: eval "$(... env)"; the
 #         PostgreSQL-reading copy's set follows, each name as MAILPLANE_PG_<name>
 #
@@ -196,6 +197,7 @@ case "${1:-start}" in
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
     pg_copy "$(dirname "$0")/mail-services.sh" start
+    "$(dirname "$0")/oidc-services.sh" start
     ;;
   status)
     status
@@ -205,8 +207,10 @@ case "${1:-start}" in
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
     pg_copy "$(dirname "$0")/mail-services.sh" status
+    "$(dirname "$0")/oidc-services.sh" status
     ;;
   stop)
+    "$(dirname "$0")/oidc-services.sh" stop
     pg_copy "$(dirname "$0")/mail-services.sh" stop
     "$(dirname "$0")/observability-services.sh" stop
     "$(dirname "$0")/acme-services.sh" stop

@@ -32,9 +32,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Quartz's tables are its own vendor scripts (VARCHAR(1) flags on MariaDB, BOOL on PostgreSQL):
  * their columns are compared by name and nullability only, their indexes between MariaDB and
- * PostgreSQL only (Quartz's H2 script, used by the dev profile, creates none but the keys). An index whose columns lead another
- * index of the table is left out: InnoDB and H2 add one for every foreign key that has none, which
- * PostgreSQL does not need.
+ * PostgreSQL only (Quartz's H2 script, used by the dev profile, creates none but the keys). An
+ * index whose columns lead another index of the table is left out: InnoDB and H2 add one for every
+ * foreign key that has none, which PostgreSQL does not need.
  *
  * <p>Needs PostgreSQL beside MariaDB (deploy/local/test-services.sh makes both databases);
  * MAILPLANE_TEST_SCHEMA_MARIADB_URL and MAILPLANE_TEST_SCHEMA_POSTGRESQL_URL (credentials as URL

@@ -23,6 +23,21 @@ public interface AuthConfig {
   @WithDefault("20")
   int failedAttemptsPerWindow();
 
+  /**
+   * Failed mail-password sign-ins one mailbox may see per window, from all client addresses
+   * together; past it, its sign-ins get 429 until the window ends (its tokens and its IMAP/SMTP
+   * logins are not affected).
+   */
+  @WithDefault("10")
+  int failedSignInsPerAccount();
+
+  /**
+   * How long a mailbox sign-in session (a {@code mps_} bearer token) is valid. Short, because the
+   * token stands for the mail password.
+   */
+  @WithDefault("15m")
+  Duration sessionLifetime();
+
   /** The window for failed-authentication counting, and how long a locked-out address waits. */
   @WithDefault("1m")
   Duration failedAttemptsWindow();

@@ -2,6 +2,7 @@ package io.mailplane.auth;
 
 import io.mailplane.api.ApiException;
 import io.mailplane.api.ProblemKind;
+import io.mailplane.common.MailAddress;
 import jakarta.enterprise.context.RequestScoped;
 import java.util.Collection;
 import java.util.Optional;
@@ -18,9 +19,16 @@ public class Caller {
   private boolean admin;
   private boolean readAll;
   private Set<String> domains = Set.of();
+  private String self;
+  private String sessionId;
 
   void authenticate(String id, Collection<String> scopes) {
     this.id = id;
+    // From nothing: an external credential may have acted for an admin (creating its mailbox)
+    // in this request before it was authenticated with its own scopes.
+    admin = false;
+    readAll = false;
+    self = null;
     Set<String> scoped = new TreeSet<>();
     for (String scope : scopes) {
       if (scope.equals(Scope.ADMIN)) {
@@ -29,9 +37,35 @@ public class Caller {
         readAll = true;
       } else if (scope.startsWith(Scope.DOMAIN_PREFIX)) {
         scoped.add(scope.substring(Scope.DOMAIN_PREFIX.length()));
+      } else if (scope.startsWith(Scope.SELF_PREFIX)) {
+        self = scope.substring(Scope.SELF_PREFIX.length());
       }
     }
     domains = Set.copyOf(scoped);
+  }
+
+  /**
+   * A signed-in mailbox, acting with the scopes {@link MailboxRoles} derives from its flags.
+   *
+   * @param sessionId the sign-in session presented, or null when the mailbox is named by another
+   *     credential (an identity provider's token)
+   */
+  void authenticateMailbox(MailboxPrincipal principal, String sessionId) {
+    authenticate(mailboxId(principal.address()), principal.scopes());
+    this.sessionId = sessionId;
+  }
+
+  /** The actor name of a mailbox in audit records. */
+  public static String mailboxId(String address) {
+    return "mailbox:" + address;
+  }
+
+  /**
+   * Names the mailbox that is signing in as the actor of what the sign-in records, before it holds
+   * any scope; it grants none.
+   */
+  public void identifyMailbox(String address) {
+    this.id = mailboxId(address);
   }
 
   /**
@@ -61,6 +95,45 @@ public class Caller {
 
   public boolean canWrite(String domain) {
     return admin || domains.contains(domain);
+  }
+
+  /** Reading one mailbox (and what hangs off it): its domain's readers, and the mailbox itself. */
+  public boolean canReadMailbox(String address) {
+    return address.equals(self) || canRead(MailAddress.domainOf(address));
+  }
+
+  /** Changing one mailbox's own things (password, fetchmail accounts). */
+  public boolean canWriteMailbox(String address) {
+    return address.equals(self) || canWrite(MailAddress.domainOf(address));
+  }
+
+  /** As {@link #requireWrite}, for something of one mailbox. */
+  public void requireWriteMailbox(String address, ApiException notFound) {
+    if (!canReadMailbox(address)) {
+      throw notFound;
+    }
+    if (!canWriteMailbox(address)) {
+      throw new ApiException(
+          ProblemKind.FORBIDDEN,
+          "this token may not change objects in " + MailAddress.domainOf(address));
+    }
+  }
+
+  /**
+   * The one mailbox a caller with only the {@code self} role may see; empty for every other caller.
+   * Lists use it in place of {@link #visibleDomains()}.
+   */
+  public Optional<String> selfMailbox() {
+    return isSelfOnly() ? Optional.of(self) : Optional.empty();
+  }
+
+  boolean isSelfOnly() {
+    return self != null && !admin && !readAll && domains.isEmpty();
+  }
+
+  /** The sign-in session this request presented, if it is one (to end the others). */
+  public Optional<String> sessionId() {
+    return Optional.ofNullable(sessionId);
   }
 
   /** The domains this caller is confined to, or empty when it sees every domain. */
@@ -109,7 +182,7 @@ public class Caller {
 
   /** False for read-only tokens: they may change nothing anywhere. */
   public boolean canWriteSomething() {
-    return admin || !domains.isEmpty();
+    return admin || !domains.isEmpty() || self != null;
   }
 
   /** Fails fast for callers that may write nothing at all (read-only tokens). */

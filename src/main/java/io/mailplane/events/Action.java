@@ -24,7 +24,11 @@ public enum Action {
   /** A DKIM key kept while DKIM is off: never published, so nothing is pushed. */
   KEEP_DISABLED(false),
   /** The kept key of a switched-off DKIM removed: never published, so nothing is pushed. */
-  DELETE_DISABLED(false);
+  DELETE_DISABLED(false),
+  /** A mailbox signed in and was granted its role: audited, nothing changes in the mail stack. */
+  SIGN_IN(false),
+  /** An identity provider's token granted a mailbox a role (single sign-on). */
+  GRANT(false);
 
   private static final Map<String, Action> BY_AUDIT_NAME = new HashMap<>();
 

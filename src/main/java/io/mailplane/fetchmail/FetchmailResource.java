@@ -8,6 +8,7 @@ import io.mailplane.api.Precondition;
 import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
+import io.mailplane.auth.SelfService;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -40,6 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/fetchmail-accounts")
+@SelfService
 @Tag(
     name = "fetchmail",
     description = "Remote POP3/IMAP accounts fetched into local mailboxes, and their runs")

@@ -55,7 +55,7 @@ public class FetchmailRuns {
   @Transactional
   public FetchmailRunDto runNow(long accountId) {
     FetchmailAccount account = accounts.visible(accountId);
-    caller.requireWrite(FetchmailService.domainOf(account), FetchmailService.notFound(accountId));
+    caller.requireWriteMailbox(account.mailbox.address, FetchmailService.notFound(accountId));
     // The account row lock serializes run-now with the scheduler's claim of the same account.
     FetchmailAccount.getEntityManager().lock(account, LockModeType.PESSIMISTIC_WRITE);
     Instant now = Timestamps.now();

@@ -133,7 +133,11 @@ public class FetchmailService {
       params.and("after", page.afterId());
     }
     Optional<Set<String>> visible = caller.visibleDomains();
-    if (visible.isPresent()) {
+    Optional<String> own = caller.selfMailbox();
+    if (own.isPresent()) {
+      where.add("a.mailbox.address = :own");
+      params.and("own", own.get());
+    } else if (visible.isPresent()) {
       if (visible.get().isEmpty()) {
         return new Page<>(List.of(), null);
       }
@@ -265,10 +269,13 @@ public class FetchmailService {
       errors.add(error("mailbox", "required"));
     } else {
       MailAddress address = MailAddress.parse(r.mailbox(), "mailbox", false);
-      mailbox = caller.canRead(address.domain()) ? Mailbox.findByAddress(address.toString()) : null;
+      mailbox =
+          caller.canReadMailbox(address.toString())
+              ? Mailbox.findByAddress(address.toString())
+              : null;
       if (mailbox == null) {
         errors.add(error("mailbox", "no such mailbox"));
-      } else if (!caller.canWrite(address.domain())) {
+      } else if (!caller.canWriteMailbox(address.toString())) {
         throw new ApiException(
             ProblemKind.FORBIDDEN, "this token may not change objects in " + address.domain());
       }
@@ -388,7 +395,7 @@ public class FetchmailService {
   /** The account, if the caller may see its mailbox's domain; 404 otherwise. */
   FetchmailAccount visible(long id) {
     FetchmailAccount account = FetchmailAccount.findById(id);
-    if (account == null || !caller.canRead(domainOf(account))) {
+    if (account == null || !caller.canReadMailbox(account.mailbox.address)) {
       throw notFound(id);
     }
     return account;
@@ -396,7 +403,7 @@ public class FetchmailService {
 
   private FetchmailAccount writable(long id, Precondition condition) {
     FetchmailAccount account = visible(id);
-    caller.requireWrite(domainOf(account), notFound(id));
+    caller.requireWriteMailbox(account.mailbox.address, notFound(id));
     condition.check(account.version);
     return account;
   }

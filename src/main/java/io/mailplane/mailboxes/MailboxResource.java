@@ -8,6 +8,7 @@ import io.mailplane.api.Precondition;
 import io.mailplane.api.QueryParams;
 import io.mailplane.api.Responses;
 import io.mailplane.auth.Caller;
+import io.mailplane.auth.SelfService;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -105,6 +106,7 @@ public class MailboxResource {
 
   @GET
   @Path("/{address}")
+  @SelfService
   @Operation(operationId = "getMailbox", summary = "Read a mailbox")
   @APIResponse(
       responseCode = "200",
@@ -158,6 +160,32 @@ public class MailboxResource {
       @NotNull JsonNode patch,
       @BeanParam Precondition condition) {
     MailboxDto dto = service.patch(address, patch, condition);
+    return Responses.ok(dto, dto.version());
+  }
+
+  @POST
+  @Path("/{address}/password")
+  @SelfService
+  @Operation(
+      operationId = "changeOwnMailboxPassword",
+      summary = "Change a mailbox's password, proving the current one",
+      description =
+          "For the mailbox's owner (a signed-in mailbox with the self role may call it for its own"
+              + " mailbox). The new password must follow the length policy, differ from the address"
+              + " and its local part, and not be in the breached-password list. IMAP, POP3 and SMTP"
+              + " stop accepting the old password once Dovecot's auth cache is flushed (the push);"
+              + " `endOtherSessions` also ends the mailbox's open IMAP/POP3 sessions and its other"
+              + " API sign-in sessions.")
+  @APIResponse(
+      responseCode = "200",
+      description = "Changed",
+      content = @Content(schema = @Schema(implementation = MailboxDto.class)))
+  public Response changePassword(
+      @Parameter(description = "Mailbox address", example = "john@example.com")
+          @PathParam("address")
+          String address,
+      @NotNull PasswordChangeDto request) {
+    MailboxDto dto = service.changeOwnPassword(address, request);
     return Responses.ok(dto, dto.version());
   }
 

@@ -11,6 +11,7 @@ import io.mailplane.api.Timestamps;
 import io.mailplane.api.Upserted;
 import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
+import io.mailplane.auth.FailedAuthLimiter;
 import io.mailplane.common.DomainNames;
 import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
@@ -18,19 +19,23 @@ import io.mailplane.domains.DomainQueries;
 import io.mailplane.domains.DomainService;
 import io.mailplane.events.Action;
 import io.mailplane.events.Resource;
+import io.mailplane.push.Outbox;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 @ApplicationScoped
 public class MailboxService {
-  private static final String TYPE = Resource.MAILBOX.wireName();
+  static final String TYPE = Resource.MAILBOX.wireName();
 
   @Inject Caller caller;
   @Inject DomainService domains;
@@ -38,6 +43,10 @@ public class MailboxService {
   @Inject Patches patches;
   @Inject PasswordHasher hasher;
   @Inject MailboxConfig config;
+  @Inject Outbox outbox;
+  @Inject BreachedPasswords breached;
+  @Inject FailedAuthLimiter limiter;
+  @Inject MailboxSignIn signIns;
 
   @Transactional
   public MailboxDto create(MailboxDto request) {
@@ -73,6 +82,74 @@ public class MailboxService {
     MailboxDto merged = patches.merge(toDto(existing), patch, MailboxDto.class);
     keyOf(existing.address, merged.address());
     return replace(existing, merged);
+  }
+
+  /**
+   * The owner's own password change (any caller who may change the mailbox can use it, but it
+   * always needs the current password). The self-service policy applies on top of the length rules:
+   * not the address, not a breached password, not the current one. Dovecot's auth cache is flushed
+   * through the outbox as for any password change, so the old password stops working for IMAP, POP3
+   * and SMTP as soon as the push is delivered.
+   */
+  @Transactional
+  public MailboxDto changeOwnPassword(String key, PasswordChangeDto request) {
+    Mailbox mailbox = visible(key);
+    caller.requireWriteMailbox(mailbox.address, notFound(mailbox.address));
+    String current = request.currentPassword();
+    String next = request.newPassword();
+    if (current == null || current.isEmpty()) {
+      throw ApiException.invalid("currentPassword", "required");
+    }
+    if (current.length() > MailboxSignIn.MAX_PASSWORD) {
+      throw ApiException.invalid(
+          "currentPassword", "must be at most " + MailboxSignIn.MAX_PASSWORD + " characters");
+    }
+    if (next == null) {
+      throw ApiException.invalid("newPassword", "required");
+    }
+    OptionalLong locked = limiter.accountLockedFor(mailbox.address);
+    if (locked.isPresent()) {
+      throw new ApiException(
+          ProblemKind.RATE_LIMITED,
+          "too many failed password checks for this mailbox; try again later",
+          List.of(),
+          Map.of("Retry-After", Long.toString(locked.getAsLong())));
+    }
+    if (!hasher.matches(current, mailbox.passwordHash)) {
+      // Counted like a failed sign-in: a stolen session must not become a password oracle.
+      limiter.recordAccountFailure(mailbox.address);
+      throw new ApiException(
+          ProblemKind.FORBIDDEN, "currentPassword is not the mailbox's current password");
+    }
+    hasher.checkPolicy(next, "newPassword");
+    if (next.strip().toLowerCase(Locale.ROOT).equals(mailbox.address)
+        || next.strip().equalsIgnoreCase(mailbox.localPart)) {
+      throw ApiException.invalid("newPassword", "must not be the address or its local part");
+    }
+    if (breached.contains(next)) {
+      throw ApiException.invalid(
+          "newPassword", "is in a list of passwords known from breaches; choose another");
+    }
+    if (next.equals(current)) {
+      throw ApiException.invalid("newPassword", "must differ from the current password");
+    }
+    MailboxDto before = toDto(mailbox);
+    mailbox.passwordHash = hasher.hash(next, "newPassword");
+    mailbox.updatedAt = Timestamps.now();
+    Mailbox.getEntityManager().flush();
+    MailboxDto after = toDto(mailbox);
+    if (Boolean.TRUE.equals(request.endOtherSessions())) {
+      outbox.record(Outbox.SESSIONS, mailbox.address);
+      signIns.endOtherSessions(mailbox);
+    }
+    changes.record(
+        Resource.MAILBOX,
+        Action.PASSWORD_CHANGE,
+        mailbox.address,
+        mailbox.domain.name,
+        before,
+        after);
+    return after;
   }
 
   @Transactional
@@ -132,7 +209,9 @@ public class MailboxService {
   private Mailbox visible(String key) {
     MailAddress address = MailAddress.parse(key, "address", false);
     Mailbox mailbox =
-        caller.canRead(address.domain()) ? Mailbox.findByAddress(address.toString()) : null;
+        caller.canReadMailbox(address.toString())
+            ? Mailbox.findByAddress(address.toString())
+            : null;
     if (mailbox == null) {
       throw notFound(address.toString());
     }

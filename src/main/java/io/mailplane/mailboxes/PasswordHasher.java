@@ -6,15 +6,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.codec.DecoderException;
+import org.apache.commons.codec.binary.Hex;
 import org.apache.commons.codec.digest.Crypt;
+import org.bouncycastle.crypto.digests.SHA1Digest;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.bouncycastle.crypto.generators.PKCS5S2ParametersGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
  * Hashes passwords into the Dovecot formats (Bouncy Castle for bcrypt and Argon2, commons-codec for
@@ -73,6 +79,11 @@ public class PasswordHasher {
   /** Validates a new password against the policy and hashes it with the configured scheme. */
   public String hash(String password, String field) {
     checkPolicy(password, field);
+    return hashWithoutPolicy(password);
+  }
+
+  /** For values the policy does not apply to (the dummy hash of sign-in). */
+  String hashWithoutPolicy(String password) {
     return switch (config.scheme()) {
       case BCRYPT -> bcrypt(password);
       case ARGON2ID -> argon2id(password);
@@ -93,39 +104,121 @@ public class PasswordHasher {
     }
   }
 
-  /** True when password is the one hashed in stored (for the schemes mailplane writes). */
+  /**
+   * True when password is the one hashed in stored, for every scheme {@link #validateImported}
+   * accepts except yescrypt (no Java implementation; such a mailbox cannot sign in to the API until
+   * its password is set through mailplane, while Dovecot still verifies it). Sign-in relies on this
+   * agreeing with Dovecot: PasswordHasherTest checks it against {@code doveadm pw}.
+   */
   public boolean matches(String password, String stored) {
     try {
-      if (stored.startsWith("$2")) {
-        return OpenBSDBCrypt.checkPassword(stored, bcryptInput(password));
+      String scheme = "CRYPT";
+      String value = stored;
+      if (stored.startsWith("{")) {
+        int end = stored.indexOf('}');
+        scheme = stored.substring(1, end);
+        value = stored.substring(end + 1);
       }
-      if (stored.startsWith("{SHA512-CRYPT}$6$")) {
-        String hash = stored.substring("{SHA512-CRYPT}".length());
-        return MessageDigest.isEqual(
-            hash.getBytes(StandardCharsets.US_ASCII),
-            Crypt.crypt(bytes(password), hash).getBytes(StandardCharsets.US_ASCII));
-      }
-      if (stored.startsWith("{ARGON2ID}")) {
-        Matcher m = ARGON2.matcher(stored.substring("{ARGON2ID}".length()));
-        if (!m.matches()) {
-          return false;
-        }
-        byte[] salt = Base64.getDecoder().decode(m.group(5));
-        byte[] expected = Base64.getDecoder().decode(m.group(6));
-        byte[] actual =
-            argon2(
-                password,
-                salt,
-                Integer.parseInt(m.group(2)),
-                Integer.parseInt(m.group(3)),
-                Integer.parseInt(m.group(4)),
-                expected.length);
-        return MessageDigest.isEqual(expected, actual);
-      }
-    } catch (RuntimeException e) {
+      return switch (scheme) {
+        case "CRYPT", "BLF-CRYPT", "SHA512-CRYPT", "SHA256-CRYPT" -> cryptMatches(password, value);
+        case "ARGON2ID" -> argon2Matches(password, value, Argon2Parameters.ARGON2_id, "id");
+        case "ARGON2I" -> argon2Matches(password, value, Argon2Parameters.ARGON2_i, "i");
+        case "SSHA" -> saltedMatches(password, Base64.getDecoder().decode(value), "SHA-1");
+        case "SSHA256" -> saltedMatches(password, Base64.getDecoder().decode(value), "SHA-256");
+        case "SSHA512" -> saltedMatches(password, Base64.getDecoder().decode(value), "SHA-512");
+        case "SSHA.HEX" -> saltedMatches(password, Hex.decodeHex(value), "SHA-1");
+        case "SSHA256.HEX" -> saltedMatches(password, Hex.decodeHex(value), "SHA-256");
+        case "SSHA512.HEX" -> saltedMatches(password, Hex.decodeHex(value), "SHA-512");
+        case "PBKDF2" -> pbkdf2Matches(password, value);
+        default -> false;
+      };
+    } catch (RuntimeException | DecoderException | NoSuchAlgorithmException e) {
       return false;
     }
+  }
+
+  /**
+   * Work factors beyond these are refused unverified: an imported hash with a huge cost would let
+   * every sign-in attempt against it burn seconds of CPU or gigabytes of memory. They are well
+   * above what Dovecot and mailplane write by default.
+   */
+  private static final int MAX_BCRYPT_COST = 16;
+
+  private static final int MAX_ROUNDS = 1_000_000;
+  private static final int MAX_ARGON2_MEMORY_KIB = 1 << 20;
+  private static final int MAX_ARGON2_ITERATIONS = 32;
+  private static final Pattern SHA_CRYPT_ROUNDS = Pattern.compile("\\$[56]\\$rounds=(\\d+)\\$.*");
+
+  private static boolean cryptMatches(String password, String hash) {
+    Matcher rounds = SHA_CRYPT_ROUNDS.matcher(hash);
+    if (rounds.matches() && Long.parseLong(rounds.group(1)) > MAX_ROUNDS) {
+      return false;
+    }
+    if (hash.startsWith("$2")) {
+      if (Integer.parseInt(hash.substring(4, 6)) > MAX_BCRYPT_COST) {
+        return false;
+      }
+      return OpenBSDBCrypt.checkPassword(hash, bcryptInput(password));
+    }
+    if (hash.startsWith("$6$") || hash.startsWith("$5$")) {
+      return MessageDigest.isEqual(
+          hash.getBytes(StandardCharsets.US_ASCII),
+          Crypt.crypt(bytes(password), hash).getBytes(StandardCharsets.US_ASCII));
+    }
     return false;
+  }
+
+  private static boolean argon2Matches(String password, String hash, int type, String name) {
+    Matcher m = ARGON2.matcher(hash);
+    if (!m.matches()
+        || !m.group(1).equals(name)
+        || Integer.parseInt(m.group(2)) > MAX_ARGON2_MEMORY_KIB
+        || Integer.parseInt(m.group(3)) > MAX_ARGON2_ITERATIONS) {
+      return false;
+    }
+    byte[] salt = Base64.getDecoder().decode(m.group(5));
+    byte[] expected = Base64.getDecoder().decode(m.group(6));
+    byte[] actual =
+        argon2(
+            type,
+            password,
+            salt,
+            Integer.parseInt(m.group(2)),
+            Integer.parseInt(m.group(3)),
+            Integer.parseInt(m.group(4)),
+            expected.length);
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  /** Dovecot's salted digests: digest(password + salt), followed by the salt. */
+  private static boolean saltedMatches(String password, byte[] decoded, String algorithm)
+      throws NoSuchAlgorithmException {
+    MessageDigest digest = MessageDigest.getInstance(algorithm);
+    int length = digest.getDigestLength();
+    if (decoded.length <= length) {
+      return false;
+    }
+    digest.update(bytes(password));
+    digest.update(decoded, length, decoded.length - length);
+    return MessageDigest.isEqual(Arrays.copyOf(decoded, length), digest.digest());
+  }
+
+  /** Dovecot's PBKDF2: {@code $1$<salt>$<rounds>$<hex of 20 bytes of PBKDF2-HMAC-SHA1>}. */
+  private static boolean pbkdf2Matches(String password, String hash) throws DecoderException {
+    String[] parts = hash.split("\\$");
+    if (parts.length != 5
+        || !parts[0].isEmpty()
+        || !parts[1].equals("1")
+        || Long.parseLong(parts[3]) > MAX_ROUNDS) {
+      return false;
+    }
+    byte[] expected = Hex.decodeHex(parts[4]);
+    PKCS5S2ParametersGenerator generator = new PKCS5S2ParametersGenerator(new SHA1Digest());
+    generator.init(
+        bytes(password), parts[2].getBytes(StandardCharsets.US_ASCII), Integer.parseInt(parts[3]));
+    byte[] actual =
+        ((KeyParameter) generator.generateDerivedParameters(expected.length * 8)).getKey();
+    return MessageDigest.isEqual(expected, actual);
   }
 
   /** Checks an imported hash is in a format Dovecot verifies; returns it trimmed. */
@@ -181,7 +274,7 @@ public class PasswordHasher {
     random.nextBytes(salt);
     int memory = config.argon2MemoryKib();
     int iterations = config.argon2Iterations();
-    byte[] hash = argon2(password, salt, memory, iterations, 1, 32);
+    byte[] hash = argon2(Argon2Parameters.ARGON2_id, password, salt, memory, iterations, 1, 32);
     Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
     return "{ARGON2ID}$argon2id$v=19$m="
         + memory
@@ -194,9 +287,15 @@ public class PasswordHasher {
   }
 
   private static byte[] argon2(
-      String password, byte[] salt, int memoryKib, int iterations, int parallelism, int length) {
+      int type,
+      String password,
+      byte[] salt,
+      int memoryKib,
+      int iterations,
+      int parallelism,
+      int length) {
     Argon2Parameters parameters =
-        new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        new Argon2Parameters.Builder(type)
             .withVersion(Argon2Parameters.ARGON2_VERSION_13)
             .withMemoryAsKB(memoryKib)
             .withIterations(iterations)

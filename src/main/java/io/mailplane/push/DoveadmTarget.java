@@ -84,10 +84,14 @@ class DoveadmTarget implements PushTarget {
   @Override
   public void apply(List<Change> changes) throws IOException, InterruptedException {
     Set<String> addresses = new LinkedHashSet<>();
+    Set<String> kicked = new LinkedHashSet<>();
     boolean reload = false;
     for (Change change : changes) {
       if (change.kind().equals(Outbox.MAILBOX)) {
         addresses.add(change.key());
+      } else if (change.kind().equals(Outbox.SESSIONS)) {
+        addresses.add(change.key());
+        kicked.add(change.key());
       } else if (change.kind().equals(Outbox.TLS)) {
         reload = true;
       }
@@ -98,8 +102,9 @@ class DoveadmTarget implements PushTarget {
     List<List<Object>> commands = new ArrayList<>();
     // A kick mask is a glob: an address with '*' or '?' may end more sessions than its own.
     // That only makes clients reconnect, while ending too few would keep a disabled user in.
+    kicked.addAll(logins.withoutLogin(addresses));
     int i = 0;
-    for (String address : logins.withoutLogin(addresses)) {
+    for (String address : kicked) {
       commands.add(List.of("kick", Map.of("mask", List.of(address)), "kick" + i++));
     }
     if (reload) {

@@ -20,6 +20,12 @@ public class Outbox {
   /** A mailbox's login state: password, enabled, existence (key: the address). */
   public static final String MAILBOX = "mailbox";
 
+  /**
+   * A mailbox's open IMAP/POP3 sessions are to end (key: the address): its owner changed the
+   * password and asked for it.
+   */
+  public static final String SESSIONS = "mailbox-sessions";
+
   /** A certificate's files in the TLS volume (key: the certificate name). */
   public static final String TLS = "tls";
 

@@ -32,6 +32,16 @@ class PasswordHasherTest {
     static Config defaults(PasswordScheme scheme) {
       return new Config(scheme, 11, 65536, 3, 8, 1024);
     }
+
+    @Override
+    public boolean breachedListBuiltIn() {
+      return true;
+    }
+
+    @Override
+    public java.util.Optional<java.nio.file.Path> breachedListFile() {
+      return java.util.Optional.empty();
+    }
   }
 
   private static PasswordHasher hasher(PasswordConfig config) {
@@ -260,6 +270,57 @@ class PasswordHasherTest {
     String prefixHash =
         run(password.substring(0, 72) + "\n" + hash + "\n", "python3", "-c", script);
     assertTrue(hasher.matches(password, prefixHash));
+  }
+
+  /**
+   * Sign-in checks the mail password against the stored hash, so it must accept exactly what
+   * Dovecot accepts: hashes made by Dovecot itself, in every scheme validateImported takes (but
+   * yescrypt, which no Java library verifies).
+   */
+  @Test
+  void everyImportableSchemeVerifiesWhatDoveadmMade() throws Exception {
+    PasswordHasher hasher = hasher(PasswordScheme.BCRYPT);
+    String password = "pässword 1 \"$";
+    for (String scheme :
+        List.of(
+            "BLF-CRYPT",
+            "CRYPT",
+            "SHA512-CRYPT",
+            "SHA256-CRYPT",
+            "ARGON2ID",
+            "ARGON2I",
+            "SSHA",
+            "SSHA256",
+            "SSHA512",
+            "SSHA.HEX",
+            "PBKDF2")) {
+      String hash = run("", "doveadm", "pw", "-s", scheme, "-p", password);
+      assertEquals(hash, hasher.validateImported(hash, "passwordHash"), scheme);
+      assertTrue(hasher.matches(password, hash), scheme + " " + hash);
+      assertFalse(hasher.matches(password + "x", hash), scheme);
+      assertFalse(hasher.matches("", hash), scheme);
+      // Without the {SCHEME} prefix: how the seed and crypt(3) users store the crypt schemes.
+      if (hash.startsWith("{SHA512-CRYPT}") || hash.startsWith("{BLF-CRYPT}")) {
+        String bare = hash.substring(hash.indexOf('}') + 1);
+        assertTrue(hasher.matches(password, bare), bare);
+      }
+    }
+  }
+
+  @Test
+  void hashesOfAbsurdCostAreRefusedUnverified() {
+    PasswordHasher hasher = hasher(PasswordScheme.BCRYPT);
+    // Cheap to reject: the work factor is read before any work is done.
+    assertFalse(
+        hasher.matches("x", "$2y$31$abcdefghijklmnopqrstuu6vnWrfvpk8ZBqUBmHVPoOJpZ5rSrXsS"));
+    assertFalse(
+        hasher.matches(
+            "x",
+            "{ARGON2ID}$argon2id$v=19$m=99999999,t=3,p=1$gSyPG9HZKX1h55Y3luqD3A$NMUEQuTnpDryLmPIxyvndUsV9xsbq+mcmpxDu5tzt9U"));
+    assertFalse(
+        hasher.matches(
+            "x", "{PBKDF2}$1$TZQDnNMYUpKsrphx$9999999$a11a530b8bc93dc587c6341ac66365b8d1b4f020"));
+    assertFalse(hasher.matches("x", "$6$rounds=999999999$salt$" + "a".repeat(86)));
   }
 
   private static String run(String stdin, String... command) throws Exception {
