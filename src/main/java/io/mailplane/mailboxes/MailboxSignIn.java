@@ -74,11 +74,7 @@ public class MailboxSignIn {
       locked = limiter.accountLockedFor(account);
     }
     if (locked.isPresent()) {
-      throw new ApiException(
-          ProblemKind.RATE_LIMITED,
-          "too many failed sign-ins; try again later",
-          List.of(),
-          Map.of("Retry-After", Long.toString(locked.getAsLong())));
+      throw rateLimited("too many failed sign-ins; try again later", locked);
     }
     Mailbox mailbox = MailboxPrincipalLookup.mayStillSignIn(account);
     boolean matches = hasher.matches(password, mailbox == null ? dummyHash : mailbox.passwordHash);
@@ -149,6 +145,15 @@ public class MailboxSignIn {
           ProblemKind.NOT_FOUND, "this request presents no mailbox sign-in session");
     }
     return session;
+  }
+
+  /** 429 with the seconds until the window ends, as AuthFilter answers a locked address. */
+  static ApiException rateLimited(String detail, OptionalLong seconds) {
+    return new ApiException(
+        ProblemKind.RATE_LIMITED,
+        detail,
+        List.of(),
+        Map.of("Retry-After", Long.toString(seconds.getAsLong())));
   }
 
   private static SessionDto dto(MailboxPrincipal principal, String secret, Instant expiresAt) {
