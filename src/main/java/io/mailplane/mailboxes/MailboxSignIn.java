@@ -14,9 +14,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,9 +45,7 @@ public class MailboxSignIn {
 
   @PostConstruct
   void makeDummyHash() {
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    dummyHash = hasher.hashWithoutPolicy(HexFormat.of().formatHex(random));
+    dummyHash = hasher.hashWithoutPolicy(sessions.newSecret());
   }
 
   @Transactional
