@@ -59,9 +59,13 @@ public class ProblemResponsesFilter implements OASFilter {
     Map<String, String> codes = new TreeMap<>(ALWAYS);
     boolean keyed = path.contains("{");
     boolean write = method != PathItem.HttpMethod.GET;
-    if (keyed || write) {
-      codes.put("404", "No such object (or not visible to this token)");
-    }
+    // Every operation can answer 404: a mailbox signed in with only the self role finds nothing
+    // but its own things (auth/SelfService).
+    codes.put(
+        "404",
+        keyed || write
+            ? "No such object (or not visible to this token)"
+            : "Not there for this caller (a mailbox signed in with the self role)");
     if (write) {
       codes.put(
           "409", "Conflicts with the current state: exists, in use, limit reached or alias loop");

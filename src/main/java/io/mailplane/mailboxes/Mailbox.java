@@ -49,7 +49,10 @@ public class Mailbox extends PanacheEntityBase {
   @Column(name = "send_only", nullable = false)
   public boolean sendOnly;
 
-  /** The seed admin's flags (issue 15): stored and shown, no role is derived from them yet. */
+  /**
+   * The seed admin's flags: a signed-in mailbox acts as admin or as admin of its domain
+   * (auth/MailboxRoles).
+   */
   @Column(nullable = false)
   public boolean admin;
 

@@ -48,13 +48,15 @@ public record MailboxDto(
     @Schema(
             description =
                 "The seed admin's `admin` flag, carried by imports. Only admins may set it; absent"
-                    + " keeps the current value (false on create). It grants no role yet.",
+                    + " keeps the current value (false on create). A mailbox signed in with it acts with"
+                    + " the `admin` scope.",
             example = "false")
         Boolean admin,
     @Schema(
             description =
                 "The seed admin's `domain_admin` flag, carried by imports. Only admins may set it;"
-                    + " absent keeps the current value (false on create). It grants no role yet.",
+                    + " absent keeps the current value (false on create). A mailbox signed in with it acts with"
+                    + " the `domain:<its domain>` scope.",
             example = "false")
         Boolean domainAdmin,
     @Schema(readOnly = true, example = "example.com") String domain,

@@ -27,7 +27,6 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -109,11 +108,8 @@ public class MailboxService {
     }
     OptionalLong locked = limiter.accountLockedFor(mailbox.address);
     if (locked.isPresent()) {
-      throw new ApiException(
-          ProblemKind.RATE_LIMITED,
-          "too many failed password checks for this mailbox; try again later",
-          List.of(),
-          Map.of("Retry-After", Long.toString(locked.getAsLong())));
+      throw MailboxSignIn.rateLimited(
+          "too many failed password checks for this mailbox; try again later", locked);
     }
     if (!hasher.matches(current, mailbox.passwordHash)) {
       // Counted like a failed sign-in: a stolen session must not become a password oracle.

@@ -16,9 +16,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,9 +47,7 @@ public class MailboxSignIn {
 
   @PostConstruct
   void makeDummyHash() {
-    byte[] random = new byte[24];
-    new SecureRandom().nextBytes(random);
-    dummyHash = hasher.hashWithoutPolicy(HexFormat.of().formatHex(random));
+    dummyHash = hasher.hashWithoutPolicy(sessions.newSecret());
   }
 
   @Transactional
@@ -76,11 +72,7 @@ public class MailboxSignIn {
       locked = limiter.accountLockedFor(account);
     }
     if (locked.isPresent()) {
-      throw new ApiException(
-          ProblemKind.RATE_LIMITED,
-          "too many failed sign-ins; try again later",
-          List.of(),
-          Map.of("Retry-After", Long.toString(locked.getAsLong())));
+      throw rateLimited("too many failed sign-ins; try again later", locked);
     }
     Mailbox mailbox = MailboxPrincipalLookup.mayStillSignIn(account);
     boolean matches = hasher.matches(password, mailbox == null ? dummyHash : mailbox.passwordHash);
@@ -146,6 +138,15 @@ public class MailboxSignIn {
           ProblemKind.NOT_FOUND, "this request presents no mailbox sign-in session");
     }
     return session;
+  }
+
+  /** 429 with the seconds until the window ends, as AuthFilter answers a locked address. */
+  static ApiException rateLimited(String detail, OptionalLong seconds) {
+    return new ApiException(
+        ProblemKind.RATE_LIMITED,
+        detail,
+        List.of(),
+        Map.of("Retry-After", Long.toString(seconds.getAsLong())));
   }
 
   private static SessionDto dto(MailboxPrincipal principal, String secret, Instant expiresAt) {

@@ -14,7 +14,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -47,10 +50,16 @@ public class SessionResource {
   @APIResponse(
       responseCode = "201",
       description = "Signed in",
+      headers =
+          @Header(
+              name = "Cache-Control",
+              description = "`no-store`: the answer holds a bearer token",
+              required = true,
+              schema = @Schema(type = SchemaType.STRING)),
       content = @Content(schema = @Schema(implementation = SessionDto.class)))
   public Response create(@NotNull SignInDto request, @Context HttpServerRequest http) {
     String client = http.remoteAddress() == null ? "unknown" : http.remoteAddress().host();
-    return Response.status(Response.Status.CREATED)
+    return Response.created(URI.create("/api/v1/sessions/current"))
         .entity(signIn.signIn(request, client))
         .header("Cache-Control", "no-store")
         .build();
