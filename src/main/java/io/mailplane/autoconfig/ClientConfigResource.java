@@ -24,6 +24,23 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * user has any credential mailplane knows). The same answers come from {@link ClientConfigListener}
  * when the API port is not reachable from the internet.
  */
+// Class-level responses apply to every operation (MicroProfile OpenAPI).
+@APIResponse(
+    responseCode = "400",
+    description =
+        "emailaddress (or the posted EMailAddress) is not an address, or the body is not XML",
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(
+    responseCode = "404",
+    description = "No enabled domain or alias domain hosted here matches (or autoconfig is off)",
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(
+    responseCode = "406",
+    description = "The Accept header does not allow the document",
+    content =
+        @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Path("/")
 @Tag(
     name = "autoconfig",
@@ -44,11 +61,6 @@ public class ClientConfigResource {
       """
       <?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>john@example.com</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>""";
 
-  private static final String BAD_ADDRESS =
-      "emailaddress (or the posted EMailAddress) is not an address, or the body is not XML";
-  private static final String NOT_HOSTED =
-      "No enabled domain or alias domain hosted here matches (or autoconfig is off)";
-  private static final String NOT_ACCEPTABLE = "The Accept header does not allow the document";
   private static final String TOO_LARGE = "Request body too large";
 
   @Inject ClientConfigService service;
@@ -66,27 +78,6 @@ public class ClientConfigResource {
           @Content(
               mediaType = ClientConfigService.MOZILLA_TYPE,
               schema = @Schema(implementation = String.class, example = MOZILLA_EXAMPLE)))
-  @APIResponse(
-      responseCode = "400",
-      description = BAD_ADDRESS,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = NOT_HOSTED,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "406",
-      description = NOT_ACCEPTABLE,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
   public Response mozilla(
       @Parameter(description = "The address being set up", example = "john@example.com")
           @QueryParam("emailaddress")
@@ -108,27 +99,6 @@ public class ClientConfigResource {
           @Content(
               mediaType = ClientConfigService.MOZILLA_TYPE,
               schema = @Schema(implementation = String.class, example = MOZILLA_EXAMPLE)))
-  @APIResponse(
-      responseCode = "400",
-      description = BAD_ADDRESS,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = NOT_HOSTED,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "406",
-      description = NOT_ACCEPTABLE,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
   public Response mozillaWellKnown(
       @Parameter(description = "The address being set up", example = "john@example.com")
           @QueryParam("emailaddress")
@@ -150,27 +120,6 @@ public class ClientConfigResource {
           @Content(
               mediaType = ClientConfigService.OUTLOOK_TYPE,
               schema = @Schema(implementation = String.class, example = OUTLOOK_EXAMPLE)))
-  @APIResponse(
-      responseCode = "400",
-      description = BAD_ADDRESS,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = NOT_HOSTED,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "406",
-      description = NOT_ACCEPTABLE,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
   public Response outlookGet(
       @Parameter(description = "The address being set up", example = "john@example.com")
           @QueryParam("emailaddress")
@@ -193,27 +142,6 @@ public class ClientConfigResource {
           @Content(
               mediaType = ClientConfigService.OUTLOOK_TYPE,
               schema = @Schema(implementation = String.class, example = OUTLOOK_EXAMPLE)))
-  @APIResponse(
-      responseCode = "400",
-      description = BAD_ADDRESS,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = NOT_HOSTED,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "406",
-      description = NOT_ACCEPTABLE,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
   @APIResponse(
       responseCode = "413",
       description = TOO_LARGE,
@@ -248,27 +176,6 @@ public class ClientConfigResource {
           @Content(
               mediaType = ClientConfigService.OUTLOOK_TYPE,
               schema = @Schema(implementation = String.class, example = OUTLOOK_EXAMPLE)))
-  @APIResponse(
-      responseCode = "400",
-      description = BAD_ADDRESS,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = NOT_HOSTED,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "406",
-      description = NOT_ACCEPTABLE,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
   public Response outlookGetCapitalized(
       @Parameter(description = "The address being set up", example = "john@example.com")
           @QueryParam("emailaddress")
@@ -291,27 +198,6 @@ public class ClientConfigResource {
           @Content(
               mediaType = ClientConfigService.OUTLOOK_TYPE,
               schema = @Schema(implementation = String.class, example = OUTLOOK_EXAMPLE)))
-  @APIResponse(
-      responseCode = "400",
-      description = BAD_ADDRESS,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "404",
-      description = NOT_HOSTED,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
-  @APIResponse(
-      responseCode = "406",
-      description = NOT_ACCEPTABLE,
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
   @APIResponse(
       responseCode = "413",
       description = TOO_LARGE,

@@ -132,9 +132,9 @@ public class DnsChecker {
     List<Record> answer = response.getSection(Section.ANSWER);
     return switch (expected.type()) {
       case "MX" -> compareMx(expected, answer);
-      case "CNAME" -> compareCname(expected, answer);
+      case "CNAME" -> compareTarget(expected, answer, CNAMERecord.class);
       case "A", "AAAA" -> compareAddress(expected, answer);
-      case "PTR" -> comparePtr(expected, answer);
+      case "PTR" -> compareTarget(expected, answer, PTRRecord.class);
       case "SRV" -> compareSrv(expected, answer);
       default -> compareTxt(expected, answer);
     };
@@ -154,12 +154,18 @@ public class DnsChecker {
     return verdict(found, match);
   }
 
-  private static DnsCheckDto compareCname(DnsRecordDto expected, List<Record> answer) {
+  /** CNAME and PTR: the record names one host, which must be the expected one. */
+  private static DnsCheckDto compareTarget(
+      DnsRecordDto expected, List<Record> answer, Class<? extends Record> type) {
     List<String> found = new ArrayList<>();
     boolean match = false;
     for (Record record : answer) {
-      if (record instanceof CNAMERecord cname) {
-        String target = hostOf(cname.getTarget().toString());
+      Name named =
+          record instanceof CNAMERecord cname
+              ? cname.getTarget()
+              : record instanceof PTRRecord ptr ? ptr.getTarget() : null;
+      if (type.isInstance(record) && named != null) {
+        String target = hostOf(named.toString());
         found.add(target);
         match |= target.equals(hostOf(expected.value()));
       }
@@ -181,19 +187,6 @@ public class DnsChecker {
         match |=
             expected.value().equals(DnsService.ANY_ADDRESS)
                 || address.getHostAddress().equals(expected.value());
-      }
-    }
-    return verdict(found, match);
-  }
-
-  private static DnsCheckDto comparePtr(DnsRecordDto expected, List<Record> answer) {
-    List<String> found = new ArrayList<>();
-    boolean match = false;
-    for (Record record : answer) {
-      if (record instanceof PTRRecord ptr) {
-        String target = hostOf(ptr.getTarget().toString());
-        found.add(target);
-        match |= target.equals(hostOf(expected.value()));
       }
     }
     return verdict(found, match);
