@@ -22,6 +22,8 @@ public enum ProblemKind {
   QUOTA_LIMIT_EXCEEDED(409, "Quota limit exceeded"),
   LIMIT_BELOW_USAGE(409, "Limit below current usage"),
   IDEMPOTENCY_KEY_IN_USE(409, "Idempotency key in use"),
+  /** A signed document was asked for, and the mail host has no certificate to sign it with. */
+  NO_SIGNING_CERTIFICATE(409, "No signing certificate"),
   PRECONDITION_FAILED(412, "Precondition failed"),
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   URI_TOO_LONG(414, "URI too long"),

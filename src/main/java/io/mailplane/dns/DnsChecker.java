@@ -3,6 +3,7 @@ package io.mailplane.dns;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -15,15 +16,19 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TXTRecord;
@@ -127,7 +132,10 @@ public class DnsChecker {
     List<Record> answer = response.getSection(Section.ANSWER);
     return switch (expected.type()) {
       case "MX" -> compareMx(expected, answer);
-      case "CNAME" -> compareCname(expected, answer);
+      case "CNAME" -> compareTarget(expected, answer, CNAMERecord.class);
+      case "A", "AAAA" -> compareAddress(expected, answer);
+      case "PTR" -> compareTarget(expected, answer, PTRRecord.class);
+      case "SRV" -> compareSrv(expected, answer);
       default -> compareTxt(expected, answer);
     };
   }
@@ -146,14 +154,56 @@ public class DnsChecker {
     return verdict(found, match);
   }
 
-  private static DnsCheckDto compareCname(DnsRecordDto expected, List<Record> answer) {
+  /** CNAME and PTR: the record names one host, which must be the expected one. */
+  private static DnsCheckDto compareTarget(
+      DnsRecordDto expected, List<Record> answer, Class<? extends Record> type) {
     List<String> found = new ArrayList<>();
     boolean match = false;
     for (Record record : answer) {
-      if (record instanceof CNAMERecord cname) {
-        String target = hostOf(cname.getTarget().toString());
+      Name named =
+          record instanceof CNAMERecord cname
+              ? cname.getTarget()
+              : record instanceof PTRRecord ptr ? ptr.getTarget() : null;
+      if (type.isInstance(record) && named != null) {
+        String target = hostOf(named.toString());
         found.add(target);
         match |= target.equals(hostOf(expected.value()));
+      }
+    }
+    return verdict(found, match);
+  }
+
+  /** "*" is satisfied by any address; otherwise the address must be among those found. */
+  private static DnsCheckDto compareAddress(DnsRecordDto expected, List<Record> answer) {
+    List<String> found = new ArrayList<>();
+    boolean match = false;
+    for (Record record : answer) {
+      InetAddress address =
+          record instanceof ARecord a
+              ? a.getAddress()
+              : record instanceof AAAARecord aaaa ? aaaa.getAddress() : null;
+      if (address != null) {
+        found.add(address.getHostAddress());
+        match |=
+            expected.value().equals(DnsService.ANY_ADDRESS)
+                || address.getHostAddress().equals(expected.value());
+      }
+    }
+    return verdict(found, match);
+  }
+
+  /** Port and target decide; priority and weight are the domain owner's to choose. */
+  private static DnsCheckDto compareSrv(DnsRecordDto expected, List<Record> answer) {
+    String[] parts = expected.value().split(" ");
+    int port = Integer.parseInt(parts[2]);
+    String host = hostOf(parts[3]);
+    List<String> found = new ArrayList<>();
+    boolean match = false;
+    for (Record record : answer) {
+      if (record instanceof SRVRecord srv) {
+        String target = hostOf(srv.getTarget().toString());
+        found.add(srv.getPriority() + " " + srv.getWeight() + " " + srv.getPort() + " " + target);
+        match |= srv.getPort() == port && target.equals(host);
       }
     }
     return verdict(found, match);

@@ -3,6 +3,7 @@ package io.mailplane.dns;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The DNS records a hosted domain needs, and how live checks resolve them. */
@@ -10,6 +11,13 @@ import java.util.Optional;
 public interface DnsConfig {
   /** Host name of the mail server (MX target, CNAME target); default "mail.&lt;domain&gt;". */
   Optional<String> mailHostname();
+
+  /**
+   * The mail host's public addresses (IPv4 and IPv6). Set, the report expects exactly these as A
+   * and AAAA records and a PTR for each that names the mail host; unset, any A/AAAA passes and the
+   * PTR of each address found is checked.
+   */
+  Optional<List<String>> mailHostAddresses();
 
   /** MX preference. */
   @WithDefault("10")

@@ -14,12 +14,21 @@ public record DnsRecordDto(
               "mta-sts",
               "tls-rpt",
               "autoconfig",
-              "autodiscover"
+              "autodiscover",
+              "a",
+              "aaaa",
+              "ptr",
+              "srv"
             })
         String purpose,
     @Schema(example = "example.com") String name,
-    @Schema(enumeration = {"MX", "TXT", "CNAME"}) String type,
-    @Schema(description = "Expected value (MX: \"priority host\")", example = "10 mail.example.com")
+    @Schema(enumeration = {"MX", "TXT", "CNAME", "A", "AAAA", "PTR", "SRV"}) String type,
+    @Schema(
+            description =
+                "Expected value (MX: \"priority host\"; SRV: \"priority weight port host\"; A/AAAA:"
+                    + " the address, or * when mailplane.dns.mail-host-addresses is unset and any"
+                    + " address passes)",
+            example = "10 mail.example.com")
         String value,
     @Schema(nullable = true, description = "TXT only: the value as ≤255-character strings")
         List<String> strings,

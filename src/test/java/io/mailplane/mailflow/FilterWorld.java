@@ -24,7 +24,7 @@ import org.xbill.DNS.SimpleResolver;
  * Settings, as system properties or environment variables like the script's: MAILPLANE_FILTER_DIR,
  * MAILPLANE_DNS_PORT, MAILPLANE_FILTER_REDIS (host:port), MAILPLANE_FILTER_REDIS_DB.
  */
-final class FilterWorld {
+public final class FilterWorld {
   static final String STATE = setting("MAILPLANE_FILTER_DIR", "/var/tmp/mailplane-filter");
   static final int DNS_PORT = Integer.parseInt(setting("MAILPLANE_DNS_PORT", "5353"));
   static final String REDIS = setting("MAILPLANE_FILTER_REDIS", "127.0.0.1:6379");
@@ -48,6 +48,16 @@ final class FilterWorld {
   }
 
   static void removeTxt(String name) throws IOException, InterruptedException {
+    removeLocalData(name);
+  }
+
+  /** Adds one record in zone-file syntax, e.g. {@code "mx.test. 1 IN A 192.0.2.1"}. */
+  public static void localData(String record) throws IOException, InterruptedException {
+    unboundControl("local_data", record);
+  }
+
+  /** Removes every record of the name. */
+  public static void removeLocalData(String name) throws IOException, InterruptedException {
     unboundControl("local_data_remove", fqdn(name));
   }
 
