@@ -1,6 +1,7 @@
 package io.mailplane.appleprofile;
 
 import io.mailplane.api.Problem;
+import io.mailplane.auth.SelfService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,6 +25,7 @@ public class AppleProfileResource {
   @Inject AppleProfiles profiles;
 
   @GET
+  @SelfService
   @Produces(AppleProfiles.MEDIA_TYPE)
   @Operation(
       operationId = "getMailboxAppleProfile",
