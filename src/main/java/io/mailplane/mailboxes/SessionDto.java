@@ -1,9 +1,11 @@
 package io.mailplane.mailboxes;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.mailplane.api.OpenApiSchemas;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 @Schema(name = "Session", description = "A mailbox signed in with its mail password")
@@ -14,7 +16,8 @@ public record SessionDto(
             description =
                 "The bearer token (`mps_...`), shown only in the sign-in answer; send it as"
                     + " `Authorization: Bearer <token>`",
-            example = "mps_Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg")
+            example = "mps_Zm9vYmFyYmF6cXV4cXV1eGZvb2JhcmJhenF1eHF1dXg",
+            extensions = @Extension(name = OpenApiSchemas.OMITTED_IF_NULL, value = "true"))
         String token,
     @Schema(readOnly = true, example = "john@example.com") String address,
     @Schema(
