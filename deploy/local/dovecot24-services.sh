@@ -61,9 +61,13 @@ ENVIRONMENT=(
 
 log() { printf '[dovecot24 %s] %s\n' "$NAME" "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-# In the root, in this copy's mount namespace: its $RUN/dovecot is the seed's /run/dovecot.
+# In the root, in this copy's mount namespace: its $RUN/dovecot is the seed's /run/dovecot. A copy
+# started before copies had their own (no driver file there) still reads the root's.
 in_root() {
-  as_root mkdir -p "$ROOT$RUN/dovecot" "$ROOT/run/dovecot"
+  if [ ! -e "$ROOT$RUN/dovecot/auth-driver.conf" ]; then
+    as_root chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${ENVIRONMENT[@]}" "$@"
+    return
+  fi
   # shellcheck disable=SC2016 # expanded by the inner shell
   as_root unshare --mount --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec chroot "$@"' \
     sh "$ROOT$RUN/dovecot" "$ROOT/run/dovecot" \
@@ -111,9 +115,7 @@ make_root() {
 }
 
 configure() {
-  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN" "$ROOT/run/dovecot" "$ROOT$VMAIL" "$ROOT$LOGS"
-  in_root sh -c 'id vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vmail'
-  in_root chown vmail: "$VMAIL"
+  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN/dovecot" "$ROOT/run/dovecot" "$ROOT$VMAIL" "$ROOT$LOGS"
   # What the seed's mda entrypoint does with DB_DRIVER and DB_TLS_VERIFY_CERT, into this copy's
   # own /run/dovecot (see in_root). The PostgreSQL file is not one of the copied seed fixtures:
   # it stands for the seed image's auth-driver-pgsql.conf (src/test/resources/seed/README.md).
@@ -121,6 +123,8 @@ configure() {
   [ "$DB_TLS_VERIFY_CERT" = yes ] && driver=$REPO/src/test/resources/seed/auth-driver-mysql-tls.conf
   [ "$DB_DRIVER" = pgsql ] && driver=$REPO/src/test/resources/dovecot24/auth-driver-pgsql.conf
   cmp -s "$driver" "$ROOT$RUN/dovecot/auth-driver.conf" || as_root cp "$driver" "$ROOT$RUN/dovecot/auth-driver.conf"
+  in_root sh -c 'id vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vmail'
+  in_root chown vmail: "$VMAIL"
   shared_file "$REPO/src/test/resources/seed/my.cnf" /etc/my.cnf
   as_root cp "$REPO/deploy/mda/conf.d/10-auth.conf" "$ROOT$ETC/mailplane/10-auth.conf"
   sed "s/port = 8081/port = $DOVEADM_HTTP_PORT/" "$REPO/deploy/mda/conf.d/99-mailplane-doveadm.conf" |
