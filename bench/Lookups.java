@@ -238,7 +238,7 @@ public class Lookups {
     String block = Files.readString(mailplaneQueries.resolve("connection-" + driver() + ".templ"))
         .replace("${DB_USER}", dbUser).replace("${DB_PASSWORD}", dbPassword)
         .replace("${DB_HOST}", m.group(1)).replace("${DB_PORT}", m.group(2))
-        .replace("${DB_NAME}", m.group(3));
+        .replace("${DB_NAME}", m.group(3)).replace("${DB_TLS_VERIFY_CERT}", "no");
     if (block.contains("${")) throw new IllegalStateException("unfilled template: " + block);
     if (!block.endsWith("\n")) block += "\n";
     for (Map.Entry<String, String> e : queries.entrySet()) {
