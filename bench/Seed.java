@@ -146,8 +146,10 @@ final class Seed {
 
       Rows aliases = new Rows(s, "INSERT INTO alias (id, domain_id, local_part, address, "
           + "description, enabled, version, created_at, updated_at) VALUES ");
+      // A batch of destinations goes after the aliases it refers to: PostgreSQL checks the
+      // foreign key per statement (MariaDB's are off for the seeding).
       Rows destinations = new Rows(s, "INSERT INTO alias_destination (alias_id, position, "
-          + "destination) VALUES ");
+          + "destination) VALUES ", aliases);
       long aliasId = 0;
       for (int d = 1; d <= spec.domains(); d++) {
         String dn = domainName(d);
@@ -204,9 +206,17 @@ final class Seed {
     int inBatch;
     long count;
 
+    /** Flushed before each of this one's batches (the rows this one's refer to), or null. */
+    final Rows referenced;
+
     Rows(Statement s, String head) {
+      this(s, head, null);
+    }
+
+    Rows(Statement s, String head, Rows referenced) {
       this.s = s;
       this.head = head;
+      this.referenced = referenced;
     }
 
     void add(String tuple) throws Exception {
@@ -216,6 +226,7 @@ final class Seed {
     }
 
     void flush() throws Exception {
+      if (referenced != null && inBatch > 0) referenced.flush();
       if (inBatch > 0) s.execute(sql.toString());
       sql.setLength(0);
       inBatch = 0;
