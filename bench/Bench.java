@@ -1,12 +1,13 @@
-// mailplane foundation benchmark: seeds mailboxes straight into MariaDB, then measures the API
-// next to raw JDBC on the same database, in the same run, at the same concurrency.
+// mailplane foundation benchmark: seeds mailboxes straight into the database (MariaDB or
+// PostgreSQL, as the JDBC URL says), then measures the API next to raw JDBC on the same database,
+// in the same run, at the same concurrency.
 //
 // Run through bench/run.sh (builds the jar, starts the app, runs this, stops the app). Directly:
 //   javac -d target/bench/classes bench/*.java
 //   java -cp target/bench/classes:<mariadb-java-client.jar> Bench [--sizes 10x100,1000x1000] ...
 // Seeding is in Seed.java (shared with the Postfix lookup benchmark, Lookups.java).
-// Options (all optional): see parse() below. Only 127.0.0.1 is ever targeted, and only the
-// database mailplane_bench is written.
+// Options (all optional): see parse() below. Only 127.0.0.1 is ever targeted, and only a database
+// whose name ends in _bench (default mailplane_bench) is written.
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,6 +21,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ public class Bench {
   static String wrkScript = "bench/get.lua";
   static long appPid = -1;
   static long dbPid = -1;
+  static boolean seedData = true;
   static List<int[]> sizes = new ArrayList<>();
   static final List<Map<String, String>> rows = new ArrayList<>();
 
@@ -60,27 +63,26 @@ public class Bench {
       throw new IllegalArgumentException("--token <bootstrap token, 32+ chars> is required");
     }
     URI b = URI.create(base);
-    if (!"127.0.0.1".equals(b.getHost()) || !jdbcUrl.startsWith("jdbc:mariadb://127.0.0.1:")) {
-      throw new IllegalArgumentException("only 127.0.0.1 may be targeted");
-    }
-    if (!jdbcUrl.matches("jdbc:mariadb://127\\.0\\.0\\.1:\\d+/" + DB + "(\\?.*)?")) {
-      throw new IllegalArgumentException("the database must be " + DB);
+    if (!"127.0.0.1".equals(b.getHost())
+        || !jdbcUrl.matches("jdbc:(mariadb|postgresql)://127\\.0\\.0\\.1:\\d+/\\w+_bench(\\?.*)?")) {
+      throw new IllegalArgumentException("only 127.0.0.1 and a *_bench database may be targeted");
     }
     for (int[] size : sizes) {
       int domains = size[0];
       int perDomain = size[1];
       String label = label((long) domains * perDomain);
       long t0 = System.nanoTime();
-      long maxId = seed(domains, perDomain);
+      long maxId = seedData ? seed(domains, perDomain) : seeded(domains, perDomain);
       double seedSeconds = (System.nanoTime() - t0) / 1e9;
-      System.err.printf("[%s] seeded %d domains x %d mailboxes in %.1f s%n",
-          label, domains, perDomain, seedSeconds);
+      System.err.printf("[%s] %s %d domains x %d mailboxes in %.1f s%n",
+          label, seedData ? "seeded" : "reused", domains, perDomain, seedSeconds);
       // Tokens are created after seeding (seeding empties api_token).
       String dbToken = createDbToken();
       Workload w = new Workload(label, domains, perDomain, maxId);
       Map<String, String> seedRow = new LinkedHashMap<>();
       seedRow.put("size", label);
-      seedRow.put("phase", "seed (" + domains + " domains x " + perDomain + ")");
+      seedRow.put("phase", (seedData ? "seed (" : "reused seed (") + domains + " domains x "
+          + perDomain + ")");
       seedRow.put("conc", "1");
       seedRow.put("ops/s", String.format("%.0f rows/s", (double) domains * perDomain / seedSeconds));
       seedRow.put("p50 ms", "");
@@ -137,6 +139,10 @@ public class Bench {
       switch (args[i]) {
         case "--base" -> base = v;
         case "--jdbc" -> jdbcUrl = v;
+        case "--no-seed" -> {
+          seedData = false;
+          i--;
+        }
         case "--db-user" -> dbUser = v;
         case "--db-password" -> dbPassword = v;
         case "--token" -> bootstrapToken = v;
@@ -183,10 +189,29 @@ public class Bench {
     return Seed.localPart(u);
   }
 
-  /** Empties mailplane_bench's data tables and inserts the mailboxes; returns the largest id. */
+  /**
+   * Empties the bench database's data tables and seeds the layout the lookup benchmark uses too
+   * (aliases, catch-alls, alias domains), so either benchmark can reuse the other's rows; returns
+   * the largest mailbox id.
+   */
   static long seed(int domains, int perDomain) throws Exception {
     try (Connection c = connect()) {
-      return Seed.seed(c, Seed.Spec.mailboxesOnly(domains, perDomain)).maxMailboxId();
+      return Seed.seed(c, Seed.Spec.of(domains, perDomain, perDomain)).maxMailboxId();
+    }
+  }
+
+  /** --no-seed: the rows an earlier run seeded at this size; refused when they differ. */
+  static long seeded(int domains, int perDomain) throws Exception {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*), MAX(id) FROM mailbox")) {
+      Seed.benchDatabase(c);
+      rs.next();
+      if (rs.getLong(1) != (long) domains * perDomain) {
+        throw new IllegalStateException("--no-seed: " + rs.getLong(1) + " mailboxes seeded, not "
+            + (long) domains * perDomain);
+      }
+      return rs.getLong(2);
     }
   }
 

@@ -1,7 +1,8 @@
-// Seeds the database mailplane_bench straight over JDBC (multi-row INSERTs), shared by the
-// foundation benchmark (Bench.java: domains x mailboxes) and the Postfix lookup benchmark
-// (Lookups.java: the same plus aliases, catch-alls, alias domains and send-only mailboxes).
-// Refuses any database other than mailplane_bench; empties its data tables first.
+// Seeds a benchmark database straight over JDBC (multi-row INSERTs), shared by the foundation
+// benchmark (Bench.java) and the Postfix lookup benchmark (Lookups.java): domains x mailboxes plus
+// aliases, catch-alls, alias domains and send-only mailboxes, on MariaDB or PostgreSQL (the JDBC
+// URL says which; the SQL is portable but for emptying and ANALYZE). Refuses any database whose
+// name does not end in _bench (mailplane_bench by default); empties its data tables first.
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -28,6 +29,15 @@ final class Seed {
       int aliasDomains, int sendOnlyEvery) {
     static Spec mailboxesOnly(int domains, int perDomain) {
       return new Spec(domains, perDomain, 0, 0, 0, 0);
+    }
+
+    /**
+     * The layout both benchmarks use, so one seeded database serves both: as many aliases as
+     * mailboxes per domain, a catch-all on every 4th domain, max(2, domains/100) alias domains,
+     * every 50th mailbox send-only.
+     */
+    static Spec of(int domains, int perDomain, int aliasesPerDomain) {
+      return new Spec(domains, perDomain, aliasesPerDomain, 4, Math.max(2, domains / 100), 50);
     }
 
     long mailboxes() {
@@ -71,25 +81,47 @@ final class Seed {
     return String.format("ext%06d@elsewhere.example", a);
   }
 
-  /** Empties mailplane_bench's data tables and seeds it as {@code spec} says. */
-  static Counts seed(Connection c, Spec spec) throws Exception {
-    try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
-        rs.next();
-        if (!DB.equals(rs.getString(1))) {
-          throw new IllegalStateException("connected to " + rs.getString(1) + ", not " + DB);
-        }
+  static boolean postgresql(Connection c) throws Exception {
+    return c.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+  }
+
+  /** The connection's database, refused unless it is a benchmark database (*_bench). */
+  static String benchDatabase(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(postgresql(c) ? "SELECT current_database()" : "SELECT DATABASE()")) {
+      rs.next();
+      String db = rs.getString(1);
+      if (db == null || !db.endsWith("_bench")) {
+        throw new IllegalStateException("connected to " + db + ", not a *_bench database");
       }
-      s.execute("SET SESSION foreign_key_checks = 0");
-      s.execute("SET SESSION unique_checks = 0");
-      for (String t : List.of("alias_destination", "alias", "mailbox", "alias_domain", "domain",
-          "api_token", "audit_event")) {
-        s.execute("TRUNCATE TABLE " + DB + "." + t);
+      return db;
+    }
+  }
+
+  static final List<String> TABLES = List.of("domain", "mailbox", "alias", "alias_destination",
+      "alias_domain");
+
+  /** Empties the benchmark database's data tables and seeds it as {@code spec} says. */
+  static Counts seed(Connection c, Spec spec) throws Exception {
+    benchDatabase(c);
+    boolean pg = postgresql(c);
+    try (Statement s = c.createStatement()) {
+      if (pg) {
+        // CASCADE: whatever else refers to these rows (tokens, fetchmail accounts) goes too.
+        s.execute("TRUNCATE TABLE alias_destination, alias, mailbox, alias_domain, domain, "
+            + "api_token, audit_event CASCADE");
+      } else {
+        s.execute("SET SESSION foreign_key_checks = 0");
+        s.execute("SET SESSION unique_checks = 0");
+        for (String t : List.of("alias_destination", "alias", "mailbox", "alias_domain", "domain",
+            "api_token", "audit_event")) {
+          s.execute("TRUNCATE TABLE " + t);
+        }
       }
       Rows domains = new Rows(s, "INSERT INTO domain (id, name, description, enabled, version, "
           + "created_at, updated_at) VALUES ");
       for (int d = 1; d <= spec.domains(); d++) {
-        domains.add("(" + d + ",'" + domainName(d) + "',NULL,1,0," + NOW + "," + NOW + ")");
+        domains.add("(" + d + ",'" + domainName(d) + "',NULL,TRUE,0," + NOW + "," + NOW + ")");
       }
       domains.flush();
 
@@ -105,7 +137,7 @@ final class Seed {
           id++;
           String lp = localPart(u);
           mailboxes.add("(" + id + "," + d + ",'" + lp + "','" + lp + "@" + dn + "','User " + u
-              + "','" + HASH + "',1024,1," + (spec.sendOnly(u) ? 1 : 0) + ",0," + NOW + "," + NOW
+              + "','" + HASH + "',1024,TRUE," + spec.sendOnly(u) + ",0," + NOW + "," + NOW
               + ")");
         }
       }
@@ -114,21 +146,23 @@ final class Seed {
 
       Rows aliases = new Rows(s, "INSERT INTO alias (id, domain_id, local_part, address, "
           + "description, enabled, version, created_at, updated_at) VALUES ");
+      // A batch of destinations goes after the aliases it refers to: PostgreSQL checks the
+      // foreign key per statement (MariaDB's are off for the seeding).
       Rows destinations = new Rows(s, "INSERT INTO alias_destination (alias_id, position, "
-          + "destination) VALUES ");
+          + "destination) VALUES ", aliases);
       long aliasId = 0;
       for (int d = 1; d <= spec.domains(); d++) {
         String dn = domainName(d);
         if (spec.hasCatchAll(d)) {
           aliasId++;
-          aliases.add("(" + aliasId + "," + d + ",'','@" + dn + "',NULL,1,0," + NOW + "," + NOW
+          aliases.add("(" + aliasId + "," + d + ",'','@" + dn + "',NULL,TRUE,0," + NOW + "," + NOW
               + ")");
           destinations.add("(" + aliasId + ",0,'" + localPart(1) + "@" + dn + "')");
         }
         for (int a = 1; a <= spec.aliasesPerDomain(); a++) {
           aliasId++;
           String lp = aliasLocalPart(a);
-          aliases.add("(" + aliasId + "," + d + ",'" + lp + "','" + lp + "@" + dn + "',NULL,1,0,"
+          aliases.add("(" + aliasId + "," + d + ",'" + lp + "','" + lp + "@" + dn + "',NULL,TRUE,0,"
               + NOW + "," + NOW + ")");
           String mailbox = localPart(1 + (a - 1) % Math.max(1, spec.perDomain())) + "@" + dn;
           destinations.add("(" + aliasId + ",0,'" + mailbox + "')");
@@ -144,12 +178,21 @@ final class Seed {
           + "description, enabled, version, created_at, updated_at) VALUES ");
       for (int k = 1; k <= spec.aliasDomains(); k++) {
         aliasDomains.add("(" + k + ",'" + aliasDomainName(k) + "'," + spec.aliasDomainTarget(k)
-            + ",NULL,1,0," + NOW + "," + NOW + ")");
+            + ",NULL,TRUE,0," + NOW + "," + NOW + ")");
       }
       aliasDomains.flush();
 
-      s.execute("ANALYZE TABLE " + DB + ".domain, " + DB + ".mailbox, " + DB + ".alias, " + DB
-          + ".alias_destination, " + DB + ".alias_domain");
+      if (pg) {
+        // Explicit ids: PostgreSQL's identity sequences do not move past them by themselves, and
+        // the app's next insert would collide.
+        for (String t : List.of("domain", "mailbox", "alias", "alias_domain")) {
+          s.execute("SELECT setval(pg_get_serial_sequence('" + t + "', 'id'), "
+              + "GREATEST(1, (SELECT MAX(id) FROM " + t + ")))");
+        }
+        s.execute("ANALYZE " + String.join(", ", TABLES));
+      } else {
+        s.execute("ANALYZE TABLE " + String.join(", ", TABLES));
+      }
       return new Counts(maxMailboxId, aliasId, destinations.count, spec.aliasDomains(),
           maxMailboxId);
     }
@@ -163,9 +206,17 @@ final class Seed {
     int inBatch;
     long count;
 
+    /** Flushed before each of this one's batches (the rows this one's refer to), or null. */
+    final Rows referenced;
+
     Rows(Statement s, String head) {
+      this(s, head, null);
+    }
+
+    Rows(Statement s, String head, Rows referenced) {
       this.s = s;
       this.head = head;
+      this.referenced = referenced;
     }
 
     void add(String tuple) throws Exception {
@@ -175,6 +226,7 @@ final class Seed {
     }
 
     void flush() throws Exception {
+      if (referenced != null && inBatch > 0) referenced.flush();
       if (inBatch > 0) s.execute(sql.toString());
       sql.setLength(0);
       inBatch = 0;

@@ -1,5 +1,6 @@
-# Sourced by the benchmark scripts: build the prod jar, start it on 127.0.0.1 against
-# mailplane_bench (BENCH_DB), wait until it is ready, stop it on exit. Not a script of its own.
+# Sourced by the benchmark scripts: build the prod jar for BENCH_ENGINE, start it on 127.0.0.1
+# against BENCH_DB (bench/engine.sh), wait until it is ready, stop it on exit. Not a script of
+# its own.
 #
 #   APP_PORT=18080 APP_LOG=target/bench/app.log
 #   APP_ENV=(MAILPLANE_FOO=bar ...)     # extra environment of the app (optional)
@@ -9,18 +10,23 @@
 #   app_start                           # sets APP_PID, APP_TOKEN, DB_URL; stops the app on EXIT
 #   app_stop
 
-BENCH_DB=${BENCH_DB:-mailplane_bench}
-DB_URL=jdbc:mariadb://127.0.0.1:3306/$BENCH_DB
+# shellcheck source=engine.sh
+. "$(dirname "${BASH_SOURCE[0]}")/engine.sh"
 
 app_build() {
   if ss -ltn "sport = :$APP_PORT" | grep -q LISTEN; then
     echo "port $APP_PORT is in use; choose another port" >&2
     exit 1
   fi
+  local built=target/quarkus-app/mailplane.db
   if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-    echo "building the jar ..." >&2
-    ./mvnw -B -q package -DskipTests
+    echo "building the jar for $BENCH_ENGINE ..." >&2
+    ./mvnw -B -q package -DskipTests -Dmailplane.db="$BENCH_ENGINE"
+    echo "$BENCH_ENGINE" >"$built"
   fi
+  # The engine is fixed in the jar at build time: a reused jar must be the one for this engine.
+  [ "$(cat "$built" 2>/dev/null)" = "$BENCH_ENGINE" ] ||
+    { echo "target/quarkus-app was not built for $BENCH_ENGINE; drop BENCH_SKIP_BUILD" >&2; exit 1; }
 }
 
 app_start() {
@@ -28,9 +34,8 @@ app_start() {
     echo "port $APP_PORT is in use; choose another port" >&2
     exit 1
   fi
-  # A fresh machine has no benchmark database yet (test-services.sh grants it, the app migrates it).
-  mysql -h127.0.0.1 -umailplane -pmailplane -e \
-    "CREATE DATABASE IF NOT EXISTS $BENCH_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"
+  # A fresh machine has no benchmark database yet (the app migrates it).
+  bench_create_db
   APP_TOKEN="bench-bootstrap-token-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "starting the app on 127.0.0.1:$APP_PORT (log: $APP_LOG) ..." >&2
   env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$APP_PORT \
@@ -57,17 +62,19 @@ app_stop() {
   return 0
 }
 
-# The mariadb client jar from the local Maven repository (the build put it there).
-mariadb_jar() {
-  ls ~/.m2/repository/org/mariadb/jdbc/mariadb-java-client/*/mariadb-java-client-*.jar \
-    | grep -v sources | sort -V | tail -1
-}
-
-# Markdown lines: date, machine, java, MariaDB, git.
+# Markdown lines: date, machine, load, java, database, git.
 bench_header() {
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)," \
     "$(free -g | awk '/Mem:/ {print $2}') GB RAM"
-  echo "- java: $(java -version 2>&1 | head -1); MariaDB $(mysql -h127.0.0.1 -umailplane -pmailplane -N -e 'select version()' 2>/dev/null || echo '?')"
+  echo "- load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- java: $(java -version 2>&1 | head -1); $(bench_db_version)"
   echo "- git: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' (src modified)')"
+}
+
+# The mariadb client jar from the local Maven repository (the build put it there), for the
+# benchmarks that run on MariaDB only.
+mariadb_jar() {
+  ls ~/.m2/repository/org/mariadb/jdbc/mariadb-java-client/*/mariadb-java-client-*.jar \
+    | grep -v sources | sort -V | tail -1
 }

@@ -5,31 +5,26 @@
 #   bench/run.sh                      # 1k (10 x 100) and 1M (1000 x 1000) mailboxes
 #   BENCH_SIZES=10x100 bench/run.sh   # quick run, 1k only
 #   BENCH_SKIP_BUILD=1 bench/run.sh   # reuse target/quarkus-app
+#   BENCH_ENGINE=postgresql BENCH_DB=mailplane_pg_bench bench/run.sh   # on PostgreSQL (engine.sh)
+#   BENCH_ARGS=--no-seed bench/run.sh # reuse the rows an earlier run (or bench/lookups.sh) seeded
 # Env: BENCH_PORT (18080), BENCH_SECONDS (20 per phase), BENCH_WARMUP (20),
 #      BENCH_GET_CONCURRENCY (16), BENCH_LIST_CONCURRENCY (4), BENCH_JFR=1 (record a JFR profile
 #      of the app to target/bench/app.jfr), BENCH_ONLY=<regex> (only phases whose name matches).
 set -euo pipefail
-# At 1M mailboxes the tables (~0.8 GB with aliases) outgrow MariaDB's default 128 MB buffer
-# pool and every lookup becomes a disk read; a server for a million mailboxes is sized for its
-# working set (docs/benchmarks.md), so the benchmark runs with a 1 GiB pool (dynamic, as root).
-BENCH_BUFFER_POOL=${BENCH_BUFFER_POOL:-1073741824}
-mariadb -h127.0.0.1 -uroot -e "SET GLOBAL innodb_buffer_pool_size = GREATEST(@@innodb_buffer_pool_size, $BENCH_BUFFER_POOL)" 2>/dev/null \
-  || echo "could not raise innodb_buffer_pool_size (needs root); results will include disk reads" >&2
-
 cd "$(dirname "$0")/.."
 
 APP_PORT=${BENCH_PORT:-18080}
 SIZES=${BENCH_SIZES:-10x100,1000x1000}
-OUT=target/bench
+. bench/app.sh
+OUT=target/bench/$BENCH_ENGINE
 APP_LOG=$OUT/app.log
 mkdir -p "$OUT"
-. bench/app.sh
+bench_size_db
 app_build
-MARIADB_JAR=$(mariadb_jar)
 
 # Bench.java and the seeding it shares with bench/lookups.sh (Seed.java).
 rm -rf "$OUT/classes"
-javac -nowarn -d "$OUT/classes" -cp "$MARIADB_JAR" bench/Bench.java bench/Seed.java
+javac -nowarn -d "$OUT/classes" bench/Bench.java bench/Seed.java
 
 APP_ENV=()
 APP_JAVA_OPTS=()
@@ -38,14 +33,14 @@ if [ "${BENCH_JFR:-0}" = 1 ]; then
 fi
 app_start
 
-DB_PID=$(pgrep -x mariadbd | head -1 || true)
 {
   bench_header
-  echo "- command: BENCH_SIZES=$SIZES bench/run.sh"
+  echo "- command: BENCH_ENGINE=$BENCH_ENGINE BENCH_DB=$BENCH_DB BENCH_SIZES=$SIZES BENCH_SECONDS=${BENCH_SECONDS:-20} BENCH_WARMUP=${BENCH_WARMUP:-20} BENCH_ARGS='${BENCH_ARGS:-}' bench/run.sh"
   echo
 } | tee "$OUT/results.md"
 
-java -cp "$OUT/classes:$MARIADB_JAR" Bench \
+# shellcheck disable=SC2086
+java -cp "$OUT/classes:$JDBC_JAR" Bench ${BENCH_ARGS:-} \
   --base "http://127.0.0.1:$APP_PORT" --jdbc "$DB_URL" --token "$APP_TOKEN" --sizes "$SIZES" \
   --seconds "${BENCH_SECONDS:-20}" --warmup "${BENCH_WARMUP:-20}" \
   --get-concurrency "${BENCH_GET_CONCURRENCY:-16}" \
@@ -54,4 +49,5 @@ java -cp "$OUT/classes:$MARIADB_JAR" Bench \
   --app-pid "$APP_PID" ${DB_PID:+--db-pid "$DB_PID"} | tee -a "$OUT/results.md"
 
 app_stop
+echo "- load average after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
 echo "results: $OUT/results.md" >&2

@@ -6,8 +6,12 @@
 #   mailplane  deploy/mda/conf.d/10-auth.conf + 99-mailplane-doveadm.conf as shipped (only the
 #              doveadm HTTP port differs): IMAP 1243, doveadm HTTP 8191 (plus the port offset)
 #   seed       the seed's unchanged v8.0 10-auth.conf (src/test/resources/seed), auth only
-# Both get the database connection the way the seed's mda entrypoint gives it: its
-# auth-driver-mysql.conf (or -tls.conf with DB_TLS_VERIFY_CERT=yes) as /run/dovecot/auth-driver.conf.
+# Both get the database connection the way the seed's mda entrypoint gives it, from DB_DRIVER
+# (MAILPLANE_MAIL_DB_DRIVER, mysql or pgsql): its auth-driver-mysql.conf (or -tls.conf with
+# DB_TLS_VERIFY_CERT=yes) or auth-driver-pgsql.conf as /run/dovecot/auth-driver.conf. That path is
+# the seed's and fixed, so each copy runs its instances and its doveadm calls in a private mount
+# namespace where its own $RUN/dovecot is mounted over /run/dovecot: a MariaDB-reading and a
+# PostgreSQL-reading copy share the root without touching each other's driver file.
 # Usage: deploy/local/dovecot24-services.sh start|stop|status|doveadm INSTANCE ARGS...
 # Idempotent: start reuses a running instance (reload) unless its environment changed.
 #
@@ -39,19 +43,43 @@ LIB=/var/lib/$NAME
 LOGS=/var/log/$NAME
 VMAIL=/srv/$NAME-vmail
 
+export DB_DRIVER=$MAILPLANE_MAIL_DB_DRIVER DB_PORT=${MAILPLANE_MAIL_DB_PORT:-}
+[ -n "$DB_PORT" ] || unset DB_PORT
+export DB_TLS_VERIFY_CERT=${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}
+# shellcheck source=db-driver.sh
+. "$(dirname "$0")/db-driver.sh"
+
 ENVIRONMENT=(
   DB_HOST="${MAILPLANE_MAIL_DB_HOST:-127.0.0.1}"
-  DB_PORT="${MAILPLANE_MAIL_DB_PORT:-3306}"
+  DB_PORT="$DB_PORT"
   DB_NAME="$MAILPLANE_MAIL_DB_NAME"
   DB_USER="${MAILPLANE_MAIL_DB_USER:-mailplane}"
   DB_PASSWORD="${MAILPLANE_MAIL_DB_PASSWORD:-mailplane}"
-  DB_TLS_VERIFY_CERT="${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}"
+  DB_TLS_VERIFY_CERT="$DB_TLS_VERIFY_CERT"
   DOVEADM_API_KEY="${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}"
 )
 
 log() { printf '[dovecot24 %s] %s\n' "$NAME" "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
-in_root() { as_root chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${ENVIRONMENT[@]}" "$@"; }
+# In the root, in this copy's mount namespace: its $RUN/dovecot is the seed's /run/dovecot. A copy
+# started before copies had their own (no driver file there) still reads the root's.
+in_root() {
+  if [ ! -e "$ROOT$RUN/dovecot/auth-driver.conf" ]; then
+    as_root chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${ENVIRONMENT[@]}" "$@"
+    return
+  fi
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  as_root unshare --mount --propagation private sh -c 'mount --bind "$1" "$2" && shift 2 && exec chroot "$@"' \
+    sh "$ROOT$RUN/dovecot" "$ROOT/run/dovecot" \
+    "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${ENVIRONMENT[@]}" "$@"
+}
+# Package management in the root, outside any copy's namespace; services are never started by a
+# package's scripts (policy-rc.d), so the instances running there are left alone.
+apt_in_root() {
+  printf '#!/bin/sh\nexit 101\n' | as_root tee "$ROOT/usr/sbin/policy-rc.d" >/dev/null
+  as_root chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+  as_root chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive "$@"
+}
 
 # The Debian mirror this machine's apt uses (deb822 or one-line sources), else deb.debian.org.
 mirror() {
@@ -62,7 +90,17 @@ mirror() {
 }
 
 make_root() {
-  [ -x "$ROOT/usr/sbin/dovecot" ] && return 0
+  if [ -x "$ROOT/usr/sbin/dovecot" ]; then
+    # Roots built before the PostgreSQL driver was part of them get it added: a new module file,
+    # which running instances never load (only a start reads the driver list).
+    [ -e "$ROOT/usr/lib/dovecot/modules/auth/libdriver_pgsql.so" ] && return 0
+    log "adding dovecot-pgsql to $ROOT"
+    apt_in_root apt-get install -y -qq --no-install-recommends dovecot-pgsql >>"$STATE/apt.log" 2>&1 ||
+      { apt_in_root apt-get update -qq >>"$STATE/apt.log" 2>&1 &&
+        apt_in_root apt-get install -y -qq --no-install-recommends dovecot-pgsql >>"$STATE/apt.log" 2>&1; } ||
+      { log "installing dovecot-pgsql failed, see $STATE/apt.log"; return 1; }
+    return 0
+  fi
   command -v debootstrap >/dev/null || {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
@@ -70,22 +108,23 @@ make_root() {
   log "building a Debian $SUITE root with Dovecot 2.4 in $ROOT (a few minutes, once)"
   as_root rm -rf "$ROOT.partial"
   as_root mkdir -p "$STATE"
-  as_root debootstrap --variant=minbase --include=dovecot-core,dovecot-mysql,dovecot-imapd \
+  as_root debootstrap --variant=minbase --include=dovecot-core,dovecot-mysql,dovecot-pgsql,dovecot-imapd \
     "$SUITE" "$ROOT.partial" "$(mirror)" >"$STATE/debootstrap.log" 2>&1 ||
     { log "debootstrap failed, see $STATE/debootstrap.log"; return 1; }
   as_root mv "$ROOT.partial" "$ROOT"
 }
 
 configure() {
-  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN" "$ROOT/run/dovecot" "$ROOT$VMAIL" "$ROOT$LOGS"
+  as_root mkdir -p "$ROOT$ETC/mailplane" "$ROOT$ETC/seed" "$ROOT$RUN/dovecot" "$ROOT/run/dovecot" "$ROOT$VMAIL" "$ROOT$LOGS"
+  # What the seed's mda entrypoint does with DB_DRIVER and DB_TLS_VERIFY_CERT, into this copy's
+  # own /run/dovecot (see in_root). The PostgreSQL file is not one of the copied seed fixtures:
+  # it stands for the seed image's auth-driver-pgsql.conf (src/test/resources/seed/README.md).
+  local driver=$REPO/src/test/resources/seed/auth-driver-$DB_DRIVER.conf
+  [ "$DB_TLS_VERIFY_CERT" = yes ] && driver=$REPO/src/test/resources/seed/auth-driver-mysql-tls.conf
+  [ "$DB_DRIVER" = pgsql ] && driver=$REPO/src/test/resources/dovecot24/auth-driver-pgsql.conf
+  cmp -s "$driver" "$ROOT$RUN/dovecot/auth-driver.conf" || as_root cp "$driver" "$ROOT$RUN/dovecot/auth-driver.conf"
   in_root sh -c 'id vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin vmail'
   in_root chown vmail: "$VMAIL"
-  # What the seed's mda entrypoint does with DB_DRIVER=mysql and DB_TLS_VERIFY_CERT. The path is
-  # the seed's and so shared by the copies in this root: written only when it differs, and a copy
-  # that wants the other driver than a running one is refused rather than switching it under it.
-  local driver=auth-driver-mysql.conf
-  case "${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}" in true | yes) driver=auth-driver-mysql-tls.conf ;; esac
-  shared_file "$REPO/src/test/resources/seed/$driver" /run/dovecot/auth-driver.conf
   shared_file "$REPO/src/test/resources/seed/my.cnf" /etc/my.cnf
   as_root cp "$REPO/deploy/mda/conf.d/10-auth.conf" "$ROOT$ETC/mailplane/10-auth.conf"
   sed "s/port = 8081/port = $DOVEADM_HTTP_PORT/" "$REPO/deploy/mda/conf.d/99-mailplane-doveadm.conf" |

@@ -7,8 +7,8 @@
 # then the ACME peers Pebble, pebble-challtestsrv and BIND (acme-services.sh), and Prometheus with
 # promtool for the dashboard and alert-rule tests (observability-services.sh), Keycloak as the
 # OpenID Connect provider of the single sign-on tests (oidc-services.sh). Last, a second
-# Postfix + Dovecot 2.3 that read PostgreSQL
-# (mail-services.sh with DB_DRIVER=pgsql; prefix MAILPLANE_PG_TS_PREFIX, ports offset by
+# Postfix + Dovecot 2.3 and Dovecot 2.4 that read PostgreSQL
+# (mail-services.sh and dovecot24-services.sh with DB_DRIVER=pgsql; prefix MAILPLANE_PG_TS_PREFIX, ports offset by
 # MAILPLANE_PG_TS_PORT_OFFSET, database MAILPLANE_PG_MAIL_DB_NAME; docs/testing.md).
 # Idempotent: running services are reused.
 # Usage: deploy/local/test-services.sh [start|status|stop|env]
@@ -197,6 +197,7 @@ case "${1:-start}" in
     "$(dirname "$0")/acme-services.sh" start
     "$(dirname "$0")/observability-services.sh" start
     pg_copy "$(dirname "$0")/mail-services.sh" start
+    pg_copy "$(dirname "$0")/dovecot24-services.sh" start
     "$(dirname "$0")/oidc-services.sh" start
     ;;
   status)
@@ -207,10 +208,12 @@ case "${1:-start}" in
     "$(dirname "$0")/acme-services.sh" status
     "$(dirname "$0")/observability-services.sh" status
     pg_copy "$(dirname "$0")/mail-services.sh" status
+    pg_copy "$(dirname "$0")/dovecot24-services.sh" status
     "$(dirname "$0")/oidc-services.sh" status
     ;;
   stop)
     "$(dirname "$0")/oidc-services.sh" stop
+    pg_copy "$(dirname "$0")/dovecot24-services.sh" stop
     pg_copy "$(dirname "$0")/mail-services.sh" stop
     "$(dirname "$0")/observability-services.sh" stop
     "$(dirname "$0")/acme-services.sh" stop

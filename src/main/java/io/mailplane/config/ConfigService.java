@@ -14,6 +14,7 @@ import io.quarkus.arc.All;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,6 +50,11 @@ public class ConfigService {
   @Inject ObjectMapper json;
   @Inject PlaintextPasswords passwords;
   @Inject ConfigApiConfig config;
+  @Inject EntityManager em;
+
+  /** Fixed at build time (-Dmailplane.db), like the dialect. */
+  @ConfigProperty(name = "quarkus.datasource.db-kind")
+  String dbKind;
 
   /** An exported document and the revision it shows. */
   public record Export(long revision, Map<String, List<?>> document) {}
@@ -61,11 +68,19 @@ public class ConfigService {
   }
 
   /**
-   * One transaction, so the revision and the objects are one snapshot (InnoDB repeatable read: the
-   * first read fixes it).
+   * One transaction, so the revision and the objects are one snapshot. MariaDB's default REPEATABLE
+   * READ gives that (InnoDB's first consistent read fixes it). PostgreSQL's default READ COMMITTED
+   * takes a new snapshot per statement, so a change committed between reading the revision and
+   * reading the mailboxes would show under the older revision: there this transaction asks for
+   * REPEATABLE READ (read-only, so it can never be the one aborted by a conflict) before its first
+   * read, which then fixes its snapshot.
    */
   @Transactional
   public Export export() {
+    if ("postgresql".equals(dbKind)) {
+      em.createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+          .executeUpdate();
+    }
     long revision = revisions.current(caller.visibleDomains());
     return new Export(revision, exportAll());
   }

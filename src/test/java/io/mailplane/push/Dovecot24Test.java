@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,18 +36,32 @@ import org.junit.jupiter.api.Test;
  * Issue 15, item 5: mailplane's Dovecot 2.4 files (deploy/mda/conf.d) and the seed's unchanged v8.0
  * 10-auth.conf in a real Dovecot 2.4.1 (Debian 13, in a chroot: deploy/local/
  * dovecot24-services.sh), against the database this test writes through the API: authentication,
- * user and quota lookups, IMAP LOGIN, and the doveadm HTTP API the push target calls.
+ * user and quota lookups, IMAP LOGIN, and the doveadm HTTP API the push target calls. On the engine
+ * the suite runs on (-Dmailplane.db): on PostgreSQL the instances of the PostgreSQL-reading copy
+ * (test-services.sh, variables MAILPLANE_PG_*), whose driver is the seed's pgsql one.
  */
 @QuarkusTest
 @NeedsDaemons
 class Dovecot24Test {
   static final String PASSWORD = "Dovecot-24-Password-1";
   static final Path SCRIPT = Path.of("deploy/local/dovecot24-services.sh");
+  static final boolean POSTGRESQL = "postgresql".equals(System.getProperty("mailplane.db"));
+
+  /** Dovecot's name of the engine, as DB_DRIVER says it. */
+  static final String DRIVER = POSTGRESQL ? "pgsql" : "mysql";
+
+  /** The copy's variable set: the PostgreSQL-reading copy's is the first one's renamed. */
+  static final Map<String, String> COPY = copyEnvironment();
+
+  /** Default ports are the first copy's, or its PostgreSQL-reading copy's 50 above. */
+  static final int DEFAULT_OFFSET = POSTGRESQL ? 50 : 0;
+
   static final int IMAP =
-      Integer.parseInt(System.getenv().getOrDefault("MAILPLANE_DOVECOT24_IMAP_PORT", "1243"));
+      Integer.parseInt(
+          COPY.getOrDefault("MAILPLANE_DOVECOT24_IMAP_PORT", "" + (1243 + DEFAULT_OFFSET)));
   static final String DOVEADM_URL =
       "http://127.0.0.1:"
-          + System.getenv().getOrDefault("MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT", "8191")
+          + COPY.getOrDefault("MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT", "" + (8191 + DEFAULT_OFFSET))
           + "/doveadm/v1";
   static final String API_KEY =
       System.getenv().getOrDefault("MAILPLANE_DOVEADM_API_KEY", "mailplane-test-doveadm-key");
@@ -75,6 +90,9 @@ class Dovecot24Test {
 
   @Test
   void mailplanesFilesAndTheSeedsAnswerAlikeInDovecot24() throws Exception {
+    // Both instances read the suite's engine through the seed's driver file for it.
+    assertEquals(DRIVER, doveadm("mailplane", "config", "-h", "sql_driver").strip());
+    assertTrue(doveadm("seed", "config").contains("sql_driver = " + DRIVER));
     assertTrue(authTest("mailplane", "john@" + d, PASSWORD, "imap"));
     assertTrue(authTest("mailplane", "JOHN@" + d.toUpperCase(), PASSWORD, "imap"));
     assertTrue(authTest("mailplane", "noreply@" + d, PASSWORD, "smtp"));
@@ -200,8 +218,27 @@ class Dovecot24Test {
     return run(command);
   }
 
+  private static Map<String, String> copyEnvironment() {
+    Map<String, String> copy = new HashMap<>(System.getenv());
+    if (POSTGRESQL) {
+      copy.putIfAbsent("MAILPLANE_PG_DOVECOT24_NAME", "mailplane-pg");
+      copy.putIfAbsent("MAILPLANE_PG_MAIL_DB_DRIVER", "pgsql");
+      new HashMap<>(copy)
+          .forEach(
+              (name, value) -> {
+                if (name.startsWith("MAILPLANE_PG_")) {
+                  copy.put("MAILPLANE_" + name.substring("MAILPLANE_PG_".length()), value);
+                }
+              });
+    }
+    return Map.copyOf(copy);
+  }
+
   private static String run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(COPY);
+    Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
