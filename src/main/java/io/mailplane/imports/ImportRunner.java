@@ -13,6 +13,7 @@ import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.InvalidValueException;
+import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument;
 import io.mailplane.config.ConfigService;
 import io.mailplane.dkim.DkimDto;
@@ -236,9 +237,12 @@ class ImportRunner {
   }
 
   private void write(ImportPlan p, ImportRequest.Options options, Bookkeeping books) {
-    if (!(p.kind().equals(ImportPlan.MAILBOX) && p.action().equals(ImportPlan.CREATE))) {
-      // What comes next may need the new mailboxes (a fetchmail account names its mailbox).
-      books.createMailboxes();
+    boolean batched =
+        p.action().equals(ImportPlan.CREATE)
+            && (p.kind().equals(ImportPlan.MAILBOX) || p.kind().equals(ImportPlan.ALIAS));
+    if (!batched) {
+      // What comes next may need the new objects (a fetchmail account names its mailbox).
+      books.createPending();
     }
     ObjectNode c = p.changes();
     boolean create = p.action().equals(ImportPlan.CREATE);
@@ -267,16 +271,24 @@ class ImportRunner {
         }
       }
       case ImportPlan.ALIAS -> {
-        AliasDto after;
+        List<String> destinations;
         if (create) {
           ObjectNode request = c.deepCopy();
           request.put("address", p.key());
-          after = aliases.create(valid(convert(request, AliasDto.class)));
+          AliasDto created = valid(convert(request, AliasDto.class));
+          books.newAlias(created);
+          // As the service stores them (createAll refuses what does not parse).
+          destinations =
+              created.destinations() == null
+                  ? List.of()
+                  : created.destinations().stream()
+                      .map(d -> MailAddress.parse(d, "destinations", false).toString())
+                      .distinct()
+                      .toList();
         } else {
-          after = aliases.patch(p.key(), c, Precondition.NONE);
+          destinations = aliases.patch(p.key(), c, Precondition.NONE).destinations();
         }
-        mineAfter.set(
-            "destinations", json.valueToTree(after.destinations().stream().sorted().toList()));
+        mineAfter.set("destinations", json.valueToTree(destinations.stream().sorted().toList()));
       }
       case ImportPlan.DKIM -> {
         ObjectNode target = mineAfter.deepCopy();
@@ -325,7 +337,7 @@ class ImportRunner {
       default -> throw new IllegalStateException("unknown kind " + p.kind());
     }
     books.state(p, mineAfter, version);
-    if (!create || !p.kind().equals(ImportPlan.MAILBOX)) {
+    if (!batched) {
       // Later queries would otherwise flush-check every entity of the chunk.
       ImportItem.getEntityManager().flush();
       ImportItem.getEntityManager().clear();
@@ -364,6 +376,7 @@ class ImportRunner {
   private final class Bookkeeping {
     private final long jobId;
     private final List<MailboxDto> newMailboxes = new ArrayList<>();
+    private final List<AliasDto> newAliases = new ArrayList<>();
     private final Map<ImportState.Key, StateRow> states = new LinkedHashMap<>();
     private final Set<ImportState.Key> rebaseOnly = new HashSet<>();
     private final List<Object[]> items = new ArrayList<>();
@@ -379,10 +392,19 @@ class ImportRunner {
       newMailboxes.add(request);
     }
 
-    void createMailboxes() {
+    void newAlias(AliasDto request) {
+      newAliases.add(request);
+    }
+
+    /** Mailboxes first: an alias may list its own address only when that is a mailbox. */
+    void createPending() {
       if (!newMailboxes.isEmpty()) {
         mailboxes.createAll(List.copyOf(newMailboxes));
         newMailboxes.clear();
+      }
+      if (!newAliases.isEmpty()) {
+        aliases.createAll(List.copyOf(newAliases));
+        newAliases.clear();
       }
     }
 
@@ -415,7 +437,7 @@ class ImportRunner {
     }
 
     void write() {
-      createMailboxes();
+      createPending();
       ImportItem.getEntityManager().flush();
       // Closing returns the handle to the transaction, which keeps the physical connection.
       try (Connection connection = dataSource.getConnection()) {
