@@ -168,7 +168,16 @@ public final class SeedLookups {
               + "\n}\nuserdb {\n  driver = sql\n  args = "
               + sql
               + "\n}\n");
-      run(List.of("dovecot", "-c", conf.toString()));
+      // The master forks into the background and keeps its output open: to a file, not a pipe.
+      Path output = dir.resolve("start.out");
+      Process process =
+          new ProcessBuilder("dovecot", "-c", conf.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(output.toFile())
+              .start();
+      if (process.waitFor() != 0) {
+        throw new AssertionError("dovecot -c " + conf + ": " + Files.readString(output));
+      }
       SeedDovecot dovecot = new SeedDovecot(conf.toString());
       // The master is up when its auth socket answers.
       for (int i = 0; i < 100 && !Files.exists(dir.resolve("run/auth-client")); i++) {
