@@ -146,11 +146,11 @@ class ImportRunner {
   /**
    * A chunk of objects in one transaction: one commit (one log flush, one turn of the revision
    * lock) instead of one per object, and a fixed number of statements for the chunk's bookkeeping:
-   * new mailboxes (most of an import) in one batch ({@code MailboxService.createAll}, with its
-   * audit and outbox events batched too), import states and items in one batch each. Other objects
-   * still go one by one through their service. When any object of the chunk fails, the whole chunk
-   * is rolled back and its objects are written again one transaction each, so only the failing
-   * object fails, with its own problem.
+   * new mailboxes and aliases (most of an import) in one batch each ({@code createAll} of their
+   * services: the same checks, DTOs, audit and outbox events as one by one), import states and
+   * items in one batch each. Other objects still go one by one through their service. When any
+   * object of the chunk fails, the whole chunk is rolled back and its objects are written again one
+   * transaction each, so only the failing object fails, with its own problem.
    */
   private boolean applyChunk(
       long jobId,
