@@ -647,6 +647,8 @@ class ImportRunner {
     ImportState.<ImportState>listAll()
         .forEach(
             s -> out.computeIfAbsent(s.id.kind(), k -> new HashMap<>()).put(s.id.keyHash(), s));
+    // Read only: detached, so the planner's later queries do not flush-check each of them.
+    ImportState.getEntityManager().clear();
     return out;
   }
 
@@ -695,6 +697,9 @@ class ImportRunner {
     for (Object o : export.document().get("dkim")) {
       dkimDomains.add(((ConfigDocument.DkimEntry) o).domain());
     }
+    // The export loaded every mailbox and alias as an entity; the DKIM reads below run one query
+    // each per domain, and each would first flush-check all of them (quadratic at 100k).
+    ImportItem.getEntityManager().clear();
     Set<String> domainNames = found.getOrDefault(ImportPlan.DOMAIN, Map.of()).keySet();
     return (kind, key) -> {
       if (kind.equals(ImportPlan.DKIM)) {
