@@ -693,13 +693,13 @@ class ImportRunner {
       }
       after = page.next();
     }
+    // The export loaded every mailbox and alias as an entity; the DKIM reads below run one query
+    // each per domain, and each would first flush-check all of them (quadratic at 100k).
+    ImportItem.getEntityManager().clear();
     Set<String> dkimDomains = new java.util.HashSet<>();
     for (Object o : export.document().get("dkim")) {
       dkimDomains.add(((ConfigDocument.DkimEntry) o).domain());
     }
-    // The export loaded every mailbox and alias as an entity; the DKIM reads below run one query
-    // each per domain, and each would first flush-check all of them (quadratic at 100k).
-    ImportItem.getEntityManager().clear();
     Set<String> domainNames = found.getOrDefault(ImportPlan.DOMAIN, Map.of()).keySet();
     return (kind, key) -> {
       if (kind.equals(ImportPlan.DKIM)) {
