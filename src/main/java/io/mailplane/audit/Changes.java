@@ -6,6 +6,8 @@ import io.mailplane.push.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,5 +38,39 @@ public class Changes {
     }
     audit.record(action.auditName(resource), resource.wireName(), key, domain, before, after);
     return true;
+  }
+
+  /** One change of a batch: the arguments of {@link #record} after resource and action. */
+  public record Change(String key, String domain, Object before, Object after) {}
+
+  /**
+   * {@link #record} for many changes of one resource and action in the writer's transaction (an
+   * import chunk): the same audit events and outbox events, with the outbox rows written in one
+   * batched statement instead of one each.
+   *
+   * @return how many changes were recorded (those whose before differs from after)
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public int recordAll(Resource resource, Action action, List<Change> batch) {
+    List<String> pushed = new ArrayList<>();
+    int recorded = 0;
+    for (Change change : batch) {
+      if (Objects.equals(change.before(), change.after())) {
+        continue;
+      }
+      if (resource.outboxKind() != null && action.reachesMailStack()) {
+        pushed.add(change.key());
+      }
+      audit.record(
+          action.auditName(resource),
+          resource.wireName(),
+          change.key(),
+          change.domain(),
+          change.before(),
+          change.after());
+      recorded++;
+    }
+    outbox.recordAll(resource.outboxKind(), pushed);
+    return recorded;
   }
 }

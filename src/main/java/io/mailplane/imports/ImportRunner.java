@@ -13,6 +13,7 @@ import io.mailplane.api.ProblemKind;
 import io.mailplane.api.Timestamps;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.InvalidValueException;
+import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument;
 import io.mailplane.config.ConfigService;
 import io.mailplane.dkim.DkimDto;
@@ -34,16 +35,25 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Validator;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
@@ -77,6 +87,7 @@ class ImportRunner {
   @Inject FetchmailService fetchmail;
   @Inject PasswordHasher hasher;
   @Inject Validator validator;
+  @Inject DataSource dataSource;
 
   @ActivateRequestContext
   void run(long jobId, SeedSource source, ImportRequest.Options options, String adminId) {
@@ -100,18 +111,17 @@ class ImportRunner {
           List<ImportPlan> batch = plan.subList(i, Math.min(plan.size(), i + BATCH));
           QuarkusTransaction.requiringNew()
               .run(
-                  () ->
-                      batch.forEach(
-                          p ->
-                              item(
-                                  jobId,
-                                  p,
-                                  p.action().equals(ImportPlan.SKIP)
-                                          || p.action().equals(ImportPlan.GONE)
-                                          || p.action().equals(ImportPlan.KEPT_DELETED)
-                                      ? "skipped"
-                                      : "planned",
-                                  null)));
+                  () -> {
+                    Bookkeeping books = new Bookkeeping(jobId);
+                    for (ImportPlan p : batch) {
+                      boolean skipped =
+                          p.action().equals(ImportPlan.SKIP)
+                              || p.action().equals(ImportPlan.GONE)
+                              || p.action().equals(ImportPlan.KEPT_DELETED);
+                      books.item(p, skipped ? "skipped" : "planned", null);
+                    }
+                    books.write();
+                  });
           heartbeat(jobId, null, null);
         }
         finish(jobId, ImportJob.PLAN, counts, null);
@@ -135,10 +145,12 @@ class ImportRunner {
 
   /**
    * A chunk of objects in one transaction: one commit (one log flush, one turn of the revision
-   * lock) instead of one per object, which is where the time of an object-per-transaction import
-   * went. Each object still goes through its service (own audit event, outbox event, state and
-   * item). When any object of the chunk fails, the whole chunk is rolled back and its objects are
-   * written again one transaction each, so only the failing object fails, with its own problem.
+   * lock) instead of one per object, and a fixed number of statements for the chunk's bookkeeping:
+   * new mailboxes and aliases (most of an import) in one batch each ({@code createAll} of their
+   * services: the same checks, DTOs, audit and outbox events as one by one), import states and
+   * items in one batch each. Other objects still go one by one through their service. When any
+   * object of the chunk fails, the whole chunk is rolled back and its objects are written again one
+   * transaction each, so only the failing object fails, with its own problem.
    */
   private boolean applyChunk(
       long jobId,
@@ -150,17 +162,7 @@ class ImportRunner {
       outcomes =
           QuarkusTransaction.requiringNew()
               .timeout(CHUNK_TIMEOUT_SECONDS)
-              .call(
-                  () -> {
-                    List<String> done = new ArrayList<>(chunk.size());
-                    for (ImportPlan p : chunk) {
-                      done.add(applyInTransaction(jobId, p, options));
-                      // Later queries would otherwise flush-check every entity of the chunk.
-                      ImportItem.getEntityManager().flush();
-                      ImportItem.getEntityManager().clear();
-                    }
-                    return done;
-                  });
+              .call(() -> applyInTransaction(jobId, chunk, options));
     } catch (RuntimeException e) {
       boolean ok = true;
       for (ImportPlan p : chunk) {
@@ -183,33 +185,50 @@ class ImportRunner {
     String outcome;
     Problem problem = null;
     try {
-      outcome = QuarkusTransaction.requiringNew().call(() -> applyInTransaction(jobId, p, options));
+      outcome =
+          QuarkusTransaction.requiringNew()
+              .call(() -> applyInTransaction(jobId, List.of(p), options))
+              .get(0);
     } catch (RuntimeException e) {
       problem = problem(p, e);
       Problem failure = problem;
-      QuarkusTransaction.requiringNew().run(() -> item(jobId, p, "failed", failure));
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                Bookkeeping failed = new Bookkeeping(jobId);
+                failed.item(p, "failed", failure);
+                failed.write();
+              });
       outcome = "failed";
     }
     count(counts, p, outcome);
     return problem == null;
   }
 
-  /** Writes the object and its state (the caller's transaction) and records its item. */
-  private String applyInTransaction(long jobId, ImportPlan p, ImportRequest.Options options) {
-    if (p.writes()
-        || p.action().equals(ImportPlan.CONFLICT)
-        || p.action().equals(ImportPlan.UNCHANGED)) {
-      if (p.writes()) {
-        write(p, options);
-      } else if (p.rebase()) {
-        // Nothing to write, but the seed's value becomes the base of the next run.
-        saveState(p, p.current(), p.currentVersion());
+  /** Writes the objects and their states (the caller's transaction) and records their items. */
+  private List<String> applyInTransaction(
+      long jobId, List<ImportPlan> plans, ImportRequest.Options options) {
+    Bookkeeping books = new Bookkeeping(jobId);
+    List<String> outcomes = new ArrayList<>(plans.size());
+    for (ImportPlan p : plans) {
+      if (p.writes()
+          || p.action().equals(ImportPlan.CONFLICT)
+          || p.action().equals(ImportPlan.UNCHANGED)) {
+        if (p.writes()) {
+          write(p, options, books);
+        } else if (p.rebase()) {
+          // Nothing to write, but the seed's value becomes the base of the next run.
+          books.state(p, p.current(), p.currentVersion());
+        }
+        books.item(p, "done", null);
+        outcomes.add("done");
+      } else {
+        books.item(p, "skipped", null);
+        outcomes.add("skipped");
       }
-      item(jobId, p, "done", null);
-      return "done";
     }
-    item(jobId, p, "skipped", null);
-    return "skipped";
+    books.write();
+    return outcomes;
   }
 
   private static void count(
@@ -217,7 +236,14 @@ class ImportRunner {
     counts.computeIfAbsent(p.kind(), k -> new TreeMap<>()).merge(outcome, 1, Integer::sum);
   }
 
-  private void write(ImportPlan p, ImportRequest.Options options) {
+  private void write(ImportPlan p, ImportRequest.Options options, Bookkeeping books) {
+    boolean batched =
+        p.action().equals(ImportPlan.CREATE)
+            && (p.kind().equals(ImportPlan.MAILBOX) || p.kind().equals(ImportPlan.ALIAS));
+    if (!batched) {
+      // What comes next may need the new objects (a fetchmail account names its mailbox).
+      books.createPending();
+    }
     ObjectNode c = p.changes();
     boolean create = p.action().equals(ImportPlan.CREATE);
     ObjectNode mineAfter = p.current() == null ? json.createObjectNode() : p.current().deepCopy();
@@ -239,23 +265,30 @@ class ImportRunner {
         }
         if (create) {
           request.put("address", p.key());
-          MailboxDto dto = valid(convert(request, MailboxDto.class));
-          mailboxes.create(dto);
+          books.newMailbox(valid(convert(request, MailboxDto.class)));
         } else {
           mailboxes.patch(p.key(), request, Precondition.NONE);
         }
       }
       case ImportPlan.ALIAS -> {
-        AliasDto after;
+        List<String> destinations;
         if (create) {
           ObjectNode request = c.deepCopy();
           request.put("address", p.key());
-          after = aliases.create(valid(convert(request, AliasDto.class)));
+          AliasDto created = valid(convert(request, AliasDto.class));
+          books.newAlias(created);
+          // As the service stores them (createAll refuses what does not parse).
+          destinations =
+              created.destinations() == null
+                  ? List.of()
+                  : created.destinations().stream()
+                      .map(d -> MailAddress.parse(d, "destinations", false).toString())
+                      .distinct()
+                      .toList();
         } else {
-          after = aliases.patch(p.key(), c, Precondition.NONE);
+          destinations = aliases.patch(p.key(), c, Precondition.NONE).destinations();
         }
-        mineAfter.set(
-            "destinations", json.valueToTree(after.destinations().stream().sorted().toList()));
+        mineAfter.set("destinations", json.valueToTree(destinations.stream().sorted().toList()));
       }
       case ImportPlan.DKIM -> {
         ObjectNode target = mineAfter.deepCopy();
@@ -303,7 +336,12 @@ class ImportRunner {
       }
       default -> throw new IllegalStateException("unknown kind " + p.kind());
     }
-    saveState(p, mineAfter, version);
+    books.state(p, mineAfter, version);
+    if (!batched) {
+      // Later queries would otherwise flush-check every entity of the chunk.
+      ImportItem.getEntityManager().flush();
+      ImportItem.getEntityManager().clear();
+    }
   }
 
   private static String randomSecret() {
@@ -329,39 +367,177 @@ class ImportRunner {
     return request;
   }
 
-  /** The seed's value (secrets as salted hashes) and mailplane's right after, for the next run. */
-  private void saveState(ImportPlan p, ObjectNode mineAfter, Long version) {
-    ObjectNode seed = p.theirs().deepCopy();
-    p.secrets().forEach((field, value) -> seed.put(field, ImportPlanner.secretHash(value)));
-    ImportState.Key id = new ImportState.Key(p.kind(), ImportPlanner.keyHash(p.key()));
-    ImportState state = ImportState.findById(id);
-    if (state == null) {
-      state = new ImportState();
-      state.id = id;
-      state.objectKey = p.key();
+  /**
+   * What a transaction of the import writes besides the objects: each object's import state (the
+   * seed's value, secrets as salted hashes, and mailplane's right after, for the next run) and its
+   * item, and the new mailboxes, which are created together. Written by {@link #write()} with one
+   * existence query per kind and one batched statement per table.
+   */
+  private final class Bookkeeping {
+    private final long jobId;
+    private final List<MailboxDto> newMailboxes = new ArrayList<>();
+    private final List<AliasDto> newAliases = new ArrayList<>();
+    private final Map<ImportState.Key, StateRow> states = new LinkedHashMap<>();
+    private final Set<ImportState.Key> rebaseOnly = new HashSet<>();
+    private final List<Object[]> items = new ArrayList<>();
+
+    /** An import state to write; mine == null keeps the stored mine of an existing state. */
+    private record StateRow(String objectKey, String seed, String mine, Long mineVersion) {}
+
+    Bookkeeping(long jobId) {
+      this.jobId = jobId;
     }
-    state.seedJson = seed.toString();
-    if (p.writes() || state.mineJson == null) {
-      state.mineJson = (mineAfter == null ? json.createObjectNode() : mineAfter).toString();
-      state.mineVersion = version;
+
+    void newMailbox(MailboxDto request) {
+      newMailboxes.add(request);
     }
-    state.updatedAt = Timestamps.now();
-    state.persist();
+
+    void newAlias(AliasDto request) {
+      newAliases.add(request);
+    }
+
+    /** Mailboxes first: an alias may list its own address only when that is a mailbox. */
+    void createPending() {
+      if (!newMailboxes.isEmpty()) {
+        mailboxes.createAll(List.copyOf(newMailboxes));
+        newMailboxes.clear();
+      }
+      if (!newAliases.isEmpty()) {
+        aliases.createAll(List.copyOf(newAliases));
+        newAliases.clear();
+      }
+    }
+
+    void state(ImportPlan p, ObjectNode mineAfter, Long version) {
+      ObjectNode seed = p.theirs().deepCopy();
+      p.secrets().forEach((field, value) -> seed.put(field, ImportPlanner.secretHash(value)));
+      ObjectNode mine = mineAfter == null ? json.createObjectNode() : mineAfter;
+      ImportState.Key key = new ImportState.Key(p.kind(), ImportPlanner.keyHash(p.key()));
+      states.put(key, new StateRow(p.key(), seed.toString(), mine.toString(), version));
+      if (!p.writes()) {
+        // A rebase without a write keeps mailplane's side of a stored state as it was.
+        rebaseOnly.add(key);
+      }
+    }
+
+    void item(ImportPlan p, String outcome, Problem problem) {
+      ObjectNode fields = shown(p);
+      items.add(
+          new Object[] {
+            jobId,
+            p.kind(),
+            clip(p.key(), 1000),
+            p.seedRow(),
+            p.action(),
+            outcome,
+            p.reason() == null ? null : clip(p.reason(), 2000),
+            fields == null ? null : fields.toString(),
+            problem == null ? null : json.valueToTree(problem).toString()
+          });
+    }
+
+    void write() {
+      createPending();
+      ImportItem.getEntityManager().flush();
+      // Closing returns the handle to the transaction, which keeps the physical connection.
+      try (Connection connection = dataSource.getConnection()) {
+        writeStates(connection);
+        batch(
+            connection,
+            "INSERT INTO import_item (job_id, kind, object_key, seed_row, action, outcome, reason,"
+                + " fields_json, problem_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            items);
+      } catch (SQLException e) {
+        throw new IllegalStateException("cannot record the import's progress", e);
+      }
+    }
+
+    private void writeStates(Connection connection) throws SQLException {
+      Set<ImportState.Key> stored = new HashSet<>();
+      Map<String, List<String>> byKind = new TreeMap<>();
+      states
+          .keySet()
+          .forEach(k -> byKind.computeIfAbsent(k.kind(), x -> new ArrayList<>()).add(k.keyHash()));
+      for (Map.Entry<String, List<String>> kind : byKind.entrySet()) {
+        String marks = String.join(", ", Collections.nCopies(kind.getValue().size(), "?"));
+        try (PreparedStatement query =
+            connection.prepareStatement(
+                "SELECT key_hash FROM import_state WHERE kind = ? AND key_hash IN ("
+                    + marks
+                    + ")")) {
+          query.setString(1, kind.getKey());
+          for (int i = 0; i < kind.getValue().size(); i++) {
+            query.setString(i + 2, kind.getValue().get(i));
+          }
+          try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+              stored.add(new ImportState.Key(kind.getKey(), rows.getString(1)));
+            }
+          }
+        }
+      }
+      LocalDateTime now = LocalDateTime.ofInstant(Timestamps.now(), ZoneOffset.UTC);
+      List<Object[]> inserts = new ArrayList<>();
+      List<Object[]> updates = new ArrayList<>();
+      List<Object[]> rebases = new ArrayList<>();
+      states.forEach(
+          (key, row) -> {
+            if (!stored.contains(key)) {
+              inserts.add(
+                  new Object[] {
+                    key.kind(),
+                    key.keyHash(),
+                    row.objectKey(),
+                    row.seed(),
+                    row.mine(),
+                    row.mineVersion(),
+                    now
+                  });
+            } else if (rebaseOnly.contains(key)) {
+              rebases.add(new Object[] {row.seed(), now, key.kind(), key.keyHash()});
+            } else {
+              updates.add(
+                  new Object[] {
+                    row.seed(), row.mine(), row.mineVersion(), now, key.kind(), key.keyHash()
+                  });
+            }
+          });
+      batch(
+          connection,
+          "INSERT INTO import_state (kind, key_hash, object_key, seed_json, mine_json,"
+              + " mine_version, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+          inserts);
+      batch(
+          connection,
+          "UPDATE import_state SET seed_json = ?, mine_json = ?, mine_version = ?, updated_at = ?"
+              + " WHERE kind = ? AND key_hash = ?",
+          updates);
+      batch(
+          connection,
+          "UPDATE import_state SET seed_json = ?, updated_at = ? WHERE kind = ? AND key_hash = ?",
+          rebases);
+    }
   }
 
-  private void item(long jobId, ImportPlan p, String outcome, Problem problem) {
-    ImportItem item = new ImportItem();
-    item.jobId = jobId;
-    item.kind = p.kind();
-    item.objectKey = clip(p.key(), 1000);
-    item.seedRow = p.seedRow();
-    item.action = p.action();
-    item.outcome = outcome;
-    item.reason = p.reason() == null ? null : clip(p.reason(), 2000);
-    ObjectNode fields = shown(p);
-    item.fieldsJson = fields == null ? null : fields.toString();
-    item.problemJson = problem == null ? null : json.valueToTree(problem).toString();
-    item.persist();
+  private static void batch(Connection connection, String sql, List<Object[]> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (Object[] row : rows) {
+        for (int i = 0; i < row.length; i++) {
+          if (row[i] == null) {
+            // Untyped, so PostgreSQL takes the column's type (a VARCHAR null is no BIGINT).
+            statement.setNull(i + 1, Types.NULL);
+          } else {
+            statement.setObject(i + 1, row[i]);
+          }
+        }
+        statement.addBatch();
+      }
+      statement.executeBatch();
+    }
   }
 
   /** What an item shows: the changes (or conflicts); secrets and hashes only as "(changed)". */
@@ -471,6 +647,8 @@ class ImportRunner {
     ImportState.<ImportState>listAll()
         .forEach(
             s -> out.computeIfAbsent(s.id.kind(), k -> new HashMap<>()).put(s.id.keyHash(), s));
+    // Read only: detached, so the planner's later queries do not flush-check each of them.
+    ImportState.getEntityManager().clear();
     return out;
   }
 
@@ -515,6 +693,9 @@ class ImportRunner {
       }
       after = page.next();
     }
+    // The export loaded every mailbox and alias as an entity; the DKIM reads below run one query
+    // each per domain, and each would first flush-check all of them (quadratic at 100k).
+    ImportItem.getEntityManager().clear();
     Set<String> dkimDomains = new java.util.HashSet<>();
     for (Object o : export.document().get("dkim")) {
       dkimDomains.add(((ConfigDocument.DkimEntry) o).domain());

@@ -12,15 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +29,7 @@ import org.junit.jupiter.api.Test;
 class SeedCompatibilityDaemonTest {
   static final String PASSWORD = "Seed-Compat-Password-1";
   static final Path SQL_DIR = Path.of(MailClient.STATE, "postfix/sql");
-  static final List<String> MAPS =
-      List.of(
-          "virtual-mailbox-domains",
-          "virtual-mailbox-maps",
-          "virtual-alias-maps",
-          "email2email",
-          "email-submission",
-          "recipient-access");
+  static final List<String> MAPS = SeedLookups.MAPS;
 
   String d;
   String alias;
@@ -78,17 +67,7 @@ class SeedCompatibilityDaemonTest {
 
   /** The seed's query files composed the way its init.sh does, with our test connection block. */
   private static Path seedMaps() throws IOException {
-    Path dir = Files.createTempDirectory("seed-maps");
-    String connection = connectionBlock();
-    for (String map : MAPS) {
-      String query;
-      try (var in =
-          SeedCompatibilityDaemonTest.class.getResourceAsStream("/seed/" + map + ".query")) {
-        query = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-      }
-      Files.writeString(dir.resolve(map + ".cf"), connection + "query = " + query + "\n");
-    }
-    return dir;
+    return SeedLookups.seedMaps(connectionBlock());
   }
 
   private static String connectionBlock() throws IOException {
@@ -225,42 +204,14 @@ class SeedCompatibilityDaemonTest {
 
   private static boolean authTest(String conf, String user, String password, String service)
       throws Exception {
-    return doveadm(conf, "auth", "test", "-x", "service=" + service, user, password)
-        .contains("auth succeeded");
+    return SeedLookups.authTest(conf, user, password, service);
   }
 
   private static String doveadm(String conf, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("doveadm", "-c", conf));
-    command.addAll(Arrays.asList(args));
-    return run(command);
+    return SeedLookups.doveadm(conf, args);
   }
 
   private static Set<String> postmap(Path dir, String map, String key) throws Exception {
-    String output =
-        run(
-            List.of(
-                "postmap",
-                "-c",
-                MailClient.STATE + "/postfix",
-                "-q",
-                key,
-                "mysql:" + dir.resolve(map + ".cf")));
-    Set<String> values = new TreeSet<>();
-    for (String value : output.strip().split(",")) {
-      if (!value.isBlank()) {
-        values.add(value.strip());
-      }
-    }
-    return values;
-  }
-
-  private static String run(List<String> command) throws Exception {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    process.waitFor();
-    if (output.contains("fatal") || output.contains("warning: mysql")) {
-      throw new AssertionError(String.join(" ", command) + ": " + output);
-    }
-    return output;
+    return SeedLookups.postmap(dir, map, key);
   }
 }
