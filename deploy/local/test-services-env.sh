@@ -25,6 +25,9 @@
 #   MAILPLANE_AUTH_PORT                 2426                Dovecot auth (Postfix SASL)
 #   MAILPLANE_DOVEADM_HTTP_PORT         8091                doveadm HTTP API
 #   MAILPLANE_DOVECOT_STATS_PORT        9900                Dovecot stats (OpenMetrics, /metrics)
+#   MAILPLANE_MANAGESIEVE_PORT          4290                Dovecot ManageSieve (Sieve scripts)
+#   MAILPLANE_RECIPIENT_DELIMITER       -                   Postfix's and Dovecot's subaddress
+#                                                           delimiter (empty: off)
 #   MAILPLANE_MDA_INSTANCE              mailplane-test      Dovecot instance_name
 #   MAILPLANE_SEED_INSTANCE             mailplane-seed      instance_name of the seed's auth Dovecot
 #   MAILPLANE_MAIL_DB_NAME              $MAILPLANE_TEST_DB_NAME or mailplane_test
@@ -54,6 +57,7 @@
 #   MAILPLANE_DOVECOT24_NAME            <prefix>            this copy's names inside that root
 #   MAILPLANE_DOVECOT24_IMAP_PORT       1243                Dovecot 2.4 IMAP
 #   MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT 8191              Dovecot 2.4 doveadm HTTP API
+#   MAILPLANE_DOVECOT24_MANAGESIEVE_PORT 4291               Dovecot 2.4 ManageSieve
 #   MAILPLANE_OBSERVABILITY_DIR         /var/tmp/mailplane-observability  pid files of the
 #                                       Prometheus a test starts (on a free port of its own)
 #   MAILPLANE_FILTER_REDIS              127.0.0.1:6379      Redis that Rspamd reads DKIM keys from
@@ -85,6 +89,9 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_AUTH_PORT:=$(ts_port 2426)}"
 : "${MAILPLANE_DOVEADM_HTTP_PORT:=$(ts_port 8091)}"
 : "${MAILPLANE_DOVECOT_STATS_PORT:=$(ts_port 9900)}"
+: "${MAILPLANE_MANAGESIEVE_PORT:=$(ts_port 4290)}"
+# Set but empty is kept: it switches subaddressing off.
+: "${MAILPLANE_RECIPIENT_DELIMITER=-}"
 : "${MAILPLANE_MDA_INSTANCE:=$ts_prefix-test}"
 : "${MAILPLANE_SEED_INSTANCE:=$ts_prefix-seed}"
 : "${MAILPLANE_MAIL_DB_NAME:=${MAILPLANE_TEST_DB_NAME:-mailplane_test}}"
@@ -114,6 +121,7 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_DOVECOT24_NAME:=$ts_prefix}"
 : "${MAILPLANE_DOVECOT24_IMAP_PORT:=$(ts_port 1243)}"
 : "${MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT:=$(ts_port 8191)}"
+: "${MAILPLANE_DOVECOT24_MANAGESIEVE_PORT:=$(ts_port 4291)}"
 : "${MAILPLANE_OBSERVABILITY_DIR:=/var/tmp/$ts_prefix-observability}"
 : "${MAILPLANE_FILTER_REDIS:=127.0.0.1:6379}"
 # What the tests' own configuration points at (application.properties, %test), from the same set,
