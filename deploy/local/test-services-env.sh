@@ -19,7 +19,10 @@
 #   MAILPLANE_SMTP_LISTEN               127.0.0.1:2525      Postfix smtpd (MX side)
 #   MAILPLANE_SUBMISSION_LISTEN         127.0.0.1:5587      Postfix submission
 #   MAILPLANE_VOLUME_SMTP_LISTEN        127.0.0.1:2526      Postfix smtpd with the TLS volume's cert
+#   MAILPLANE_SUBMISSIONS_LISTEN        127.0.0.1:5465      Postfix submissions (implicit TLS)
 #   MAILPLANE_IMAP_PORT                 1143                Dovecot IMAP (127.0.0.1 and 127.0.0.2)
+#   MAILPLANE_IMAPS_PORT                1993                Dovecot IMAP over implicit TLS
+#   MAILPLANE_POP3S_PORT                1995                Dovecot POP3 over implicit TLS
 #   MAILPLANE_POP3_PORT                 1110                Dovecot POP3
 #   MAILPLANE_LMTP_PORT                 2424                Dovecot LMTP
 #   MAILPLANE_AUTH_PORT                 2426                Dovecot auth (Postfix SASL)
@@ -83,7 +86,10 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_SMTP_LISTEN:=127.0.0.1:$(ts_port 2525)}"
 : "${MAILPLANE_SUBMISSION_LISTEN:=127.0.0.1:$(ts_port 5587)}"
 : "${MAILPLANE_VOLUME_SMTP_LISTEN:=127.0.0.1:$(ts_port 2526)}"
+: "${MAILPLANE_SUBMISSIONS_LISTEN:=127.0.0.1:$(ts_port 5465)}"
 : "${MAILPLANE_IMAP_PORT:=$(ts_port 1143)}"
+: "${MAILPLANE_IMAPS_PORT:=$(ts_port 1993)}"
+: "${MAILPLANE_POP3S_PORT:=$(ts_port 1995)}"
 : "${MAILPLANE_POP3_PORT:=$(ts_port 1110)}"
 : "${MAILPLANE_LMTP_PORT:=$(ts_port 2424)}"
 : "${MAILPLANE_AUTH_PORT:=$(ts_port 2426)}"
