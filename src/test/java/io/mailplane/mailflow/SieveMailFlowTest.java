@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SieveMailFlowTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";
-  static final int PORT = Integer.parseInt(MailClient.setting("MAILPLANE_MANAGESIEVE_PORT", "4290"));
+  static final int PORT =
+      Integer.parseInt(MailClient.setting("MAILPLANE_MANAGESIEVE_PORT", "4290"));
   static final String DELIMITER = MailClient.setting("MAILPLANE_RECIPIENT_DELIMITER", "-");
 
   @Test
@@ -53,8 +54,8 @@ class SieveMailFlowTest {
   }
 
   /**
-   * Sieve knows the delimiter Postfix uses: it files by the tag of the address in the To header. (The
-   * envelope reaching LMTP holds the mailbox's own address: Postfix drops the tag.)
+   * Sieve knows the delimiter Postfix uses: it files by the tag of the address in the To header.
+   * (The envelope reaching LMTP holds the mailbox's own address: Postfix drops the tag.)
    */
   @Test
   void sieveFilesByTheAddressTag() throws Exception {
