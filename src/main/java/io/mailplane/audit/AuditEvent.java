@@ -39,6 +39,7 @@ public class AuditEvent extends PanacheEntityBase {
    * Configuration revision of the change: commit order, no gaps (events.Revisions); null for an
    * event of the audit log only (a sign-in, a role granted through single sign-on).
    */
+  @Column(nullable = true)
   public Long revision;
 
   @Column(name = "before_json")
