@@ -3,8 +3,9 @@
 # packages (Dovecot 2.4.1) are installed into a minimal root made once with debootstrap, cached
 # under $MAILPLANE_DOVECOT24_DIR (default /var/tmp/mailplane-dovecot24, ~300 MB, ~2 minutes), and
 # Dovecot runs there in a chroot, on loopback, against mailplane's test database:
-#   mailplane  deploy/mda/conf.d/10-auth.conf + 99-mailplane-doveadm.conf as shipped (only the
-#              doveadm HTTP port differs): IMAP 1243, doveadm HTTP 8191 (plus the port offset)
+#   mailplane  deploy/mda/conf.d/10-auth.conf + 99-mailplane-doveadm.conf + 99-mailplane-sieve.conf
+#              as shipped (only the doveadm HTTP and ManageSieve ports differ): IMAP 1243, doveadm
+#              HTTP 8191, ManageSieve 4291 (plus the port offset)
 #   seed       the seed's unchanged v8.0 10-auth.conf (src/test/resources/seed), auth only
 # Both get the database connection the way the seed's mda entrypoint gives it, from DB_DRIVER
 # (MAILPLANE_MAIL_DB_DRIVER, mysql or pgsql): its auth-driver-mysql.conf (or -tls.conf with
@@ -21,6 +22,7 @@
 # /srv/<name>-vmail, instance names <name>-dovecot24-mailplane and <name>-dovecot24-seed.
 #   MAILPLANE_DOVECOT24_IMAP_PORT          1243 + offset   IMAP of the mailplane instance
 #   MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT  8191 + offset   its doveadm HTTP API
+#   MAILPLANE_DOVECOT24_MANAGESIEVE_PORT   4291 + offset   its ManageSieve
 #   MAILPLANE_DOVECOT24_NAME               prefix          the names above
 #   MAILPLANE_DOVECOT24_DIR                /var/tmp/mailplane-dovecot24 (shared: the root, ~300 MB)
 # A start counts only when the instance's own master process (its pid file) alone listens on
@@ -35,6 +37,7 @@ ROOT=$STATE/root
 SUITE=${MAILPLANE_DOVECOT24_SUITE:-trixie}
 IMAP_PORT=$MAILPLANE_DOVECOT24_IMAP_PORT
 DOVEADM_HTTP_PORT=$MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT
+MANAGESIEVE_PORT=$MAILPLANE_DOVECOT24_MANAGESIEVE_PORT
 NAME=$MAILPLANE_DOVECOT24_NAME
 # Inside the chroot, this copy's own.
 ETC=/etc/$NAME
@@ -89,16 +92,19 @@ mirror() {
   echo "${MAILPLANE_DOVECOT24_MIRROR:-${uri:-http://deb.debian.org/debian}}"
 }
 
+# Both database drivers, Sieve and ManageSieve (99-mailplane-sieve.conf).
+PACKAGES=dovecot-core,dovecot-mysql,dovecot-pgsql,dovecot-imapd,dovecot-sieve,dovecot-managesieved
+
 make_root() {
   if [ -x "$ROOT/usr/sbin/dovecot" ]; then
-    # Roots built before the PostgreSQL driver was part of them get it added: a new module file,
-    # which running instances never load (only a start reads the driver list).
-    [ -e "$ROOT/usr/lib/dovecot/modules/auth/libdriver_pgsql.so" ] && return 0
-    log "adding dovecot-pgsql to $ROOT"
-    apt_in_root apt-get install -y -qq --no-install-recommends dovecot-pgsql >>"$STATE/apt.log" 2>&1 ||
+    # Roots built before the PostgreSQL driver or Sieve/ManageSieve were part of them get what is
+    # missing: new files, which running instances never load (only a start reads them).
+    [ -e "$ROOT/usr/lib/dovecot/modules/auth/libdriver_pgsql.so" ] && [ -x "$ROOT/usr/lib/dovecot/managesieve" ] && return 0
+    log "installing ${PACKAGES//,/ } into $ROOT"
+    apt_in_root apt-get install -y -qq --no-install-recommends ${PACKAGES//,/ } >>"$STATE/apt.log" 2>&1 ||
       { apt_in_root apt-get update -qq >>"$STATE/apt.log" 2>&1 &&
-        apt_in_root apt-get install -y -qq --no-install-recommends dovecot-pgsql >>"$STATE/apt.log" 2>&1; } ||
-      { log "installing dovecot-pgsql failed, see $STATE/apt.log"; return 1; }
+        apt_in_root apt-get install -y -qq --no-install-recommends ${PACKAGES//,/ } >>"$STATE/apt.log" 2>&1; } ||
+      { log "installing ${PACKAGES//,/ } failed, see $STATE/apt.log"; return 1; }
     return 0
   fi
   command -v debootstrap >/dev/null || {
@@ -108,9 +114,11 @@ make_root() {
   log "building a Debian $SUITE root with Dovecot 2.4 in $ROOT (a few minutes, once)"
   as_root rm -rf "$ROOT.partial"
   as_root mkdir -p "$STATE"
-  as_root debootstrap --variant=minbase --include=dovecot-core,dovecot-mysql,dovecot-pgsql,dovecot-imapd \
+  as_root debootstrap --variant=minbase --include="$PACKAGES" \
     "$SUITE" "$ROOT.partial" "$(mirror)" >"$STATE/debootstrap.log" 2>&1 ||
     { log "debootstrap failed, see $STATE/debootstrap.log"; return 1; }
+  printf '#!/bin/sh\nexit 101\n' | as_root tee "$ROOT.partial/usr/sbin/policy-rc.d" >/dev/null
+  as_root chmod 755 "$ROOT.partial/usr/sbin/policy-rc.d"
   as_root mv "$ROOT.partial" "$ROOT"
 }
 
@@ -129,6 +137,8 @@ configure() {
   as_root cp "$REPO/deploy/mda/conf.d/10-auth.conf" "$ROOT$ETC/mailplane/10-auth.conf"
   sed "s/port = 8081/port = $DOVEADM_HTTP_PORT/" "$REPO/deploy/mda/conf.d/99-mailplane-doveadm.conf" |
     as_root tee "$ROOT$ETC/mailplane/99-mailplane-doveadm.conf" >/dev/null
+  sed "s/port = 4190/port = $MANAGESIEVE_PORT/" "$REPO/deploy/mda/conf.d/99-mailplane-sieve.conf" |
+    as_root tee "$ROOT$ETC/mailplane/99-mailplane-sieve.conf" >/dev/null
   as_root cp "$REPO/src/test/resources/seed/dovecot-10-auth.conf" "$ROOT$ETC/seed/10-auth.conf"
   base mailplane "imap" | as_root tee "$ROOT$ETC/mailplane/dovecot.conf" >/dev/null
   cat <<CONF | as_root tee -a "$ROOT$ETC/mailplane/dovecot.conf" >/dev/null
@@ -152,6 +162,7 @@ service imap-login {
 }
 !include $ETC/mailplane/10-auth.conf
 !include $ETC/mailplane/99-mailplane-doveadm.conf
+!include $ETC/mailplane/99-mailplane-sieve.conf
 CONF
   base seed "" | as_root tee "$ROOT$ETC/seed/dovecot.conf" >/dev/null
   echo "!include $ETC/seed/10-auth.conf" | as_root tee -a "$ROOT$ETC/seed/dovecot.conf" >/dev/null
@@ -206,20 +217,20 @@ start_instance() {
 
 start() {
   make_root
-  for port in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do
+  for port in "$IMAP_PORT" "$DOVEADM_HTTP_PORT" "$MANAGESIEVE_PORT"; do
     ts_port_free_or_ours "$port" "$ROOT$RUN/mailplane/master.pid" "Dovecot 2.4 ($NAME)"
   done
   configure
   start_instance mailplane
   start_instance seed
-  for port in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do
+  for port in "$IMAP_PORT" "$DOVEADM_HTTP_PORT" "$MANAGESIEVE_PORT"; do
     ts_wait_own_port "$port" "$ROOT$RUN/mailplane/master.pid" "Dovecot 2.4 $NAME-dovecot24-mailplane" ||
       { log "see $ROOT$LOGS"; return 1; }
   done
   # The seed instance listens on no port: its own master answering doveadm is its check.
   for _ in $(seq 1 60); do running seed && break; sleep 0.5; done
   running seed || { log "the seed instance did not start; see $ROOT$LOGS/seed.log"; return 1; }
-  log "Dovecot $(in_root dovecot --version): imap $IMAP_PORT, doveadm http $DOVEADM_HTTP_PORT (master $(ts_pid "$ROOT$RUN/mailplane/master.pid")); auth-only seed instance (master $(ts_pid "$ROOT$RUN/seed/master.pid")); db ${ENVIRONMENT[2]#DB_NAME=}"
+  log "Dovecot $(in_root dovecot --version): imap $IMAP_PORT, doveadm http $DOVEADM_HTTP_PORT, managesieve $MANAGESIEVE_PORT (master $(ts_pid "$ROOT$RUN/mailplane/master.pid")); auth-only seed instance (master $(ts_pid "$ROOT$RUN/seed/master.pid")); db ${ENVIRONMENT[2]#DB_NAME=}"
 }
 
 stop() {
@@ -233,7 +244,7 @@ case "${1:-start}" in
   start) start ;;
   stop) stop ;;
   status)
-    for p in "$IMAP_PORT" "$DOVEADM_HTTP_PORT"; do
+    for p in "$IMAP_PORT" "$DOVEADM_HTTP_PORT" "$MANAGESIEVE_PORT"; do
       ts_owns_port "$p" "$(ts_pid "$ROOT$RUN/mailplane/master.pid")" && log "port $p: up" ||
         log "port $p: down or not ours ($(ts_port_holders "$p"))"
     done

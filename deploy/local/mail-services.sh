@@ -3,8 +3,10 @@
 # the repo's deploy/mta and deploy/mda files pointed at mailplane's database.
 # Usage: deploy/local/mail-services.sh start|stop|status|restart|postfix-reload
 # Ports, instance names and directories come from one variable set (test-services-env.sh, which
-# lists them): by default SMTP 2525, submission 5587, volume SMTP 2526, IMAP 1143, POP3 1110,
-# LMTP 2424, Dovecot auth 2426, doveadm HTTP 8091, Dovecot stats (OpenMetrics, /metrics) 9900, Dovecot instances mailplane-test and
+# lists them): by default SMTP 2525, submission 5587, submissions (implicit TLS) 5465, volume SMTP
+# 2526, IMAP 1143, IMAPS 1993, POP3 1110, POP3S 1995,
+# LMTP 2424, Dovecot auth 2426, doveadm HTTP 8091, Dovecot stats (OpenMetrics, /metrics) 9900,
+# ManageSieve 4290, Dovecot instances mailplane-test and
 # mailplane-seed, state and logs in /var/tmp/mailplane-mail. Postfix uses the Rspamd milter at
 # $MAILPLANE_FILTER_MILTER_ADDRESS (see filter-services.sh); mail still flows when it is down.
 set -euo pipefail
@@ -26,6 +28,9 @@ export DB_TLS_VERIFY_CERT=${MAILPLANE_MAIL_DB_TLS_VERIFY_CERT:-no}
 . "$(dirname "$0")/db-driver.sh"
 export SMTP_LISTEN=$MAILPLANE_SMTP_LISTEN
 export SUBMISSION_LISTEN=$MAILPLANE_SUBMISSION_LISTEN
+export SUBMISSIONS_LISTEN=$MAILPLANE_SUBMISSIONS_LISTEN
+export IMAPS_PORT=$MAILPLANE_IMAPS_PORT
+export POP3S_PORT=$MAILPLANE_POP3S_PORT
 export IMAP_PORT=$MAILPLANE_IMAP_PORT
 export POP3_PORT=$MAILPLANE_POP3_PORT
 export LMTP_PORT=$MAILPLANE_LMTP_PORT
@@ -37,6 +42,11 @@ export DOVEADM_API_KEY=${MAILPLANE_DOVEADM_API_KEY:-mailplane-test-doveadm-key}
 # On, as in production: mailplane flushes it through the doveadm push target.
 export MDA_AUTH_CACHE_SIZE=${MAILPLANE_MDA_AUTH_CACHE_SIZE:-1M}
 export FILTER_MILTER_ADDRESS=$MAILPLANE_FILTER_MILTER_ADDRESS
+export RECIPIENT_DELIMITER=$MAILPLANE_RECIPIENT_DELIMITER
+export MANAGESIEVE_PORT=$MAILPLANE_MANAGESIEVE_PORT
+# Sieve's vacation replies and redirects go to this copy's Postfix (the sendmail binary would use
+# the machine's own Postfix, not this one).
+export MDA_SUBMISSION_HOST=$MAILPLANE_SMTP_LISTEN
 # 127.0.0.2 is the address where Dovecot serves the TLS volume's certificate (see VOLUME_TLS_DIR).
 export MDA_LISTEN="127.0.0.1, 127.0.0.2"
 export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
@@ -72,6 +82,8 @@ install_packages() {
   [ -e /usr/lib/dovecot/imap ] || missing+=(dovecot-imapd)
   [ -e /usr/lib/dovecot/pop3 ] || missing+=(dovecot-pop3d)
   [ -e /usr/lib/dovecot/lmtp ] || missing+=(dovecot-lmtpd)
+  [ -e /usr/lib/dovecot/modules/lib90_sieve_plugin.so ] || missing+=(dovecot-sieve)
+  [ -e /usr/lib/dovecot/managesieve ] || missing+=(dovecot-managesieved)
   [ -e /usr/lib/dovecot/modules/auth/libdriver_mysql.so ] || [ -e /usr/lib/dovecot/modules/libdriver_mysql.so ] || missing+=(dovecot-mysql)
   [ -e /usr/lib/dovecot/modules/auth/libdriver_pgsql.so ] || [ -e /usr/lib/dovecot/modules/libdriver_pgsql.so ] || missing+=(dovecot-pgsql)
   command -v envsubst >/dev/null || missing+=(gettext-base)
@@ -192,8 +204,8 @@ userdb {
 CONF
 }
 
-postfix_ports() { echo "${SMTP_LISTEN##*:} ${SUBMISSION_LISTEN##*:} ${VOLUME_SMTP_LISTEN##*:}"; }
-dovecot_ports() { echo "$IMAP_PORT $POP3_PORT $LMTP_PORT $AUTH_PORT $DOVEADM_HTTP_PORT $STATS_HTTP_PORT"; }
+postfix_ports() { echo "${SMTP_LISTEN##*:} ${SUBMISSION_LISTEN##*:} ${SUBMISSIONS_LISTEN##*:} ${VOLUME_SMTP_LISTEN##*:}"; }
+dovecot_ports() { echo "$IMAP_PORT $POP3_PORT $LMTP_PORT $AUTH_PORT $DOVEADM_HTTP_PORT $STATS_HTTP_PORT $MANAGESIEVE_PORT $IMAPS_PORT $POP3S_PORT"; }
 POSTFIX_PID=$POSTFIX_DIR/queue/pid/master.pid
 
 start() {
@@ -216,7 +228,7 @@ start() {
   for port in $(dovecot_ports); do
     ts_wait_own_port "$port" "$MDA_BASE_DIR/master.pid" "Dovecot $MDA_INSTANCE"
   done
-  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN, volume $VOLUME_SMTP_LISTEN; Dovecot $MDA_INSTANCE: imap $IMAP_PORT, pop3 $POP3_PORT, lmtp $LMTP_PORT, auth $AUTH_PORT, doveadm http $DOVEADM_HTTP_PORT, stats http $STATS_HTTP_PORT; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME; state $STATE"
+  log "Postfix: smtp $SMTP_LISTEN, submission $SUBMISSION_LISTEN, submissions $SUBMISSIONS_LISTEN, volume $VOLUME_SMTP_LISTEN; Dovecot $MDA_INSTANCE: imap $IMAP_PORT, imaps $IMAPS_PORT, pop3 $POP3_PORT, pop3s $POP3S_PORT, lmtp $LMTP_PORT, auth $AUTH_PORT, doveadm http $DOVEADM_HTTP_PORT, stats http $STATS_HTTP_PORT, managesieve $MANAGESIEVE_PORT; recipient delimiter '$RECIPIENT_DELIMITER'; db $DB_USER@$DB_HOST:$DB_PORT/$DB_NAME; state $STATE"
 }
 
 start_dovecot() { # conf base_dir ports

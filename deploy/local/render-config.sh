@@ -31,6 +31,11 @@ export DOVEADM_API_KEY=${DOVEADM_API_KEY:?set DOVEADM_API_KEY (also MAILPLANE_PU
 export TLS_DIR=${TLS_DIR:-/var/lib/mailplane/tls}
 export SMTP_LISTEN=${SMTP_LISTEN:-smtp}
 export SUBMISSION_LISTEN=${SUBMISSION_LISTEN:-submission}
+# Implicit TLS (RFC 8314), as the seed offers: submissions 465, IMAPS 993, POP3S 995 (a Dovecot
+# port of 0 closes it).
+export SUBMISSIONS_LISTEN=${SUBMISSIONS_LISTEN:-submissions}
+export IMAPS_PORT=${IMAPS_PORT:-993}
+export POP3S_PORT=${POP3S_PORT:-995}
 export IMAP_PORT=${IMAP_PORT:-143}
 export POP3_PORT=${POP3_PORT:-110}
 export LMTP_PORT=${LMTP_PORT:-2424}
@@ -40,6 +45,14 @@ export DOVEADM_HTTP_PORT=${DOVEADM_HTTP_PORT:-8091}
 export STATS_HTTP_PORT=${STATS_HTTP_PORT:-9900}
 export STATS_HTTP_LISTEN=${STATS_HTTP_LISTEN:-127.0.0.1}
 export MDA_LISTEN=${MDA_LISTEN:-*}
+# Subaddressing, as the seed's RECIPIENT_DELIMITER: user-tag@domain is delivered to user@domain
+# (Postfix and Dovecot); set it empty (RECIPIENT_DELIMITER=) to switch it off.
+export RECIPIENT_DELIMITER=${RECIPIENT_DELIMITER-"-"}
+# ManageSieve (Roundcube's managesieve plugin, Thunderbird's Sieve add-on); 0 closes it.
+export MANAGESIEVE_PORT=${MANAGESIEVE_PORT:-4190}
+# Where Sieve's vacation replies and redirects leave: empty = the sendmail binary (the local
+# Postfix; the usual single host), or host:port of an SMTP server that relays for this host.
+export MDA_SUBMISSION_HOST=${MDA_SUBMISSION_HOST:-}
 export MDA_LMTP_ADDRESS=inet:127.0.0.1:${LMTP_PORT}
 export MDA_AUTH_ADDRESS=inet:127.0.0.1:${AUTH_PORT}
 export MDA_AUTH_CACHE_SIZE=${MDA_AUTH_CACHE_SIZE:-5M}
@@ -57,10 +70,11 @@ REDIS_DB=${REDIS_DB:-0}
 
 # Only these variables: the files also hold Postfix/Dovecot '$' syntax that must stay as it is.
 VARS='${DB_DRIVER} ${DB_HOST} ${DB_PORT} ${DB_NAME} ${DB_USER} ${DB_PASSWORD} ${DB_TLS_VERIFY_CERT} ${DB_TLS_CONNECT} ${DOVEADM_API_KEY} ${TLS_DIR}
-${SMTP_LISTEN} ${SUBMISSION_LISTEN} ${IMAP_PORT} ${POP3_PORT} ${LMTP_PORT} ${AUTH_PORT}
+${SMTP_LISTEN} ${SUBMISSION_LISTEN} ${SUBMISSIONS_LISTEN} ${IMAP_PORT} ${IMAPS_PORT} ${POP3_PORT} ${POP3S_PORT} ${LMTP_PORT} ${AUTH_PORT}
 ${DOVEADM_HTTP_PORT} ${STATS_HTTP_PORT} ${STATS_HTTP_LISTEN} ${MDA_LISTEN} ${MDA_LMTP_ADDRESS} ${MDA_AUTH_ADDRESS} ${MDA_AUTH_CACHE_SIZE}
 ${MDA_INSTANCE} ${MDA_CONF_DIR} ${MDA_BASE_DIR} ${MDA_STATE_DIR} ${MDA_LOG} ${VMAIL_USER}
-${VMAIL_ROOT} ${POSTFIX_SQL_DIR} ${FILTER_MILTER_ADDRESS}'
+${VMAIL_ROOT} ${POSTFIX_SQL_DIR} ${FILTER_MILTER_ADDRESS} ${RECIPIENT_DELIMITER} ${MANAGESIEVE_PORT}
+${MDA_SUBMISSION_HOST}'
 render() { envsubst "$VARS" <"$1"; }
 
 umask 022

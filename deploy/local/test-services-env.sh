@@ -19,12 +19,18 @@
 #   MAILPLANE_SMTP_LISTEN               127.0.0.1:2525      Postfix smtpd (MX side)
 #   MAILPLANE_SUBMISSION_LISTEN         127.0.0.1:5587      Postfix submission
 #   MAILPLANE_VOLUME_SMTP_LISTEN        127.0.0.1:2526      Postfix smtpd with the TLS volume's cert
+#   MAILPLANE_SUBMISSIONS_LISTEN        127.0.0.1:5465      Postfix submissions (implicit TLS)
 #   MAILPLANE_IMAP_PORT                 1143                Dovecot IMAP (127.0.0.1 and 127.0.0.2)
+#   MAILPLANE_IMAPS_PORT                1993                Dovecot IMAP over implicit TLS
+#   MAILPLANE_POP3S_PORT                1995                Dovecot POP3 over implicit TLS
 #   MAILPLANE_POP3_PORT                 1110                Dovecot POP3
 #   MAILPLANE_LMTP_PORT                 2424                Dovecot LMTP
 #   MAILPLANE_AUTH_PORT                 2426                Dovecot auth (Postfix SASL)
 #   MAILPLANE_DOVEADM_HTTP_PORT         8091                doveadm HTTP API
 #   MAILPLANE_DOVECOT_STATS_PORT        9900                Dovecot stats (OpenMetrics, /metrics)
+#   MAILPLANE_MANAGESIEVE_PORT          4290                Dovecot ManageSieve (Sieve scripts)
+#   MAILPLANE_RECIPIENT_DELIMITER       -                   Postfix's and Dovecot's subaddress
+#                                                           delimiter (empty: off)
 #   MAILPLANE_MDA_INSTANCE              mailplane-test      Dovecot instance_name
 #   MAILPLANE_SEED_INSTANCE             mailplane-seed      instance_name of the seed's auth Dovecot
 #   MAILPLANE_MAIL_DB_NAME              $MAILPLANE_TEST_DB_NAME or mailplane_test
@@ -54,6 +60,7 @@
 #   MAILPLANE_DOVECOT24_NAME            <prefix>            this copy's names inside that root
 #   MAILPLANE_DOVECOT24_IMAP_PORT       1243                Dovecot 2.4 IMAP
 #   MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT 8191              Dovecot 2.4 doveadm HTTP API
+#   MAILPLANE_DOVECOT24_MANAGESIEVE_PORT 4291               Dovecot 2.4 ManageSieve
 #   MAILPLANE_OBSERVABILITY_DIR         /var/tmp/mailplane-observability  pid files of the
 #                                       Prometheus a test starts (on a free port of its own)
 #   MAILPLANE_FILTER_REDIS              127.0.0.1:6379      Redis that Rspamd reads DKIM keys from
@@ -79,12 +86,18 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_SMTP_LISTEN:=127.0.0.1:$(ts_port 2525)}"
 : "${MAILPLANE_SUBMISSION_LISTEN:=127.0.0.1:$(ts_port 5587)}"
 : "${MAILPLANE_VOLUME_SMTP_LISTEN:=127.0.0.1:$(ts_port 2526)}"
+: "${MAILPLANE_SUBMISSIONS_LISTEN:=127.0.0.1:$(ts_port 5465)}"
 : "${MAILPLANE_IMAP_PORT:=$(ts_port 1143)}"
+: "${MAILPLANE_IMAPS_PORT:=$(ts_port 1993)}"
+: "${MAILPLANE_POP3S_PORT:=$(ts_port 1995)}"
 : "${MAILPLANE_POP3_PORT:=$(ts_port 1110)}"
 : "${MAILPLANE_LMTP_PORT:=$(ts_port 2424)}"
 : "${MAILPLANE_AUTH_PORT:=$(ts_port 2426)}"
 : "${MAILPLANE_DOVEADM_HTTP_PORT:=$(ts_port 8091)}"
 : "${MAILPLANE_DOVECOT_STATS_PORT:=$(ts_port 9900)}"
+: "${MAILPLANE_MANAGESIEVE_PORT:=$(ts_port 4290)}"
+# Set but empty is kept: it switches subaddressing off.
+: "${MAILPLANE_RECIPIENT_DELIMITER=-}"
 : "${MAILPLANE_MDA_INSTANCE:=$ts_prefix-test}"
 : "${MAILPLANE_SEED_INSTANCE:=$ts_prefix-seed}"
 : "${MAILPLANE_MAIL_DB_NAME:=${MAILPLANE_TEST_DB_NAME:-mailplane_test}}"
@@ -114,6 +127,7 @@ ts_port() { echo $(($1 + ts_offset)); }
 : "${MAILPLANE_DOVECOT24_NAME:=$ts_prefix}"
 : "${MAILPLANE_DOVECOT24_IMAP_PORT:=$(ts_port 1243)}"
 : "${MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT:=$(ts_port 8191)}"
+: "${MAILPLANE_DOVECOT24_MANAGESIEVE_PORT:=$(ts_port 4291)}"
 : "${MAILPLANE_OBSERVABILITY_DIR:=/var/tmp/$ts_prefix-observability}"
 : "${MAILPLANE_FILTER_REDIS:=127.0.0.1:6379}"
 # What the tests' own configuration points at (application.properties, %test), from the same set,

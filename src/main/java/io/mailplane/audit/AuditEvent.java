@@ -35,9 +35,12 @@ public class AuditEvent extends PanacheEntityBase {
   /** The domain the object belongs to, so domain-scoped tokens see their own history. */
   public String domain;
 
-  /** Configuration revision of the change: commit order, no gaps (events.Revisions). */
-  @Column(nullable = false)
-  public long revision;
+  /**
+   * Configuration revision of the change: commit order, no gaps (events.Revisions); null for an
+   * event of the audit log only (a sign-in, a role granted through single sign-on).
+   */
+  @Column(nullable = true)
+  public Long revision;
 
   @Column(name = "before_json")
   public String beforeJson;

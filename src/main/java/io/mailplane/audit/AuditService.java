@@ -27,7 +27,8 @@ public class AuditService {
 
   /**
    * Must run inside the transaction of the change. before/after are response DTOs, which carry no
-   * secrets by construction (write-only fields are never filled in them).
+   * secrets by construction (write-only fields are never filled in them). Without {@code numbered}
+   * the event takes no configuration revision (it is not a change of configuration).
    */
   @Transactional(Transactional.TxType.MANDATORY)
   void record(
@@ -36,9 +37,11 @@ public class AuditService {
       String resourceKey,
       String domain,
       Object before,
-      Object after) {
-    // Inserted at commit, numbered with the configuration revision (see Revisions).
+      Object after,
+      boolean numbered) {
+    // Inserted at commit, numbered with the configuration revision or not at all (see Revisions).
     revisions.defer(
+        numbered,
         new Revisions.Entry(
             Timestamps.now(),
             caller.id(),

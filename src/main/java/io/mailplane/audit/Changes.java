@@ -14,7 +14,9 @@ import java.util.Objects;
  * The one step that records a change of configuration: the audit event (numbered with the next
  * configuration revision at commit, which makes it a change-feed event) and, for a resource the
  * mail containers read, the outbox event; all in the writer's transaction, so they exist if and
- * only if the change commits. A write whose after state equals its before state records nothing.
+ * only if the change commits. A write whose after state equals its before state records nothing. An
+ * action that changes no configuration (a sign-in, a role granted through single sign-on) is
+ * recorded in the audit log only: no revision, no change-feed event, no outbox event.
  */
 @ApplicationScoped
 public class Changes {
@@ -36,7 +38,14 @@ public class Changes {
     if (resource.outboxKind() != null && action.reachesMailStack()) {
       outbox.record(resource.outboxKind(), key);
     }
-    audit.record(action.auditName(resource), resource.wireName(), key, domain, before, after);
+    audit.record(
+        action.auditName(resource),
+        resource.wireName(),
+        key,
+        domain,
+        before,
+        after,
+        action.changesConfiguration());
     return true;
   }
 

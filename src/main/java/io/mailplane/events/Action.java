@@ -25,10 +25,13 @@ public enum Action {
   KEEP_DISABLED(false),
   /** The kept key of a switched-off DKIM removed: never published, so nothing is pushed. */
   DELETE_DISABLED(false),
-  /** A mailbox signed in and was granted its role: audited, nothing changes in the mail stack. */
-  SIGN_IN(false),
-  /** An identity provider's token granted a mailbox a role (single sign-on). */
-  GRANT(false);
+  /**
+   * A mailbox signed in and was granted its role: audit log only. Nothing in the configuration
+   * changed, so no revision, no change-feed event and nothing for the mail stack.
+   */
+  SIGN_IN(false, false),
+  /** An identity provider's token granted a mailbox a role (single sign-on): audit log only. */
+  GRANT(false, false);
 
   private static final Map<String, Action> BY_AUDIT_NAME = new HashMap<>();
 
@@ -42,13 +45,19 @@ public enum Action {
 
   private final String wireName = name().toLowerCase(Locale.ROOT).replace('_', '-');
   private final boolean reachesMailStack;
+  private final boolean changesConfiguration;
 
   Action() {
     this(true);
   }
 
   Action(boolean reachesMailStack) {
+    this(reachesMailStack, true);
+  }
+
+  Action(boolean reachesMailStack, boolean changesConfiguration) {
     this.reachesMailStack = reachesMailStack;
+    this.changesConfiguration = changesConfiguration;
   }
 
   /** As sent in the change feed, e.g. "password-change". */
@@ -64,6 +73,14 @@ public enum Action {
   /** False for the few changes the mail containers never see, whatever the resource. */
   public boolean reachesMailStack() {
     return reachesMailStack;
+  }
+
+  /**
+   * False for events of the audit log that change no configuration (sign-ins, role grants through
+   * single sign-on): they take no revision and never reach the change feed.
+   */
+  public boolean changesConfiguration() {
+    return changesConfiguration;
   }
 
   /** The action of a stored audit action name, or null for a name no version wrote. */

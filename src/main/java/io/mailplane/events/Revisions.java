@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -51,9 +52,13 @@ public class Revisions {
       String beforeJson,
       String afterJson) {}
 
-  /** Queues an audit event of the current transaction; it gets its revision at commit. */
-  public void defer(Entry event) {
-    pending().events.add(event);
+  /**
+   * Queues an audit event of the current transaction; it gets its revision at commit when {@code
+   * numbered}, else it is written without one (audit log only: not in the change feed, and the
+   * revision does not move for it).
+   */
+  public void defer(boolean numbered, Entry event) {
+    (numbered ? pending().events : pending().unnumbered).add(event);
   }
 
   /**
@@ -111,7 +116,7 @@ public class Revisions {
     List<Number> last =
         em.createNativeQuery(
                 "SELECT revision FROM audit_event WHERE domain IN (:domains)"
-                    + " ORDER BY revision DESC LIMIT 1 FOR UPDATE")
+                    + " AND revision IS NOT NULL ORDER BY revision DESC LIMIT 1 FOR UPDATE")
             .setParameter("domains", visibleDomains.get())
             .getResultList();
     return last.isEmpty() ? 0 : last.get(0).longValue();
@@ -129,19 +134,25 @@ public class Revisions {
 
   private final class Pending implements Synchronization {
     final List<Entry> events = new ArrayList<>();
+    final List<Entry> unnumbered = new ArrayList<>();
     final List<LongConsumer> listeners = new ArrayList<>();
     long last;
 
     @Override
     public void beforeCompletion() {
-      if (events.isEmpty() || registry.getRollbackOnly()) {
+      if ((events.isEmpty() && unnumbered.isEmpty()) || registry.getRollbackOnly()) {
         return;
       }
       // Every row lock of the transaction is taken before the counter's.
       em.flush();
       // Closing returns the handle to the transaction, which keeps the physical connection.
       try (Connection connection = dataSource.getConnection()) {
-        write(connection);
+        if (!unnumbered.isEmpty()) {
+          insert(connection, unnumbered, null);
+        }
+        if (!events.isEmpty()) {
+          write(connection);
+        }
       } catch (SQLException e) {
         throw new IllegalStateException("cannot record the audit events", e);
       }
@@ -162,13 +173,19 @@ public class Revisions {
         rows.next();
         last = rows.getLong(1);
       }
-      long revision = last - events.size();
+      insert(connection, events, last - events.size());
+    }
+
+    /** Inserts the events, numbered from {@code after + 1} or, when it is null, unnumbered. */
+    private void insert(Connection connection, List<Entry> entries, Long after)
+        throws SQLException {
+      long revision = after == null ? 0 : after;
       try (PreparedStatement insert =
           connection.prepareStatement(
               "INSERT INTO audit_event (occurred_at, actor, action, resource_type, resource_key,"
                   + " domain, before_json, after_json, revision)"
                   + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        for (Entry event : events) {
+        for (Entry event : entries) {
           // Hibernate writes instants as UTC (quarkus.hibernate-orm.jdbc.timezone): so do we.
           insert.setObject(1, LocalDateTime.ofInstant(event.occurredAt(), ZoneOffset.UTC));
           insert.setString(2, event.actor());
@@ -178,7 +195,11 @@ public class Revisions {
           insert.setString(6, event.domain());
           insert.setString(7, event.beforeJson());
           insert.setString(8, event.afterJson());
-          insert.setLong(9, ++revision);
+          if (after == null) {
+            insert.setNull(9, Types.BIGINT);
+          } else {
+            insert.setLong(9, ++revision);
+          }
           insert.addBatch();
         }
         insert.executeBatch();

@@ -4,6 +4,9 @@ import static io.mailplane.TestApi.ADMIN_TOKEN;
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.token;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.contract.ResponseContract;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -171,6 +175,46 @@ class EventsResourceTest {
       assertEquals(1, seen.size(), seen.toString());
       assertEquals("y@" + mine, JSON.readTree(seen.get(0).data()).get("key").asText());
     }
+  }
+
+  /**
+   * A sign-in grants a role but changes no configuration: it is in the audit log (with the role it
+   * granted) and nowhere else: the revision stays, the feed's next event is the next real change.
+   */
+  @Test
+  void signInsAreAuditedOnlyAndNeverReachTheFeed() throws Exception {
+    String d = createDomain();
+    String address = "signer@" + d;
+    String password = "Correct-Horse-Battery-9";
+    admin()
+        .body(Map.of("address", address, "password", password, "domainAdmin", true))
+        .post("/api/v1/mailboxes")
+        .then()
+        .statusCode(201);
+    long start = revision();
+    try (SseClient stream = new SseClient(events.toURI(), ADMIN_TOKEN, Long.toString(start))) {
+      given()
+          .contentType(ContentType.JSON)
+          .body(Map.of("address", address, "password", password))
+          .post("/api/v1/sessions")
+          .then()
+          .statusCode(201);
+      assertEquals(start, revision(), "a sign-in moved the configuration revision");
+      String marker = createDomain();
+      List<SseClient.Event> seen = stream.take(1, WAIT);
+      assertEquals(1, seen.size(), seen.toString());
+      assertEquals(Long.toString(start + 1), seen.get(0).id());
+      assertEquals(marker, JSON.readTree(seen.get(0).data()).get("key").asText());
+    }
+    admin()
+        .queryParam("action", "mailbox.sign-in")
+        .queryParam("resourceKey", address)
+        .get("/api/v1/audit-events")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(1))
+        .body("items[0].actor", equalTo("mailbox:" + address))
+        .body("items[0].after.role", equalTo("domain-admin"));
   }
 
   @Test

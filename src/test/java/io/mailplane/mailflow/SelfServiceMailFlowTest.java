@@ -3,6 +3,7 @@ package io.mailplane.mailflow;
 import static io.mailplane.TestApi.as;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
+import static io.mailplane.mailflow.MailClient.arrives;
 import static io.mailplane.mailflow.MailClient.canLogin;
 import static io.mailplane.mailflow.MailClient.open;
 import static io.mailplane.mailflow.MailClient.subject;
@@ -62,13 +63,32 @@ class SelfServiceMailFlowTest {
         .then()
         .statusCode(200);
 
+    // Submission first (its own cache entry: the passdb query names the service), then IMAP.
+    assertTrue(within(AT_ONCE, () -> !canSubmit(john, PASSWORD)), "old submission password");
     assertTrue(within(AT_ONCE, () -> !canLogin("imap", john, PASSWORD)), "old IMAP password");
     assertTrue(canLogin("imap", john, CHANGED));
     assertThrows(
         AuthenticationFailedException.class, () -> submit(john, PASSWORD, john, john, subject()));
-    submit(john, CHANGED, john, john, subject());
+    String sent = subject();
+    submit(john, CHANGED, john, john, sent);
+    assertTrue(arrives(john, CHANGED, sent));
     assertTrue(within(AT_ONCE, () -> !session.isConnected()), "the open IMAP session was kicked");
     assertFalse(canLogin("pop3", john, PASSWORD));
+  }
+
+  /**
+   * Whether Postfix's submission port takes the login (SMTP AUTH over STARTTLS, SASL through
+   * Dovecot); a message to the login itself is sent when it does.
+   */
+  private static boolean canSubmit(String login, String password) {
+    try {
+      submit(login, password, login, login, subject());
+      return true;
+    } catch (AuthenticationFailedException e) {
+      return false;
+    } catch (jakarta.mail.MessagingException e) {
+      throw new AssertionError("submission failed otherwise than on AUTH", e);
+    }
   }
 
   private static boolean within(Duration limit, BooleanSupplier condition)

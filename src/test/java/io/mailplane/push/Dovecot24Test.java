@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
+import io.mailplane.mailflow.ManageSieve;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
@@ -63,6 +64,9 @@ class Dovecot24Test {
       "http://127.0.0.1:"
           + COPY.getOrDefault("MAILPLANE_DOVECOT24_DOVEADM_HTTP_PORT", "" + (8191 + DEFAULT_OFFSET))
           + "/doveadm/v1";
+  static final int MANAGESIEVE =
+      Integer.parseInt(
+          System.getenv().getOrDefault("MAILPLANE_DOVECOT24_MANAGESIEVE_PORT", "4291"));
   static final String API_KEY =
       System.getenv().getOrDefault("MAILPLANE_DOVEADM_API_KEY", "mailplane-test-doveadm-key");
 
@@ -124,6 +128,29 @@ class Dovecot24Test {
   @Test
   void imapLoginWorksInDovecot24() throws Exception {
     assertTrue(imapLogin("john@" + d, PASSWORD));
+  }
+
+  /**
+   * deploy/mda/conf.d/99-mailplane-sieve.conf in Dovecot 2.4.1: a ManageSieve session (as
+   * Roundcube's plugin) logs in with the mail password, stores a vacation script and activates it;
+   * the file lands in the user's home where LMTP's Sieve reads it. A disabled mailbox is refused.
+   */
+  @Test
+  void manageSieveStoresAndActivatesAScriptInDovecot24() throws Exception {
+    try (ManageSieve sieve = new ManageSieve(MANAGESIEVE)) {
+      assertTrue(sieve.capabilities().stream().anyMatch(c -> c.contains("vacation")));
+      String auth = sieve.authenticate("john@" + d, PASSWORD);
+      assertTrue(auth.startsWith("OK"), auth);
+      String script = "require [\"vacation\"];\r\nvacation :days 1 \"I am away.\";\r\n";
+      String put = sieve.putScript("away", script);
+      assertTrue(put.startsWith("OK"), put);
+      String active = sieve.setActive("away");
+      assertTrue(active.startsWith("OK"), active);
+      assertEquals(List.of("\"away\" ACTIVE"), sieve.listScripts());
+    }
+    try (ManageSieve sieve = new ManageSieve(MANAGESIEVE)) {
+      assertTrue(sieve.authenticate("dis@" + d, PASSWORD).startsWith("NO"));
+    }
   }
 
   /**

@@ -103,6 +103,34 @@ class SsoTest {
         .body("items[-1].after.issuer", equalTo(SsoTestProfile.ISSUER));
   }
 
+  /**
+   * A grant through the provider is in the audit log only: the configuration revision (the config
+   * document's ETag, the change feed's cursor) does not move. No other test signs in as bob.
+   */
+  @Test
+  void aGrantIsAuditedButChangesNoConfiguration() {
+    String before = newestGrant("bob@" + DOMAIN);
+    String revision = admin().get("/api/v1/config").then().statusCode(200).extract().header("ETag");
+    as(token("bob")).get("/api/v1/mailboxes/bob@" + DOMAIN).then().statusCode(200);
+    String after = newestGrant("bob@" + DOMAIN);
+    assertNotEquals(before, after, "the grant was not audited");
+    assertEquals(
+        revision, admin().get("/api/v1/config").then().statusCode(200).extract().header("ETag"));
+  }
+
+  private static String newestGrant(String address) {
+    Object id =
+        admin()
+            .queryParam("action", "mailbox.grant")
+            .queryParam("resourceKey", address)
+            .get("/api/v1/audit-events")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("items[0].id");
+    return String.valueOf(id);
+  }
+
   @Test
   void aMailboxWithoutGroupsActsAsItselfOnly() {
     String alice = token("alice");
