@@ -76,7 +76,8 @@ public class Changes {
           change.key(),
           change.domain(),
           change.before(),
-          change.after());
+          change.after(),
+          action.changesConfiguration());
       recorded++;
     }
     outbox.recordAll(resource.outboxKind(), pushed);
