@@ -32,6 +32,7 @@ public class ProblemMapper {
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
   @Inject ProducedTypes produced;
+  @Inject BodyLimits bodyLimits;
 
   public static Response response(
       ProblemKind kind,
@@ -207,6 +208,7 @@ public class ProblemMapper {
           case UNSUPPORTED_MEDIA_TYPE -> "unsupported Content-Type; send application/json";
           case NOT_ACCEPTABLE -> notAcceptable(request);
           case MALFORMED_REQUEST -> "the request could not be read";
+          case PAYLOAD_TOO_LARGE -> bodyLimits.of(path(uriInfo)).refusal();
           default -> kind.title();
         };
     Map<String, String> headers = new java.util.HashMap<>();

@@ -9,7 +9,10 @@ import io.mailplane.tls.CertificateService;
 import io.mailplane.tls.IssuerDto;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -69,6 +72,34 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
                         c.issuer().eabKid(),
                         null)))
         .toList();
+  }
+
+  /** Server-wide and few: read whole, like the export. */
+  @Override
+  public Map<String, CertificateEntry> find(Collection<String> keys) {
+    Map<String, CertificateEntry> found = new HashMap<>();
+    for (CertificateEntry entry : export()) {
+      if (keys.contains(entry.name())) {
+        found.put(entry.name(), entry);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public List<String> keysAfter(String after, int limit) {
+    return export().stream()
+        .map(CertificateEntry::name)
+        .filter(name -> after == null || name.compareTo(after) > 0)
+        .sorted()
+        .limit(limit)
+        .toList();
+  }
+
+  /** Certificates belong to no domain. */
+  @Override
+  public List<String> keysInDomains(Collection<String> domains) {
+    return List.of();
   }
 
   @Override

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.mailplane.api.ApiConfig;
 import io.mailplane.api.ApiException;
 import io.mailplane.api.Precondition;
 import io.mailplane.api.Preconditions;
@@ -53,7 +52,7 @@ public class ConfigResource {
 
   @Inject ConfigService service;
   @Inject ObjectMapper json;
-  @Inject ApiConfig apiConfig;
+  @Inject ConfigApiConfig config;
 
   private ObjectReader jsonReader;
   private ObjectReader yamlReader;
@@ -66,7 +65,7 @@ public class ConfigResource {
     // Anchors and aliases could expand a small document into a huge one (billion laughs).
     limits.setMaxAliasesForCollections(20);
     limits.setNestingDepthLimit(20);
-    limits.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, apiConfig.maxBodyBytes()));
+    limits.setCodePointLimit((int) Math.min(Integer.MAX_VALUE, config.maxBodyBytes()));
     yamlReader =
         new YAMLMapper(YAMLFactory.builder().loaderOptions(limits).build())
             .reader()

@@ -1,7 +1,9 @@
 package io.mailplane.config;
 
 import io.mailplane.events.Resource;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -34,6 +36,25 @@ public interface ConfigSection<T> {
 
   /** Current state in the caller's scope, sorted by key. */
   List<T> export();
+
+  /**
+   * Current state of the objects with these (normalized) keys in the caller's scope, by key; a
+   * missing or invisible one is absent. What a plan reads: its cost follows the document, not the
+   * installation.
+   */
+  Map<String, T> find(Collection<String> keys);
+
+  /**
+   * Up to limit keys of the caller's scope after the given one (null: from the first), ascending:
+   * how prune finds what a document leaves out without reading whole objects.
+   */
+  List<String> keysAfter(String after, int limit);
+
+  /**
+   * Keys in the caller's scope of the objects in these domains: what a domain delete takes with it
+   * (DKIM keys go with their domain), so that the plan shows them.
+   */
+  List<String> keysInDomains(Collection<String> domains);
 
   /**
    * Makes the object match the entry: creates it (current null) or updates it. Does nothing when
