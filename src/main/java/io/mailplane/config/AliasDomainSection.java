@@ -94,18 +94,27 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
     return new AliasDomainEntry(a.name, a.target.name, a.description, a.enabled);
   }
 
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, AliasDomainEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static AliasDomainDto request(String key, AliasDomainEntry desired) {
+    return new AliasDomainDto(
+        key,
+        null,
+        desired.targetDomain(),
+        desired.description(),
+        desired.enabled(),
+        null,
+        null,
+        null);
+  }
+
   @Override
   public void put(String key, AliasDomainEntry desired, AliasDomainEntry current) {
-    AliasDomainDto request =
-        new AliasDomainDto(
-            key,
-            null,
-            desired.targetDomain(),
-            desired.description(),
-            desired.enabled(),
-            null,
-            null,
-            null);
+    AliasDomainDto request = request(key, desired);
     AliasDomainDto wanted = request.withDefaults();
     if (current != null
         && desired.targetDomain() != null
@@ -117,7 +126,6 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
             .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 

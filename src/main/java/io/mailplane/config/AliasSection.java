@@ -100,26 +100,34 @@ class AliasSection implements ConfigSection<AliasEntry> {
     return new AliasEntry(a.address, List.copyOf(a.destinations), a.enabled, a.description);
   }
 
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, AliasEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static AliasDto request(String key, AliasEntry desired) {
+    return new AliasDto(
+        key,
+        desired.destinations(),
+        desired.enabled(),
+        desired.description(),
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
   @Override
   public void put(String key, AliasEntry desired, AliasEntry current) {
-    AliasDto request =
-        new AliasDto(
-            key,
-            desired.destinations(),
-            desired.enabled(),
-            desired.description(),
-            null,
-            null,
-            null,
-            null,
-            null);
+    AliasDto request = request(key, desired);
     AliasDto wanted = request.withDefaults();
     if (current != null
         && new AliasEntry(key, wanted.destinations(), wanted.enabled(), wanted.description())
             .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 

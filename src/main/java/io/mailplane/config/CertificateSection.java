@@ -102,10 +102,15 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
     return List.of();
   }
 
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, CertificateEntry desired) {
+    validator.check(toRequest(key, desired));
+  }
+
   @Override
   public void put(String key, CertificateEntry desired, CertificateEntry current) {
     CertificateDto request = toRequest(key, desired);
-    validator.check(request);
     if (current != null
         && Objects.equals(
             service.normalized(request), service.normalized(toRequest(key, current)))) {

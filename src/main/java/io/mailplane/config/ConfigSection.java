@@ -57,9 +57,16 @@ public interface ConfigSection<T> {
   List<String> keysInDomains(Collection<String> domains);
 
   /**
-   * Makes the object match the entry: creates it (current null) or updates it. Does nothing when
-   * the entry, with defaults applied, equals the current state, so that an unchanged object never
-   * needs a permission its caller may lack (a domain token cannot write its domain).
+   * Checks the entry as far as it can be without the database (the Bean Validation of the request
+   * it becomes), so that a bad entry anywhere in a large document is refused before any work.
+   */
+  void check(String key, T entry);
+
+  /**
+   * Makes the object match the entry (which passed {@link #check}): creates it (current null) or
+   * updates it. Does nothing when the entry, with defaults applied, equals the current state, so
+   * that an unchanged object never needs a permission its caller may lack (a domain token cannot
+   * write its domain).
    */
   void put(String key, T desired, T current);
 

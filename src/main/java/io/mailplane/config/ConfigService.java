@@ -333,9 +333,31 @@ public class ConfigService {
         throw ApiException.invalid(
             path, "'" + key + "' is already listed at " + section.name() + "[" + first + "]");
       }
+      check(section, i, key, entry);
       keyed.put(key, entry);
     }
     return keyed;
+  }
+
+  /**
+   * A bad entry is refused before any work, wherever it is in the document; the answer names it by
+   * key, as a failure in the transaction does, and by its JSON pointer in the document.
+   */
+  private static <T> void check(ConfigSection<T> section, int index, String key, T entry) {
+    try {
+      at(
+          section.name() + "[" + key + "]",
+          () -> {
+            section.check(key, entry);
+            return null;
+          });
+    } catch (ApiException e) {
+      throw new ApiException(
+          e.kind(),
+          "/" + section.name() + "/" + index + " is refused, " + e.getMessage(),
+          e.errors(),
+          e.headers());
+    }
   }
 
   @SuppressWarnings("unchecked")

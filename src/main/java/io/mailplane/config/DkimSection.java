@@ -106,6 +106,25 @@ class DkimSection implements ConfigSection<DkimEntry> {
         k.domain.name, k.selector, k.algorithm, ED25519.equals(k.algorithm) ? null : k.keyBits);
   }
 
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, DkimEntry desired) {
+    validator.check(request(desired));
+  }
+
+  private static DkimDto request(DkimEntry desired) {
+    return new DkimDto(
+        null,
+        null,
+        desired.selector(),
+        desired.algorithm(),
+        desired.keyBits(),
+        null,
+        null,
+        null,
+        null);
+  }
+
   @Override
   public void put(String key, DkimEntry desired, DkimEntry current) {
     if (current != null) {
@@ -126,18 +145,7 @@ class DkimSection implements ConfigSection<DkimEntry> {
         return;
       }
     }
-    DkimDto request =
-        new DkimDto(
-            null,
-            null,
-            desired.selector(),
-            desired.algorithm(),
-            desired.keyBits(),
-            null,
-            null,
-            null,
-            null);
-    validator.check(request);
+    DkimDto request = request(desired);
     service.put(key, request, Precondition.NONE);
   }
 

@@ -97,24 +97,25 @@ class DomainSection implements ConfigSection<DomainEntry> {
         new DomainLimits(d.maxMailboxes, d.maxAliases, d.maxQuotaMb, d.defaultQuotaMb));
   }
 
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, DomainEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static DomainDto request(String key, DomainEntry desired) {
+    return new DomainDto(
+        key, null, desired.description(), desired.enabled(), desired.limits(), null, null, null);
+  }
+
   @Override
   public void put(String key, DomainEntry desired, DomainEntry current) {
-    DomainDto request =
-        new DomainDto(
-            key,
-            null,
-            desired.description(),
-            desired.enabled(),
-            desired.limits(),
-            null,
-            null,
-            null);
+    DomainDto request = request(key, desired);
     DomainDto wanted = request.withDefaults();
     if (new DomainEntry(key, wanted.description(), wanted.enabled(), wanted.limits())
         .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 

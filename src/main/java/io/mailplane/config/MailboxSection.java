@@ -106,24 +106,33 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
         m.domainAdmin);
   }
 
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, MailboxEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static MailboxDto request(String key, MailboxEntry desired) {
+    return new MailboxDto(
+        key,
+        desired.displayName(),
+        desired.password(),
+        desired.passwordHash(),
+        desired.quotaMb(),
+        desired.enabled(),
+        desired.sendOnly(),
+        desired.admin(),
+        desired.domainAdmin(),
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
   @Override
   public void put(String key, MailboxEntry desired, MailboxEntry current) {
-    MailboxDto request =
-        new MailboxDto(
-            key,
-            desired.displayName(),
-            desired.password(),
-            desired.passwordHash(),
-            desired.quotaMb(),
-            desired.enabled(),
-            desired.sendOnly(),
-            desired.admin(),
-            desired.domainAdmin(),
-            null,
-            null,
-            null,
-            null,
-            null);
+    MailboxDto request = request(key, desired);
     MailboxDto wanted = request.withDefaults();
     if (current != null
         && desired.password() == null
@@ -141,7 +150,6 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
             .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 
