@@ -12,7 +12,8 @@ final class Seed {
   /** One real bcrypt hash (of "benchmark-password", cost 10), reused for every seeded mailbox. */
   static final String HASH = "$2y$10$.OGB/.SE/ueHAeqKBO2NC.laXJY1i7w81CQQTAV65PUioHwbmjz56";
 
-  static final String DB = "mailplane_bench";
+  /** The benchmark database (-Dbench.db); only a name ending in "_bench" is ever emptied. */
+  static final String DB = System.getProperty("bench.db", "mailplane_bench");
   static final String NOW = "'2026-01-01 00:00:00.000000'";
   /** Rows per multi-row INSERT. */
   static final int BATCH = 2000;
@@ -76,7 +77,7 @@ final class Seed {
     try (Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT DATABASE()")) {
         rs.next();
-        if (!DB.equals(rs.getString(1))) {
+        if (!DB.endsWith("_bench") || !DB.equals(rs.getString(1))) {
           throw new IllegalStateException("connected to " + rs.getString(1) + ", not " + DB);
         }
       }

@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -33,6 +34,9 @@ public class ProblemMapper {
 
   @Inject ProducedTypes produced;
   @Inject BodyLimits bodyLimits;
+
+  @ConfigProperty(name = "quarkus.transaction-manager.default-transaction-timeout")
+  java.time.Duration transactionTimeout;
 
   public static Response response(
       ProblemKind kind,
@@ -227,6 +231,19 @@ public class ProblemMapper {
         : "this resource is only available as " + String.join(" or ", offered);
   }
 
+  /**
+   * Narayana's "the transaction is not active" (ARJUNA016102 at commit, ARJUNA016063 when a
+   * statement enlists), or Hibernate noticing the same: the transaction was rolled back by another
+   * thread while this one worked.
+   */
+  static boolean rolledBackElsewhere(Throwable e) {
+    String message = e.getMessage();
+    return message != null
+        && (message.contains("ARJUNA016102")
+            || message.contains("ARJUNA016063")
+            || message.contains("rolled back in a different thread"));
+  }
+
   @ServerExceptionMapper
   public Response unexpected(Throwable e, UriInfo uriInfo) {
     Throwable cause = e;
@@ -264,6 +281,19 @@ public class ProblemMapper {
         return response(
             ProblemKind.MALFORMED_REQUEST,
             "the connection closed before the request was complete",
+            List.of(),
+            Map.of(),
+            path(uriInfo));
+      }
+      if (rolledBackElsewhere(cause)) {
+        // Only the transaction reaper rolls a request's transaction back under it: its timeout.
+        LOG.warnf("transaction timed out during %s: %s", path(uriInfo), cause.toString());
+        return response(
+            ProblemKind.TRANSACTION_TIMEOUT,
+            "the request took longer than its transaction timeout of "
+                + transactionTimeout.toSeconds()
+                + " s (quarkus.transaction-manager.default-transaction-timeout) and was rolled"
+                + " back; nothing was changed",
             List.of(),
             Map.of(),
             path(uriInfo));
