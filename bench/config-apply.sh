@@ -8,7 +8,7 @@
 #   OLD_APP=/tmp/old-quarkus-app bench/config-apply.sh                # also an older build, same rows
 # The prod jar of this tree (target/quarkus-app; BENCH_SKIP_BUILD=1 reuses it) runs on APP_PORT
 # (18080); OLD_APP, a copy of an earlier build's target/quarkus-app, on APP_PORT+1, against the
-# same database. BENCH_DB is emptied per size (only a name ending in _bench). Env: CONFIG_REPS (7),
+# same database, up to OLD_MAX_MAILBOXES (100000; it needs minutes per request above). BENCH_DB is emptied per size (only a name ending in _bench). Env: CONFIG_REPS (7),
 # CONFIG_BULK (5000). Results: target/bench/config/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,5 +49,5 @@ SIZES=${CONFIG_SIZES:-10x100,100x1000}
 } | tee "$OUT/results.md"
 java -cp "$OUT/classes:$MARIADB_JAR" ConfigApplyBench --db "$BENCH_DB" --sizes "$SIZES" \
   "${apps[@]}" --token "$APP_TOKEN" --reps "${CONFIG_REPS:-7}" --bulk "${CONFIG_BULK:-5000}" \
-  --out "$OUT/table.md" | tee -a "$OUT/results.md"
+  --old-max "${OLD_MAX_MAILBOXES:-100000}" --out "$OUT/table.md" | tee -a "$OUT/results.md"
 echo "results: $OUT/results.md" >&2

@@ -44,7 +44,11 @@ public interface ConfigApiConfig {
   @WithDefault("60s")
   Duration transactionTimeout();
 
-  /** Added to transactionTimeout for each entry of the document, so large documents can finish. */
-  @WithDefault("10ms")
+  /**
+   * Added to transactionTimeout for each entry of the document, so large documents can finish. An
+   * entry costs a few statements: 12–22 ms each were measured on a loaded 2-core machine (load
+   * 15–22), where 10 ms let 5,000 new mailboxes run out of time (docs/benchmarks.md).
+   */
+  @WithDefault("50ms")
   Duration transactionTimeoutPerEntry();
 }
