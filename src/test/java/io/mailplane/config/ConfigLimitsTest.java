@@ -81,6 +81,53 @@ class ConfigLimitsTest {
     admin().get("/api/v1/mailboxes/user0@" + domain).then().statusCode(404);
   }
 
+  /**
+   * Prune reads keys in pages of 1,000: with 2,100 aliases in scope and every third left out, the
+   * plan deletes exactly those, across page boundaries, and the apply leaves exactly the rest.
+   */
+  @Test
+  void pruneFindsWhatToDeleteAcrossKeyPages() throws Exception {
+    String domain = TestApi.createDomain();
+    String token = TestApi.token("domain:" + domain);
+    StringBuilder all = new StringBuilder("{\"aliases\":[");
+    StringBuilder kept = new StringBuilder("{\"aliases\":[");
+    java.util.List<String> gone = new java.util.ArrayList<>();
+    for (int i = 0; i < 2_100; i++) {
+      String entry =
+          String.format(
+              "{\"address\":\"a%04d@%s\",\"destinations\":[\"x@example.org\"]}", i, domain);
+      all.append(i == 0 ? "" : ",").append(entry);
+      if (i % 3 == 0) {
+        gone.add(String.format("a%04d@%s", i, domain));
+      } else {
+        kept.append(kept.length() > 12 ? "," : "").append(entry);
+      }
+    }
+    TestApi.as(token)
+        .queryParam("prune", "false")
+        .body(all.append("]}").toString())
+        .post("/api/v1/config:apply")
+        .then()
+        .statusCode(200)
+        .body("summary.create", org.hamcrest.Matchers.equalTo(2_100));
+    String doc = kept.append("]}").toString();
+    io.restassured.path.json.JsonPath plan =
+        TestApi.as(token)
+            .body(doc)
+            .post("/api/v1/config:plan")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(gone, plan.getList("changes.findAll { it.action == 'delete' }.key"));
+    assertEquals(gone.size(), plan.getInt("changes.size()"));
+    TestApi.as(token).body(doc).post("/api/v1/config:apply").then().statusCode(200);
+    io.restassured.path.json.JsonPath after =
+        TestApi.as(token).get("/api/v1/config").then().statusCode(200).extract().jsonPath();
+    assertEquals(2_100 - gone.size(), after.getList("aliases").size());
+    assertFalse(after.getList("aliases.address").contains(gone.get(gone.size() - 1)));
+  }
+
   @Test
   void moreEntriesThanTheLimitAre413NamingTheSetting() {
     String domain = TestApi.createDomain();
