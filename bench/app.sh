@@ -5,6 +5,7 @@
 #   APP_PORT=18080 APP_LOG=target/bench/app.log
 #   APP_ENV=(MAILPLANE_FOO=bar ...)     # extra environment of the app (optional)
 #   APP_JAVA_OPTS=(-Dx=y ...)           # extra JVM options (optional)
+#   APP_JAR=...quarkus-run.jar          # another build than target/quarkus-app (optional)
 #   APP_READY_SECONDS=60                # how long app_start waits for readiness (loaded machines)
 #   app_build                           # unless BENCH_SKIP_BUILD=1
 #   app_start                           # sets APP_PID, APP_TOKEN, DB_URL; stops the app on EXIT
@@ -40,7 +41,7 @@ app_start() {
   echo "starting the app on 127.0.0.1:$APP_PORT (log: $APP_LOG) ..." >&2
   env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$APP_PORT \
     QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false "${APP_ENV[@]}" \
-    java "${APP_JAVA_OPTS[@]}" -jar target/quarkus-app/quarkus-run.jar >"$APP_LOG" 2>&1 &
+    java "${APP_JAVA_OPTS[@]}" -jar "${APP_JAR:-target/quarkus-app/quarkus-run.jar}" >"$APP_LOG" 2>&1 &
   APP_PID=$!
   trap app_stop EXIT
   local ready=${APP_READY_SECONDS:-60}

@@ -13,24 +13,26 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * Rejects oversized bodies with a problem document. The HTTP layer's own limit (set higher in
- * application.properties) answers a declared Content-Length above it with a bare 413, and a chunked
- * body above it with an IOException in the middle of parsing (a 500): stop bodies here first.
+ * Rejects oversized bodies with a problem document naming the limit and its setting ({@link
+ * BodyLimits}: the path's own). {@link HttpLimits} answers a declared Content-Length above it
+ * first; this is the second line for a declared length, and the only one for a chunked body, which
+ * the HTTP layer's own limit (set higher) would otherwise end with an error in the middle of
+ * parsing (a 500).
  */
 public class BodySizeFilter {
+  private static final String LIMIT = BodySizeFilter.class.getName() + ".limit";
+
   // Filters are built at static init, before config mappings exist: resolve it per request.
-  @Inject Instance<ApiConfig> config;
+  @Inject Instance<BodyLimits> limits;
 
   @ServerRequestFilter(preMatching = true, priority = 10)
   public jakarta.ws.rs.core.Response limit(ContainerRequestContext request) {
-    int length = request.getLength();
-    if (length > config.get().maxBodyBytes()) {
+    String path = request.getUriInfo().getRequestUri().getPath();
+    BodyLimit limit = limits.get().of(path);
+    request.setProperty(LIMIT, limit);
+    if (request.getLength() > limit.bytes()) {
       return ProblemMapper.response(
-          ProblemKind.PAYLOAD_TOO_LARGE,
-          "request body exceeds " + config.get().maxBodyBytes() + " bytes",
-          List.of(),
-          Map.of(),
-          request.getUriInfo().getRequestUri().getPath());
+          ProblemKind.PAYLOAD_TOO_LARGE, limit.refusal(), List.of(), Map.of(), path);
     }
     return null;
   }
@@ -45,7 +47,11 @@ public class BodySizeFilter {
 
     @Override
     public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
-      long max = config.get().maxBodyBytes();
+      BodyLimit limit =
+          context.getProperty(LIMIT) instanceof BodyLimit own
+              ? own
+              : new BodyLimit(config.get().maxBodyBytes(), "mailplane.api.max-body-bytes");
+      long max = limit.bytes();
       context.setInputStream(
           new FilterInputStream(context.getInputStream()) {
             private long count;
@@ -64,11 +70,20 @@ public class BodySizeFilter {
               return n;
             }
 
-            private void count(int n) {
+            private void count(int n) throws IOException {
               count += n;
               if (count > max) {
-                throw new ApiException(
-                    ProblemKind.PAYLOAD_TOO_LARGE, "request body exceeds " + max + " bytes");
+                drain();
+                throw new ApiException(ProblemKind.PAYLOAD_TOO_LARGE, limit.refusal());
+              }
+            }
+
+            /** The client is still sending: read the rest so that it gets the 413, not a reset. */
+            private void drain() throws IOException {
+              byte[] scratch = new byte[64 * 1024];
+              int n;
+              while (count <= BodyLimit.DRAINED && (n = in.read(scratch)) >= 0) {
+                count += n;
               }
             }
           });

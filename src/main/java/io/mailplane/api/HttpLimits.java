@@ -19,24 +19,37 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Limits checked on the raw HTTP request, before Quarkus' own checks, so that their failures are
- * problem documents too: Quarkus answers a declared body above quarkus.http.limits.max-body-size
- * with a bare 413, Netty an over-long request line with a bare 414 and Quarkus' root handler a
- * malformed URI with a bare 400 (switched off by {@link QuarkusUriCheckOff}, checked here). Netty's
+ * problem documents too: a declared body above the path's limit ({@link BodyLimits}) is refused
+ * here from its headers (Quarkus would answer one above quarkus.http.limits.max-body-size with a
+ * bare 413), Netty an over-long request line with a bare 414 and Quarkus' root handler a malformed
+ * URI with a bare 400 (switched off by {@link QuarkusUriCheckOff}, checked here). Netty's
  * request-line limit is set above ours (application.properties), so ours answers first.
  */
 @ApplicationScoped
 public class HttpLimits {
   @Inject ApiConfig config;
+  @Inject BodyLimits bodyLimits;
   @Inject ObjectMapper mapper;
 
   /**
-   * Declared bodies up to this size are left to {@link BodySizeFilter}, which reads them and keeps
-   * the connection; above it Quarkus would answer with a bare 413.
+   * Quarkus' own limit: above it, a chunked body fails with a bare 413 (or an error in the middle
+   * of reading) before ours can answer, so it must stay above every limit of ours.
    */
   @ConfigProperty(name = "quarkus.http.limits.max-body-size")
   Optional<MemorySize> httpMaxBody;
 
   void install(@Observes Router router) {
+    long http = httpMaxBody.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+    if (http <= bodyLimits.largest()) {
+      // Refuse to start rather than answer some large bodies with a bare 413 or a 500.
+      throw new IllegalStateException(
+          "quarkus.http.limits.max-body-size ("
+              + http
+              + " bytes) must be above the largest request body limit of "
+              + bodyLimits.largest()
+              + " bytes (mailplane.api.max-body-bytes, mailplane.config.max-body-bytes);"
+              + " raise it");
+    }
     router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check);
     // A path Vert.x Web cannot normalize ('%' without two hex digits) fails while the router
     // matches routes, before any route or failure handler runs; only a status error handler of
@@ -65,7 +78,9 @@ public class HttpLimits {
           context,
           problem(
               ProblemKind.URI_TOO_LONG,
-              "the request URI exceeds " + config.maxUriLength() + " characters",
+              "the request URI exceeds the limit of "
+                  + config.maxUriLength()
+                  + " characters (mailplane.api.max-uri-length)",
               List.of(),
               path),
           false);
@@ -85,19 +100,37 @@ public class HttpLimits {
       return;
     }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null && declaredTooLarge(length)) {
-      // The body is not read: close the connection rather than drain it.
-      reply(
+    BodyLimit limit = length == null ? null : bodyLimits.of(path);
+    if (limit != null && declared(length) > limit.bytes()) {
+      refuseBody(
           context,
-          problem(
-              ProblemKind.PAYLOAD_TOO_LARGE,
-              "request body exceeds " + config.maxBodyBytes() + " bytes",
-              List.of(),
-              path),
-          true);
+          problem(ProblemKind.PAYLOAD_TOO_LARGE, limit.refusal(), List.of(), path),
+          declared(length));
       return;
     }
     context.next();
+  }
+
+  /**
+   * Refuses a body known from its Content-Length to be too large, at once and without keeping any
+   * of it. A client that sent "Expect: 100-continue" (curl does for large bodies) gets no 100 and
+   * never sends the body: the connection is closed after the answer. Any other is already sending,
+   * and closing under a sending client resets the connection, which loses the answer (Java's
+   * HttpClient then sees only an IOException): what it sends is read and dropped, up to {@link
+   * BodyLimit#DRAINED}, and the connection closed when the body has ended.
+   */
+  private void refuseBody(RoutingContext context, Problem problem, long declared) {
+    HttpServerRequest request = context.request();
+    boolean waits = "100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT));
+    if (waits || declared > BodyLimit.DRAINED || request.isEnded()) {
+      reply(context, problem, true);
+      return;
+    }
+    request.handler(dropped -> {});
+    request.exceptionHandler(failure -> request.connection().close());
+    request.endHandler(ended -> request.connection().close());
+    request.resume();
+    reply(context, problem, false);
   }
 
   /**
@@ -113,12 +146,11 @@ public class HttpLimits {
     }
   }
 
-  private boolean declaredTooLarge(String length) {
-    long limit = httpMaxBody.map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+  private static long declared(String length) {
     try {
-      return Long.parseLong(length.trim()) > limit;
+      return Long.parseLong(length.trim());
     } catch (NumberFormatException e) {
-      return false; // Netty rejects a malformed Content-Length itself
+      return 0; // Netty rejects a malformed Content-Length itself
     }
   }
 

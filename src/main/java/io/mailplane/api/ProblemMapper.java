@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.StaleStateException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -32,6 +33,10 @@ public class ProblemMapper {
   private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
   @Inject ProducedTypes produced;
+  @Inject BodyLimits bodyLimits;
+
+  @ConfigProperty(name = "quarkus.transaction-manager.default-transaction-timeout")
+  java.time.Duration transactionTimeout;
 
   public static Response response(
       ProblemKind kind,
@@ -207,6 +212,7 @@ public class ProblemMapper {
           case UNSUPPORTED_MEDIA_TYPE -> "unsupported Content-Type; send application/json";
           case NOT_ACCEPTABLE -> notAcceptable(request);
           case MALFORMED_REQUEST -> "the request could not be read";
+          case PAYLOAD_TOO_LARGE -> bodyLimits.of(path(uriInfo)).refusal();
           default -> kind.title();
         };
     Map<String, String> headers = new java.util.HashMap<>();
@@ -223,6 +229,19 @@ public class ProblemMapper {
     return offered.isEmpty()
         ? "this resource has no representation the Accept header allows"
         : "this resource is only available as " + String.join(" or ", offered);
+  }
+
+  /**
+   * Narayana's "the transaction is not active" (ARJUNA016102 at commit, ARJUNA016063 when a
+   * statement enlists), or Hibernate noticing the same: the transaction was rolled back by another
+   * thread while this one worked.
+   */
+  static boolean rolledBackElsewhere(Throwable e) {
+    String message = e.getMessage();
+    return message != null
+        && (message.contains("ARJUNA016102")
+            || message.contains("ARJUNA016063")
+            || message.contains("rolled back in a different thread"));
   }
 
   @ServerExceptionMapper
@@ -262,6 +281,19 @@ public class ProblemMapper {
         return response(
             ProblemKind.MALFORMED_REQUEST,
             "the connection closed before the request was complete",
+            List.of(),
+            Map.of(),
+            path(uriInfo));
+      }
+      if (rolledBackElsewhere(cause)) {
+        // Only the transaction reaper rolls a request's transaction back under it: its timeout.
+        LOG.warnf("transaction timed out during %s: %s", path(uriInfo), cause.toString());
+        return response(
+            ProblemKind.TRANSACTION_TIMEOUT,
+            "the request took longer than its transaction timeout of "
+                + transactionTimeout.toSeconds()
+                + " s (quarkus.transaction-manager.default-transaction-timeout) and was rolled"
+                + " back; nothing was changed",
             List.of(),
             Map.of(),
             path(uriInfo));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailplane.api.ApiConfig;
 import io.mailplane.api.ApiException;
+import io.mailplane.api.BodyLimit;
 import io.mailplane.api.Problem;
 import io.mailplane.api.ProblemKind;
 import io.quarkus.runtime.ShutdownEvent;
@@ -75,7 +76,10 @@ public class ClientConfigListener {
     }
     long max = api.maxBodyBytes();
     if (declaredLength(request) > max) {
-      problem(request, ProblemKind.PAYLOAD_TOO_LARGE, "request body exceeds " + max + " bytes");
+      problem(
+          request,
+          ProblemKind.PAYLOAD_TOO_LARGE,
+          new BodyLimit(max, "mailplane.api.max-body-bytes").refusal());
       return;
     }
     Buffer body = Buffer.buffer();

@@ -10,13 +10,18 @@ import io.mailplane.config.ConfigDocument.AliasDomainEntry;
 import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
   @Inject Caller caller;
   @Inject AliasDomainService service;
   @Inject EntryValidator validator;
+  @Inject EntityManager em;
 
   @Override
   public String name() {
@@ -43,31 +48,73 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
     return DomainNames.normalize(entry.name(), "name");
   }
 
+  private static final String QUERY = "select a from AliasDomain a join fetch a.target";
+
+  private static final SectionRows<AliasDomain> ROWS =
+      new SectionRows<>(
+          AliasDomain.class,
+          QUERY,
+          "AliasDomain a",
+          "a.name",
+          "a.target.name",
+          null,
+          "a.target.name in :scope",
+          names -> names);
+
   @Override
   public List<AliasDomainEntry> export() {
-    String query = "select a from AliasDomain a join fetch a.target";
     List<AliasDomain> rows =
         ConfigSection.visibleRows(
             caller.visibleDomains(),
-            () -> AliasDomain.list(query + " order by a.name"),
-            names -> AliasDomain.list(query + " where a.target.name in ?1 order by a.name", names));
-    return rows.stream()
-        .map(a -> new AliasDomainEntry(a.name, a.target.name, a.description, a.enabled))
-        .toList();
+            () -> AliasDomain.list(QUERY + " order by a.name"),
+            names -> AliasDomain.list(QUERY + " where a.target.name in ?1 order by a.name", names));
+    return rows.stream().map(AliasDomainSection::entry).toList();
+  }
+
+  @Override
+  public Map<String, AliasDomainEntry> find(Collection<String> keys) {
+    Map<String, AliasDomainEntry> found = new HashMap<>();
+    for (AliasDomain a : ROWS.byKeys(em, caller.visibleDomains(), keys)) {
+      found.put(a.name, entry(a));
+    }
+    return found;
+  }
+
+  @Override
+  public List<String> keysAfter(String after, int limit) {
+    return ROWS.keysAfter(em, caller.visibleDomains(), after, limit);
+  }
+
+  @Override
+  public List<String> keysInDomains(Collection<String> domains) {
+    return ROWS.keysInDomains(em, caller.visibleDomains(), domains);
+  }
+
+  private static AliasDomainEntry entry(AliasDomain a) {
+    return new AliasDomainEntry(a.name, a.target.name, a.description, a.enabled);
+  }
+
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, AliasDomainEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static AliasDomainDto request(String key, AliasDomainEntry desired) {
+    return new AliasDomainDto(
+        key,
+        null,
+        desired.targetDomain(),
+        desired.description(),
+        desired.enabled(),
+        null,
+        null,
+        null);
   }
 
   @Override
   public void put(String key, AliasDomainEntry desired, AliasDomainEntry current) {
-    AliasDomainDto request =
-        new AliasDomainDto(
-            key,
-            null,
-            desired.targetDomain(),
-            desired.description(),
-            desired.enabled(),
-            null,
-            null,
-            null);
+    AliasDomainDto request = request(key, desired);
     AliasDomainDto wanted = request.withDefaults();
     if (current != null
         && desired.targetDomain() != null
@@ -79,7 +126,6 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
             .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 

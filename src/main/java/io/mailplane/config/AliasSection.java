@@ -11,13 +11,18 @@ import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 class AliasSection implements ConfigSection<AliasEntry> {
   @Inject Caller caller;
   @Inject AliasService service;
   @Inject EntryValidator validator;
+  @Inject EntityManager em;
 
   @Override
   public String name() {
@@ -45,42 +50,84 @@ class AliasSection implements ConfigSection<AliasEntry> {
     return MailAddress.parse(entry.address(), "address", true).toString();
   }
 
+  private static final String QUERY =
+      "select distinct a from Alias a left join fetch a.destinations";
+
+  private static final SectionRows<Alias> ROWS =
+      new SectionRows<>(
+          Alias.class,
+          QUERY,
+          "Alias a",
+          "a.address",
+          "a.domain.name",
+          null,
+          "a.domain.id in :scope",
+          DomainQueries::idsOf);
+
   @Override
   public List<AliasEntry> export() {
-    String query = "select distinct a from Alias a left join fetch a.destinations";
     List<Alias> rows =
         ConfigSection.visibleRows(
             caller.visibleDomains(),
-            () -> Alias.list(query + " order by a.address"),
+            () -> Alias.list(QUERY + " order by a.address"),
             names ->
                 Alias.list(
-                    query + " where a.domain.id in ?1 order by a.address",
+                    QUERY + " where a.domain.id in ?1 order by a.address",
                     DomainQueries.idsOf(names)));
-    return rows.stream()
-        .map(a -> new AliasEntry(a.address, List.copyOf(a.destinations), a.enabled, a.description))
-        .toList();
+    return rows.stream().map(AliasSection::entry).toList();
+  }
+
+  @Override
+  public Map<String, AliasEntry> find(Collection<String> keys) {
+    Map<String, AliasEntry> found = new HashMap<>();
+    for (Alias a : ROWS.byKeys(em, caller.visibleDomains(), keys)) {
+      found.put(a.address, entry(a));
+    }
+    return found;
+  }
+
+  @Override
+  public List<String> keysAfter(String after, int limit) {
+    return ROWS.keysAfter(em, caller.visibleDomains(), after, limit);
+  }
+
+  @Override
+  public List<String> keysInDomains(Collection<String> domains) {
+    return ROWS.keysInDomains(em, caller.visibleDomains(), domains);
+  }
+
+  private static AliasEntry entry(Alias a) {
+    return new AliasEntry(a.address, List.copyOf(a.destinations), a.enabled, a.description);
+  }
+
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, AliasEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static AliasDto request(String key, AliasEntry desired) {
+    return new AliasDto(
+        key,
+        desired.destinations(),
+        desired.enabled(),
+        desired.description(),
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Override
   public void put(String key, AliasEntry desired, AliasEntry current) {
-    AliasDto request =
-        new AliasDto(
-            key,
-            desired.destinations(),
-            desired.enabled(),
-            desired.description(),
-            null,
-            null,
-            null,
-            null,
-            null);
+    AliasDto request = request(key, desired);
     AliasDto wanted = request.withDefaults();
     if (current != null
         && new AliasEntry(key, wanted.destinations(), wanted.enabled(), wanted.description())
             .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 

@@ -9,7 +9,10 @@ import io.mailplane.tls.CertificateService;
 import io.mailplane.tls.IssuerDto;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -71,10 +74,43 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
         .toList();
   }
 
+  /** Server-wide and few: read whole, like the export. */
+  @Override
+  public Map<String, CertificateEntry> find(Collection<String> keys) {
+    Map<String, CertificateEntry> found = new HashMap<>();
+    for (CertificateEntry entry : export()) {
+      if (keys.contains(entry.name())) {
+        found.put(entry.name(), entry);
+      }
+    }
+    return found;
+  }
+
+  @Override
+  public List<String> keysAfter(String after, int limit) {
+    return export().stream()
+        .map(CertificateEntry::name)
+        .filter(name -> after == null || name.compareTo(after) > 0)
+        .sorted()
+        .limit(limit)
+        .toList();
+  }
+
+  /** Certificates belong to no domain. */
+  @Override
+  public List<String> keysInDomains(Collection<String> domains) {
+    return List.of();
+  }
+
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, CertificateEntry desired) {
+    validator.check(toRequest(key, desired));
+  }
+
   @Override
   public void put(String key, CertificateEntry desired, CertificateEntry current) {
     CertificateDto request = toRequest(key, desired);
-    validator.check(request);
     if (current != null
         && Objects.equals(
             service.normalized(request), service.normalized(toRequest(key, current)))) {

@@ -8,11 +8,20 @@ import java.time.Duration;
 @ConfigMapping(prefix = "mailplane.config")
 public interface ConfigApiConfig {
   /**
-   * Most entries one document may hold, over all sections; more is a 413. The body itself is also
-   * bounded by mailplane.api.max-body-bytes.
+   * Most entries one document may hold, over all sections; more is a 413. The body is bounded by
+   * maxBodyBytes, sized so that a document of this many entries fits.
    */
   @WithDefault("20000")
   int maxEntries();
+
+  /**
+   * Largest :plan/:apply body (instead of mailplane.api.max-body-bytes, which is far too small for
+   * a whole configuration): 16 MiB is 838 bytes per entry at the default maxEntries, while the
+   * pretty-printed export of a mailbox with every field set is about 300. quarkus.http.limits
+   * .max-body-size must stay above it (the application refuses to start otherwise).
+   */
+  @WithDefault("16777216")
+  long maxBodyBytes();
 
   /**
    * Most plaintext mailbox passwords one document may hold; more is a 413 that suggests
@@ -35,7 +44,11 @@ public interface ConfigApiConfig {
   @WithDefault("60s")
   Duration transactionTimeout();
 
-  /** Added to transactionTimeout for each entry of the document, so large documents can finish. */
-  @WithDefault("10ms")
+  /**
+   * Added to transactionTimeout for each entry of the document, so large documents can finish. An
+   * entry costs a few statements: 12–22 ms each were measured on a loaded 2-core machine (load
+   * 15–22), where 10 ms let 5,000 new mailboxes run out of time (docs/benchmarks.md).
+   */
+  @WithDefault("50ms")
   Duration transactionTimeoutPerEntry();
 }

@@ -1,7 +1,9 @@
 package io.mailplane.config;
 
 import io.mailplane.events.Resource;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -36,9 +38,35 @@ public interface ConfigSection<T> {
   List<T> export();
 
   /**
-   * Makes the object match the entry: creates it (current null) or updates it. Does nothing when
-   * the entry, with defaults applied, equals the current state, so that an unchanged object never
-   * needs a permission its caller may lack (a domain token cannot write its domain).
+   * Current state of the objects with these (normalized) keys in the caller's scope, by key; a
+   * missing or invisible one is absent. What a plan reads: its cost follows the document, not the
+   * installation.
+   */
+  Map<String, T> find(Collection<String> keys);
+
+  /**
+   * Up to limit keys of the caller's scope after the given one (null: from the first), ascending:
+   * how prune finds what a document leaves out without reading whole objects.
+   */
+  List<String> keysAfter(String after, int limit);
+
+  /**
+   * Keys in the caller's scope of the objects in these domains: what a domain delete takes with it
+   * (DKIM keys go with their domain), so that the plan shows them.
+   */
+  List<String> keysInDomains(Collection<String> domains);
+
+  /**
+   * Checks the entry as far as it can be without the database (the Bean Validation of the request
+   * it becomes), so that a bad entry anywhere in a large document is refused before any work.
+   */
+  void check(String key, T entry);
+
+  /**
+   * Makes the object match the entry (which passed {@link #check}): creates it (current null) or
+   * updates it. Does nothing when the entry, with defaults applied, equals the current state, so
+   * that an unchanged object never needs a permission its caller may lack (a domain token cannot
+   * write its domain).
    */
   void put(String key, T desired, T current);
 

@@ -9,6 +9,7 @@ import io.mailplane.api.Problem;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.InvalidValueException;
+import io.mailplane.events.Resource;
 import io.mailplane.events.Revisions;
 import io.quarkus.arc.All;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -35,14 +36,19 @@ import org.jboss.logging.Logger;
  * Export, plan and apply of the whole desired state.
  *
  * <p>Plan and apply are one code path: the document is applied through the features' own services
- * inside one transaction, the caller's state is exported before and after, and the difference is
- * the plan. A plan then rolls back; an apply commits. So a plan can never disagree with what apply
- * does, and both reject exactly the documents the single-object API would reject. Any failure rolls
- * the whole transaction back: nothing of an invalid document is applied.
+ * inside one transaction, the objects it names (and those prune deletes) are read before and after,
+ * and the difference is the plan. A plan then rolls back; an apply commits. Nothing else is read,
+ * so the cost follows the document, not the installation; prune finds what a section leaves out by
+ * pages of keys only. So a plan can never disagree with what apply does, and both reject exactly
+ * the documents the single-object API would reject. Any failure rolls the whole transaction back:
+ * nothing of an invalid document is applied.
  */
 @ApplicationScoped
 public class ConfigService {
   private static final Logger LOG = Logger.getLogger(ConfigService.class);
+
+  /** Keys per page of the prune scan. */
+  private static final int KEY_PAGE = 1000;
 
   @Inject @All List<ConfigSection<?>> sections;
   @Inject Caller caller;
@@ -167,25 +173,65 @@ public class ConfigService {
     Optional<Set<String>> scope = caller.visibleDomains();
     long revision = revisions.current(scope);
     condition.check(revision);
-    Map<String, List<?>> before = exportAll();
     List<ConfigSection<?>> ordered = ordered();
+    // What prune deletes, found first: key pages are cheapest while no entity is loaded (every
+    // query first checks the loaded ones for changes to flush).
+    Map<ConfigSection<?>, List<String>> missing = new LinkedHashMap<>();
     if (prune) {
-      for (int i = ordered.size() - 1; i >= 0; i--) {
-        ConfigSection<?> section = ordered.get(i);
-        Map<String, ?> wanted = desired.get(section);
-        if (wanted != null) {
-          deleteMissing(section, wanted.keySet(), before.get(section.name()));
-        }
+      desired.forEach((section, wanted) -> missing.put(section, missing(section, wanted.keySet())));
+    }
+    // A deleted domain takes its DKIM key along, whether or not the document has that section.
+    Set<String> goneDomains = new TreeSet<>();
+    missing.forEach(
+        (section, keys) -> {
+          if (section.resourceType() == Resource.DOMAIN) {
+            goneDomains.addAll(keys);
+          }
+        });
+    // The plan's "before": the objects the document names and those its deletes remove.
+    Map<ConfigSection<?>, Set<String>> touched = new LinkedHashMap<>();
+    Map<ConfigSection<?>, Map<String, ?>> before = new LinkedHashMap<>();
+    for (ConfigSection<?> section : ordered) {
+      Map<String, ?> wanted = desired.get(section);
+      Set<String> keys = new TreeSet<>();
+      if (wanted != null) {
+        keys.addAll(wanted.keySet());
+        keys.addAll(missing.getOrDefault(section, List.of()));
+      }
+      if (!goneDomains.isEmpty() && section.resourceType() != Resource.DOMAIN) {
+        keys.addAll(section.keysInDomains(goneDomains));
+      }
+      if (!keys.isEmpty()) {
+        touched.put(section, keys);
+        before.put(section, section.find(keys));
+      }
+    }
+    // The entries are copies: the entities need not stay loaded (see Writes).
+    em.clear();
+    Writes writes = new Writes();
+    for (int i = ordered.size() - 1; i >= 0; i--) {
+      ConfigSection<?> section = ordered.get(i);
+      for (String key : missing.getOrDefault(section, List.of())) {
+        at(
+            section.name() + "[" + key + "]",
+            () -> {
+              section.delete(key);
+              return null;
+            });
+        writes.done();
       }
     }
     for (ConfigSection<?> section : ordered) {
       Map<String, ?> wanted = desired.get(section);
       if (wanted != null) {
-        putAll(section, wanted, before.get(section.name()));
+        putAll(section, wanted, before.get(section), writes);
       }
     }
-    Map<String, List<?>> after = exportAll();
-    List<ConfigPlan.Change> changes = diff(before, after);
+    em.flush();
+    em.clear();
+    Map<ConfigSection<?>, Map<String, ?>> after = new LinkedHashMap<>();
+    touched.forEach((section, keys) -> after.put(section, section.find(keys)));
+    List<ConfigPlan.Change> changes = diff(touched, before, after);
     ConfigPlan plan =
         new ConfigPlan(revision, dryRun, prune, summary(changes), List.copyOf(changes));
     AtomicLong committed = new AtomicLong(revision);
@@ -208,6 +254,42 @@ public class ConfigService {
     }
     revisions.onCommitted(committed::set);
     return new Outcome(plan, committed);
+  }
+
+  /**
+   * Every query first checks each loaded entity for changes to flush, so a document's writes would
+   * cost the square of its size: flush and forget the loaded entities every so often. The services
+   * load what they change afresh for each object, and what the plan needs of the state before is a
+   * copy.
+   */
+  private final class Writes {
+    private static final int FLUSH_EVERY = 200;
+    private int count;
+
+    void done() {
+      if (++count % FLUSH_EVERY == 0) {
+        em.flush();
+        em.clear();
+      }
+    }
+  }
+
+  /** Keys of the scope the document leaves out, by pages of keys in key order. */
+  private List<String> missing(ConfigSection<?> section, Set<String> wanted) {
+    List<String> missing = new ArrayList<>();
+    String after = null;
+    while (true) {
+      List<String> page = section.keysAfter(after, KEY_PAGE);
+      for (String key : page) {
+        if (!wanted.contains(key)) {
+          missing.add(key);
+        }
+      }
+      if (page.size() < KEY_PAGE) {
+        return missing;
+      }
+      after = page.get(page.size() - 1);
+    }
   }
 
   private List<ConfigSection<?>> ordered() {
@@ -264,40 +346,46 @@ public class ConfigService {
         throw ApiException.invalid(
             path, "'" + key + "' is already listed at " + section.name() + "[" + first + "]");
       }
+      check(section, i, key, entry);
       keyed.put(key, entry);
     }
     return keyed;
   }
 
-  private <T> void deleteMissing(ConfigSection<T> section, Set<String> wanted, List<?> current) {
-    for (Object entry : current) {
-      @SuppressWarnings("unchecked")
-      String key = section.key((T) entry);
-      if (!wanted.contains(key)) {
-        at(
-            section.name() + "[" + key + "]",
-            () -> {
-              section.delete(key);
-              return null;
-            });
-      }
+  /**
+   * A bad entry is refused before any work, wherever it is in the document; the answer names it by
+   * key, as a failure in the transaction does, and by its JSON pointer in the document.
+   */
+  private static <T> void check(ConfigSection<T> section, int index, String key, T entry) {
+    try {
+      at(
+          section.name() + "[" + key + "]",
+          () -> {
+            section.check(key, entry);
+            return null;
+          });
+    } catch (ApiException e) {
+      throw new ApiException(
+          e.kind(),
+          "/" + section.name() + "/" + index + " is refused, " + e.getMessage(),
+          e.errors(),
+          e.headers());
     }
   }
 
   @SuppressWarnings("unchecked")
-  private <T> void putAll(ConfigSection<T> section, Map<String, ?> wanted, List<?> current) {
-    Map<String, T> byKey = new TreeMap<>();
-    for (Object entry : current) {
-      byKey.put(section.key((T) entry), (T) entry);
-    }
+  private <T> void putAll(
+      ConfigSection<T> section, Map<String, ?> wanted, Map<String, ?> current, Writes writes) {
     wanted.forEach(
-        (key, entry) ->
-            at(
-                section.name() + "[" + key + "]",
-                () -> {
-                  section.put(key, (T) entry, byKey.get(key));
-                  return null;
-                }));
+        (key, entry) -> {
+          at(
+              section.name() + "[" + key + "]",
+              () -> {
+                section.put(key, (T) entry, (T) current.get(key));
+                return null;
+              });
+          writes.done();
+        });
   }
 
   /** Runs one object's step; its failure names the object, so a client can find it. */
@@ -327,36 +415,32 @@ public class ConfigService {
     }
   }
 
-  private List<ConfigPlan.Change> diff(Map<String, List<?>> before, Map<String, List<?>> after) {
+  private List<ConfigPlan.Change> diff(
+      Map<ConfigSection<?>, Set<String>> touched,
+      Map<ConfigSection<?>, Map<String, ?>> before,
+      Map<ConfigSection<?>, Map<String, ?>> after) {
     List<ConfigPlan.Change> changes = new ArrayList<>();
-    for (ConfigSection<?> section : ordered()) {
-      Map<String, ObjectNode> old = byKey(section, before.get(section.name()));
-      Map<String, ObjectNode> now = byKey(section, after.get(section.name()));
-      Set<String> keys = new TreeSet<>(old.keySet());
-      keys.addAll(now.keySet());
-      for (String key : keys) {
-        ObjectNode a = old.get(key);
-        ObjectNode b = now.get(key);
-        List<ConfigPlan.FieldChange> fields = new ArrayList<>();
-        fieldChanges("", a, b, fields);
-        if (a == null || b == null || !fields.isEmpty()) {
-          String action = a == null ? "create" : b == null ? "delete" : "update";
-          changes.add(
-              new ConfigPlan.Change(
-                  section.resourceType().wireName(), section.name(), key, action, fields));
-        }
-      }
-    }
+    touched.forEach(
+        (section, keys) -> {
+          for (String key : keys) {
+            Object old = before.get(section).get(key);
+            Object now = after.get(section).get(key);
+            if (Objects.equals(old, now)) {
+              continue;
+            }
+            ObjectNode a = old == null ? null : json.valueToTree(old);
+            ObjectNode b = now == null ? null : json.valueToTree(now);
+            List<ConfigPlan.FieldChange> fields = new ArrayList<>();
+            fieldChanges("", a, b, fields);
+            if (a == null || b == null || !fields.isEmpty()) {
+              String action = a == null ? "create" : b == null ? "delete" : "update";
+              changes.add(
+                  new ConfigPlan.Change(
+                      section.resourceType().wireName(), section.name(), key, action, fields));
+            }
+          }
+        });
     return changes;
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> Map<String, ObjectNode> byKey(ConfigSection<T> section, List<?> entries) {
-    Map<String, ObjectNode> byKey = new TreeMap<>();
-    for (Object entry : entries) {
-      byKey.put(section.key((T) entry), json.valueToTree(entry));
-    }
-    return byKey;
   }
 
   /** Field-level differences; nested objects (limits) by dotted path, lists as a whole. */

@@ -11,8 +11,12 @@ import io.mailplane.domains.DomainQueries;
 import io.mailplane.events.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * DKIM settings: an entry means signing is enabled with that selector and algorithm. Private keys
@@ -26,6 +30,7 @@ class DkimSection implements ConfigSection<DkimEntry> {
   @Inject Caller caller;
   @Inject DkimService service;
   @Inject EntryValidator validator;
+  @Inject EntityManager em;
 
   @Override
   public String name() {
@@ -52,6 +57,17 @@ class DkimSection implements ConfigSection<DkimEntry> {
     return DomainNames.normalize(entry.domain(), "domain");
   }
 
+  private static final SectionRows<DkimKey> ROWS =
+      new SectionRows<>(
+          DkimKey.class,
+          "select k from DkimKey k join fetch k.domain",
+          "DkimKey k",
+          "k.domain.name",
+          "k.domain.name",
+          "k.status = 'active'",
+          "k.domain.id in :scope",
+          DomainQueries::idsOf);
+
   @Override
   public List<DkimEntry> export() {
     String query = "select k from DkimKey k join fetch k.domain where k.status = 'active'";
@@ -63,15 +79,50 @@ class DkimSection implements ConfigSection<DkimEntry> {
                 DkimKey.list(
                     query + " and k.domain.id in ?1 order by k.domain.name",
                     DomainQueries.idsOf(names)));
-    return rows.stream()
-        .map(
-            k ->
-                new DkimEntry(
-                    k.domain.name,
-                    k.selector,
-                    k.algorithm,
-                    ED25519.equals(k.algorithm) ? null : k.keyBits))
-        .toList();
+    return rows.stream().map(DkimSection::entry).toList();
+  }
+
+  @Override
+  public Map<String, DkimEntry> find(Collection<String> keys) {
+    Map<String, DkimEntry> found = new HashMap<>();
+    for (DkimKey k : ROWS.byKeys(em, caller.visibleDomains(), keys)) {
+      found.put(k.domain.name, entry(k));
+    }
+    return found;
+  }
+
+  @Override
+  public List<String> keysAfter(String after, int limit) {
+    return ROWS.keysAfter(em, caller.visibleDomains(), after, limit);
+  }
+
+  @Override
+  public List<String> keysInDomains(Collection<String> domains) {
+    return ROWS.keysInDomains(em, caller.visibleDomains(), domains);
+  }
+
+  private static DkimEntry entry(DkimKey k) {
+    return new DkimEntry(
+        k.domain.name, k.selector, k.algorithm, ED25519.equals(k.algorithm) ? null : k.keyBits);
+  }
+
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, DkimEntry desired) {
+    validator.check(request(desired));
+  }
+
+  private static DkimDto request(DkimEntry desired) {
+    return new DkimDto(
+        null,
+        null,
+        desired.selector(),
+        desired.algorithm(),
+        desired.keyBits(),
+        null,
+        null,
+        null,
+        null);
   }
 
   @Override
@@ -94,18 +145,7 @@ class DkimSection implements ConfigSection<DkimEntry> {
         return;
       }
     }
-    DkimDto request =
-        new DkimDto(
-            null,
-            null,
-            desired.selector(),
-            desired.algorithm(),
-            desired.keyBits(),
-            null,
-            null,
-            null,
-            null);
-    validator.check(request);
+    DkimDto request = request(desired);
     service.put(key, request, Precondition.NONE);
   }
 

@@ -11,13 +11,18 @@ import io.mailplane.mailboxes.MailboxDto;
 import io.mailplane.mailboxes.MailboxService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 @ApplicationScoped
 class MailboxSection implements ConfigSection<MailboxEntry> {
   @Inject Caller caller;
   @Inject MailboxService service;
   @Inject EntryValidator validator;
+  @Inject EntityManager em;
 
   @Override
   public String name() {
@@ -44,10 +49,17 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
     return MailAddress.parse(entry.address(), "address", false).toString();
   }
 
-  /**
-   * Password hashes only go to callers that may also set them (admin, or a domain scope over the
-   * mailbox's domain), for lossless GitOps round trips; a read-only token gets none.
-   */
+  private static final SectionRows<Mailbox> ROWS =
+      new SectionRows<>(
+          Mailbox.class,
+          "select m from Mailbox m",
+          "Mailbox m",
+          "m.address",
+          "m.domain.name",
+          null,
+          "m.domain.id in :scope",
+          DomainQueries::idsOf);
+
   @Override
   public List<MailboxEntry> export() {
     List<Mailbox> rows =
@@ -55,40 +67,72 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
             caller.visibleDomains(),
             () -> Mailbox.list("order by address"),
             names -> Mailbox.list("domain.id in ?1 order by address", DomainQueries.idsOf(names)));
-    return rows.stream()
-        .map(
-            m ->
-                new MailboxEntry(
-                    m.address,
-                    m.displayName,
-                    caller.canWrite(MailAddress.domainOf(m.address)) ? m.passwordHash : null,
-                    null,
-                    m.quotaMb,
-                    m.enabled,
-                    m.sendOnly,
-                    m.admin,
-                    m.domainAdmin))
-        .toList();
+    return rows.stream().map(this::entry).toList();
+  }
+
+  @Override
+  public Map<String, MailboxEntry> find(Collection<String> keys) {
+    Map<String, MailboxEntry> found = new HashMap<>();
+    for (Mailbox m : ROWS.byKeys(em, caller.visibleDomains(), keys)) {
+      found.put(m.address, entry(m));
+    }
+    return found;
+  }
+
+  @Override
+  public List<String> keysAfter(String after, int limit) {
+    return ROWS.keysAfter(em, caller.visibleDomains(), after, limit);
+  }
+
+  @Override
+  public List<String> keysInDomains(Collection<String> domains) {
+    return ROWS.keysInDomains(em, caller.visibleDomains(), domains);
+  }
+
+  /**
+   * Password hashes only go to callers that may also set them (admin, or a domain scope over the
+   * mailbox's domain), for lossless GitOps round trips; a read-only token gets none.
+   */
+  private MailboxEntry entry(Mailbox m) {
+    return new MailboxEntry(
+        m.address,
+        m.displayName,
+        caller.canWrite(MailAddress.domainOf(m.address)) ? m.passwordHash : null,
+        null,
+        m.quotaMb,
+        m.enabled,
+        m.sendOnly,
+        m.admin,
+        m.domainAdmin);
+  }
+
+  /** Bean Validation of the request the entry becomes, as the REST layer's @Valid runs it. */
+  @Override
+  public void check(String key, MailboxEntry desired) {
+    validator.check(request(key, desired));
+  }
+
+  private static MailboxDto request(String key, MailboxEntry desired) {
+    return new MailboxDto(
+        key,
+        desired.displayName(),
+        desired.password(),
+        desired.passwordHash(),
+        desired.quotaMb(),
+        desired.enabled(),
+        desired.sendOnly(),
+        desired.admin(),
+        desired.domainAdmin(),
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   @Override
   public void put(String key, MailboxEntry desired, MailboxEntry current) {
-    MailboxDto request =
-        new MailboxDto(
-            key,
-            desired.displayName(),
-            desired.password(),
-            desired.passwordHash(),
-            desired.quotaMb(),
-            desired.enabled(),
-            desired.sendOnly(),
-            desired.admin(),
-            desired.domainAdmin(),
-            null,
-            null,
-            null,
-            null,
-            null);
+    MailboxDto request = request(key, desired);
     MailboxDto wanted = request.withDefaults();
     if (current != null
         && desired.password() == null
@@ -106,7 +150,6 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
             .equals(current)) {
       return;
     }
-    validator.check(request);
     service.put(key, request, Precondition.NONE);
   }
 

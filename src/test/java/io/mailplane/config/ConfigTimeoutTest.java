@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(ConfigTimeoutTest.OneSecond.class)
 class ConfigTimeoutTest {
+  static final String HASH = "$2y$11$abcdefghijklmnopqrstuu6vnWrfvpk8ZBqUBmHVPoOJpZ5rSrXsS";
+
   public static class OneSecond implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -34,7 +36,10 @@ class ConfigTimeoutTest {
           "mailplane.config.transaction-timeout", "1s",
           "mailplane.config.transaction-timeout-per-entry", "0s",
           // 100 bcrypt cost-11 hashes take seconds of CPU even on an idle 2-core machine.
-          "mailplane.config.password-hash-timeout", "1s");
+          "mailplane.config.password-hash-timeout", "1s",
+          // Every other transaction too (its timeout must be a problem as well); not shorter, or
+          // start-up's own transactions time out on a loaded machine.
+          "quarkus.transaction-manager.default-transaction-timeout", "10s");
     }
   }
 
@@ -80,8 +85,73 @@ class ConfigTimeoutTest {
         .contentType("application/problem+json")
         .body("type", equalTo("urn:mailplane:problem:transaction-timeout"))
         .body("detail", containsString("mailplane.config.transaction-timeout"));
-    holder.get(20, TimeUnit.SECONDS);
+    holder.get(30, TimeUnit.SECONDS);
     admin().get("/api/v1/mailboxes/late@" + domain).then().statusCode(404);
+  }
+
+  /**
+   * The timeout strikes while the work runs (here: waiting for a row lock another transaction
+   * holds), not at the commit: the reaper rolls the transaction back under the running statements,
+   * whatever they then throw, and the answer is still the timeout problem.
+   */
+  @Test
+  void aTimeoutDuringTheWorkIsA503AndChangesNothing() throws Exception {
+    String domain = TestApi.createDomain();
+    CompletableFuture<Void> holder = holdDomainRow(domain, 4000);
+    admin()
+        .queryParam("prune", "false")
+        .body(
+            Map.of("mailboxes", List.of(Map.of("address", "slow@" + domain, "passwordHash", HASH))))
+        .post("/api/v1/config:apply")
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:mailplane:problem:transaction-timeout"))
+        .body("detail", containsString("mailplane.config.transaction-timeout"));
+    holder.get(20, TimeUnit.SECONDS);
+    admin().get("/api/v1/mailboxes/slow@" + domain).then().statusCode(404);
+  }
+
+  /** Not only config documents: any request whose transaction times out gets the problem. */
+  @Test
+  void anyTimedOutTransactionIsA503() throws Exception {
+    String domain = TestApi.createDomain();
+    CompletableFuture<Void> holder = holdDomainRow(domain, 14_000);
+    admin()
+        .body(Map.of("passwordHash", HASH))
+        .put("/api/v1/mailboxes/late@" + domain)
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .body("type", equalTo("urn:mailplane:problem:transaction-timeout"))
+        .body("detail", containsString("quarkus.transaction-manager.default-transaction-timeout"));
+    holder.get(30, TimeUnit.SECONDS);
+    admin().get("/api/v1/mailboxes/late@" + domain).then().statusCode(404);
+  }
+
+  /** Another transaction locks the domain's row (as a write in it does) for that long. */
+  private CompletableFuture<Void> holdDomainRow(String domain, long millis) throws Exception {
+    CountDownLatch locked = new CountDownLatch(1);
+    CompletableFuture<Void> holder =
+        CompletableFuture.runAsync(
+            () -> {
+              try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(false);
+                try (var statement =
+                    connection.prepareStatement(
+                        "SELECT id FROM domain WHERE name = ? FOR UPDATE")) {
+                  statement.setString(1, domain);
+                  statement.executeQuery().close();
+                  locked.countDown();
+                  Thread.sleep(millis);
+                }
+                connection.rollback();
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    locked.await(10, TimeUnit.SECONDS);
+    return holder;
   }
 
   @Test

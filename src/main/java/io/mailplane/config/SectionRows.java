@@ -1,0 +1,111 @@
+package io.mailplane.config;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The queries a section needs to plan a document at the cost of what the document names: the rows
+ * of given keys, and pages of keys only (for prune), each confined to the caller's scope the way
+ * {@link ConfigSection#visibleRows} confines an export.
+ *
+ * @param select the row query up to its WHERE, fetching what the entry needs (e.g. "select a from
+ *     Alias a left join fetch a.destinations")
+ * @param from the entity and its variable, for key pages ("Alias a")
+ * @param key the key's path ("a.address"), a unique, indexed column
+ * @param domain the path of the name of the domain an object belongs to ("a.domain.name")
+ * @param filter a condition every row meets (or null), e.g. only active DKIM keys
+ * @param scope the condition on :scope that confines rows to the visible domains
+ * @param scopeValue turns the visible domain names into the :scope parameter
+ */
+record SectionRows<R>(
+    Class<R> type,
+    String select,
+    String from,
+    String key,
+    String domain,
+    String filter,
+    String scope,
+    Function<Set<String>, ?> scopeValue) {
+
+  /** At most this many keys in one IN list. */
+  static final int CHUNK = 500;
+
+  /** The rows of these keys in scope; missing (or invisible) keys have none. */
+  List<R> byKeys(EntityManager em, Optional<Set<String>> visible, Collection<String> keys) {
+    List<R> rows = new ArrayList<>();
+    if (keys.isEmpty() || visible.map(Set::isEmpty).orElse(false)) {
+      return rows;
+    }
+    Object scoped = visible.map(scopeValue).orElse(null);
+    List<String> all = List.copyOf(keys);
+    for (int i = 0; i < all.size(); i += CHUNK) {
+      TypedQuery<R> query =
+          em.createQuery(
+              select + " where " + key + " in :keys" + conditions(visible.isPresent()), type);
+      query.setParameter("keys", all.subList(i, Math.min(all.size(), i + CHUNK)));
+      if (scoped != null) {
+        query.setParameter("scope", scoped);
+      }
+      rows.addAll(query.getResultList());
+    }
+    return rows;
+  }
+
+  /** Up to limit keys in scope after the given one (null: from the first), ascending. */
+  List<String> keysAfter(EntityManager em, Optional<Set<String>> visible, String after, int limit) {
+    if (visible.map(Set::isEmpty).orElse(false)) {
+      return List.of();
+    }
+    String where = after == null ? "1 = 1" : key + " > :after";
+    TypedQuery<String> query =
+        em.createQuery(
+                "select "
+                    + key
+                    + " from "
+                    + from
+                    + " where "
+                    + where
+                    + conditions(visible.isPresent())
+                    + " order by "
+                    + key,
+                String.class)
+            .setMaxResults(limit);
+    if (after != null) {
+      query.setParameter("after", after);
+    }
+    visible.ifPresent(names -> query.setParameter("scope", scopeValue.apply(names)));
+    return query.getResultList();
+  }
+
+  /** The keys in scope of the objects in these domains. */
+  List<String> keysInDomains(
+      EntityManager em, Optional<Set<String>> visible, Collection<String> domains) {
+    if (domains.isEmpty() || visible.map(Set::isEmpty).orElse(false)) {
+      return List.of();
+    }
+    TypedQuery<String> query =
+        em.createQuery(
+            "select "
+                + key
+                + " from "
+                + from
+                + " where "
+                + domain
+                + " in :domains"
+                + conditions(visible.isPresent()),
+            String.class);
+    query.setParameter("domains", domains);
+    visible.ifPresent(names -> query.setParameter("scope", scopeValue.apply(names)));
+    return query.getResultList();
+  }
+
+  private String conditions(boolean scoped) {
+    return (filter == null ? "" : " and " + filter) + (scoped ? " and " + scope : "");
+  }
+}
