@@ -1,5 +1,6 @@
 package io.mailplane.autoconfig;
 
+import io.mailplane.MailDaemons;
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static io.restassured.RestAssured.given;
@@ -47,9 +48,9 @@ import org.w3c.dom.NodeList;
 @QuarkusTest
 @TestProfile(AutoconfigTest.MailPortsProfile.class)
 class AutoconfigTest {
-  static final int IMAP = port("MAILPLANE_IMAP_PORT", "1143");
-  static final int POP3 = port("MAILPLANE_POP3_PORT", "1110");
-  static final int SUBMISSION = port("MAILPLANE_SUBMISSION_LISTEN", "127.0.0.1:5587");
+  static final int IMAP = MailDaemons.port("MAILPLANE_IMAP_PORT");
+  static final int POP3 = MailDaemons.port("MAILPLANE_POP3_PORT");
+  static final int SUBMISSION = MailDaemons.port("MAILPLANE_SUBMISSION_LISTEN");
 
   public static class MailPortsProfile implements QuarkusTestProfile {
     @Override
@@ -412,9 +413,4 @@ class AutoconfigTest {
     }
   }
 
-  private static int port(String name, String fallback) {
-    String value = System.getenv(name);
-    value = value == null || value.isBlank() ? fallback : value.strip();
-    return Integer.parseInt(value.substring(value.lastIndexOf(':') + 1));
-  }
 }

@@ -1,5 +1,6 @@
 package io.mailplane.fetchmail;
 
+import io.mailplane.MailDaemons;
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
@@ -129,7 +130,8 @@ class FetchmailClusterTest {
     try {
       for (int i = 0; i < ACCOUNTS; i++) {
         Map<String, Object> body =
-            FetchmailApi.plainImap("local@" + d, "127.0.0.1", 1143, remote, PASSWORD);
+            FetchmailApi.plainImap(
+                "local@" + d, "127.0.0.1", MailDaemons.port("MAILPLANE_IMAP_PORT"), remote, PASSWORD);
         body.put("keep", true);
         body.put("intervalSeconds", INTERVAL);
         JsonPath created =
