@@ -8,16 +8,14 @@ import java.util.Map;
  * copy: the MariaDB-reading one (MAILPLANE_SMTP_LISTEN, ...) and the PostgreSQL-reading one, whose
  * variables `env` prints as MAILPLANE_PG_<name> and whose ports are the copy's plus 50. On a
  * PostgreSQL run a mailbox written through the API exists only in PostgreSQL, so every question
- * that needs the mailbox (delivery, IMAP/POP3 login, doveadm) must go to the second one. The
- * engine switch alone picks it; the names the tests ask for stay the MariaDB copy's.
+ * that needs the mailbox (delivery, IMAP/POP3 login, doveadm) must go to the second one. The engine
+ * switch alone picks it; the names the tests ask for stay the MariaDB copy's.
  *
  * <p>Daemons that read no mail database (Rspamd, Unbound, Pebble, BIND, Dovecot 2.4) are shared by
  * both runs and are not asked for here.
  */
 public final class MailDaemons {
-  /** True on a run built with -Dmailplane.db=postgresql. */
-  public static final boolean POSTGRESQL =
-      "postgresql".equals(System.getProperty("mailplane.db", "mariadb"));
+  private static final boolean POSTGRESQL = TestDatabase.postgresql();
 
   // Defaults of the default copy (offset 0): MariaDB-reading, and PostgreSQL-reading (offset 50).
   private static final Map<String, String[]> DEFAULTS =
@@ -27,7 +25,8 @@ public final class MailDaemons {
           "MAILPLANE_IMAP_PORT", new String[] {"1143", "1193"},
           "MAILPLANE_POP3_PORT", new String[] {"1110", "1160"},
           "MAILPLANE_LMTP_PORT", new String[] {"2424", "2474"},
-          "MAILPLANE_MAIL_DIR", new String[] {"/var/tmp/mailplane-mail", "/var/tmp/mailplane-pg-mail"},
+          "MAILPLANE_MAIL_DIR",
+              new String[] {"/var/tmp/mailplane-mail", "/var/tmp/mailplane-pg-mail"},
           "MAILPLANE_TEST_IMAP_PORT", new String[] {"1143", "1193"});
 
   private MailDaemons() {}

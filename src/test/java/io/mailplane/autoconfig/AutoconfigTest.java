@@ -1,6 +1,5 @@
 package io.mailplane.autoconfig;
 
-import io.mailplane.MailDaemons;
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static io.restassured.RestAssured.given;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
@@ -412,5 +412,4 @@ class AutoconfigTest {
       return reply.toString();
     }
   }
-
 }

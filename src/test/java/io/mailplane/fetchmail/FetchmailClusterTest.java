@@ -1,12 +1,12 @@
 package io.mailplane.fetchmail;
 
-import io.mailplane.MailDaemons;
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createDomain;
 import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
@@ -131,7 +131,11 @@ class FetchmailClusterTest {
       for (int i = 0; i < ACCOUNTS; i++) {
         Map<String, Object> body =
             FetchmailApi.plainImap(
-                "local@" + d, "127.0.0.1", MailDaemons.port("MAILPLANE_IMAP_PORT"), remote, PASSWORD);
+                "local@" + d,
+                "127.0.0.1",
+                MailDaemons.port("MAILPLANE_IMAP_PORT"),
+                remote,
+                PASSWORD);
         body.put("keep", true);
         body.put("intervalSeconds", INTERVAL);
         JsonPath created =

@@ -1,5 +1,6 @@
 package io.mailplane.mailflow;
 
+import io.mailplane.MailDaemons;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -17,7 +18,6 @@ import java.io.Writer;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import io.mailplane.MailDaemons;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,10 +1,10 @@
 package io.mailplane.push;
 
-import io.mailplane.MailDaemons;
 import static io.mailplane.TestApi.admin;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
 import io.quarkus.narayana.jta.QuarkusTransaction;
