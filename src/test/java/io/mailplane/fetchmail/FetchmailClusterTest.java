@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
+import io.mailplane.TestDatabase;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -93,8 +94,13 @@ class FetchmailClusterTest {
     p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.put("org.quartz.threadPool.threadCount", "4");
     p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+    // The delegate the app's own scheduler gets on each engine: PostgreSQL keeps job data in bytea,
+    // which StdJDBCDelegate cannot read, so a second member with it never ran a job there.
     p.put(
-        "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        "org.quartz.jobStore.driverDelegateClass",
+        TestDatabase.postgresql()
+            ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
+            : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
     p.put("org.quartz.jobStore.isClustered", "true");
     p.put("org.quartz.jobStore.clusterCheckinInterval", "10000");
     p.put("org.quartz.jobStore.useProperties", "true");
