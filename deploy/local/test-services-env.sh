@@ -70,6 +70,7 @@
 # Derived for the tests (their %test settings), so a run against this copy touches no other:
 #   MAILPLANE_TEST_DOVEADM_URL          http://127.0.0.1:<MAILPLANE_DOVEADM_HTTP_PORT>/doveadm/v1
 #   MAILPLANE_TEST_IMAP_PORT            <MAILPLANE_IMAP_PORT>
+#   MAILPLANE_TEST_SMTP_PORT            the port of <MAILPLANE_SMTP_LISTEN> (fetchmail's delivery)
 #   MAILPLANE_TEST_RSPAMD_CONTROLLER_URL http://127.0.0.1:<MAILPLANE_RSPAMD_CONTROLLER_PORT>
 #   MAILPLANE_TEST_FETCHMAIL_CA         <MAILPLANE_MAIL_DIR>/tls/tls.crt
 #   MAILPLANE_TEST_PUSH_REDIS_URL       redis://<MAILPLANE_FILTER_REDIS>/<MAILPLANE_FILTER_REDIS_DB>
@@ -134,6 +135,7 @@ ts_port() { echo $(($1 + ts_offset)); }
 # so that a test run against this copy pushes to and reads from this copy's daemons only.
 : "${MAILPLANE_TEST_DOVEADM_URL:=http://127.0.0.1:$MAILPLANE_DOVEADM_HTTP_PORT/doveadm/v1}"
 : "${MAILPLANE_TEST_IMAP_PORT:=$MAILPLANE_IMAP_PORT}"
+: "${MAILPLANE_TEST_SMTP_PORT:=${MAILPLANE_SMTP_LISTEN##*:}}"
 : "${MAILPLANE_TEST_RSPAMD_CONTROLLER_URL:=http://127.0.0.1:$MAILPLANE_RSPAMD_CONTROLLER_PORT}"
 : "${MAILPLANE_TEST_FETCHMAIL_CA:=$MAILPLANE_MAIL_DIR/tls/tls.crt}"
 : "${MAILPLANE_TEST_PUSH_REDIS_URL:=redis://$MAILPLANE_FILTER_REDIS/$MAILPLANE_FILTER_REDIS_DB}"

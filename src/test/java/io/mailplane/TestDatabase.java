@@ -16,6 +16,11 @@ import java.util.Locale;
 public final class TestDatabase {
   private TestDatabase() {}
 
+  /** True on a run built with -Dmailplane.db=postgresql (the surefire JVMs get the property). */
+  public static boolean postgresql() {
+    return "postgresql".equals(System.getProperty("mailplane.db", "mariadb"));
+  }
+
   /** An instant as the app stores it: UTC wall-clock time (docs/decisions.md), or null. */
   public static LocalDateTime utc(Instant instant) {
     return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);

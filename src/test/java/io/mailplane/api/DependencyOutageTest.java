@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The application on its own MariaDB and Redis, which the test stops: an outage answers 503 with
- * Retry-After and an actionable problem type, readiness shows it, and service resumes after.
+ * The application on its own database server and Redis, which the test stops: an outage answers 503
+ * with Retry-After and an actionable problem type, readiness shows it, and service resumes after.
  */
 @QuarkusTest
 @TestProfile(DependencyOutageTest.OwnDependencies.class)
@@ -90,7 +90,7 @@ class DependencyOutageTest {
       }
       given().get("/q/health/ready").then().statusCode(503);
     } finally {
-      OwnDaemons.startMariadb(daemons);
+      OwnDaemons.startDatabase(daemons);
     }
     awaitStatus(() -> admin().get("/api/v1/domains").then(), 200);
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,9 +48,9 @@ import org.w3c.dom.NodeList;
 @QuarkusTest
 @TestProfile(AutoconfigTest.MailPortsProfile.class)
 class AutoconfigTest {
-  static final int IMAP = port("MAILPLANE_IMAP_PORT", "1143");
-  static final int POP3 = port("MAILPLANE_POP3_PORT", "1110");
-  static final int SUBMISSION = port("MAILPLANE_SUBMISSION_LISTEN", "127.0.0.1:5587");
+  static final int IMAP = MailDaemons.port("MAILPLANE_IMAP_PORT");
+  static final int POP3 = MailDaemons.port("MAILPLANE_POP3_PORT");
+  static final int SUBMISSION = MailDaemons.port("MAILPLANE_SUBMISSION_LISTEN");
 
   public static class MailPortsProfile implements QuarkusTestProfile {
     @Override
@@ -410,11 +411,5 @@ class AutoconfigTest {
       }
       return reply.toString();
     }
-  }
-
-  private static int port(String name, String fallback) {
-    String value = System.getenv(name);
-    value = value == null || value.isBlank() ? fallback : value.strip();
-    return Integer.parseInt(value.substring(value.lastIndexOf(':') + 1));
   }
 }

@@ -6,7 +6,9 @@ import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
+import io.mailplane.TestDatabase;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -92,8 +94,13 @@ class FetchmailClusterTest {
     p.put("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
     p.put("org.quartz.threadPool.threadCount", "4");
     p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");
+    // The delegate the app's own scheduler gets on each engine: PostgreSQL keeps job data in bytea,
+    // which StdJDBCDelegate cannot read, so a second member with it never ran a job there.
     p.put(
-        "org.quartz.jobStore.driverDelegateClass", "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
+        "org.quartz.jobStore.driverDelegateClass",
+        TestDatabase.postgresql()
+            ? "org.quartz.impl.jdbcjobstore.PostgreSQLDelegate"
+            : "org.quartz.impl.jdbcjobstore.StdJDBCDelegate");
     p.put("org.quartz.jobStore.isClustered", "true");
     p.put("org.quartz.jobStore.clusterCheckinInterval", "10000");
     p.put("org.quartz.jobStore.useProperties", "true");
@@ -129,7 +136,12 @@ class FetchmailClusterTest {
     try {
       for (int i = 0; i < ACCOUNTS; i++) {
         Map<String, Object> body =
-            FetchmailApi.plainImap("local@" + d, "127.0.0.1", 1143, remote, PASSWORD);
+            FetchmailApi.plainImap(
+                "local@" + d,
+                "127.0.0.1",
+                MailDaemons.port("MAILPLANE_IMAP_PORT"),
+                remote,
+                PASSWORD);
         body.put("keep", true);
         body.put("intervalSeconds", INTERVAL);
         JsonPath created =

@@ -5,6 +5,7 @@ import static io.mailplane.TestApi.createMailbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.Folder;
@@ -44,7 +45,7 @@ class FetchmailLmtpDeliveryTest {
     String subject = "lmtp-" + UUID.randomUUID();
     Properties props = new Properties();
     props.put("mail.smtp.host", "127.0.0.1");
-    props.put("mail.smtp.port", "2525");
+    props.put("mail.smtp.port", Integer.toString(MailDaemons.port("MAILPLANE_SMTP_LISTEN")));
     MimeMessage message = new MimeMessage(Session.getInstance(props));
     message.setFrom(new InternetAddress("someone@peer.example"));
     message.setRecipients(Message.RecipientType.TO, remote);
@@ -58,19 +59,19 @@ class FetchmailLmtpDeliveryTest {
             new RcFile.Spec(
                 "localhost",
                 null,
-                1143,
+                MailDaemons.port("MAILPLANE_IMAP_PORT"),
                 "imap",
                 remote,
                 PASSWORD,
                 "starttls",
                 true,
-                "/var/tmp/mailplane-mail/tls/tls.crt",
+                MailDaemons.setting("MAILPLANE_MAIL_DIR") + "/tls/tls.crt",
                 List.of(),
                 false,
                 false,
                 true,
                 "127.0.0.1",
-                2424,
+                MailDaemons.port("MAILPLANE_LMTP_PORT"),
                 local,
                 30));
     Path work = Path.of("target/fetchmail-work").toAbsolutePath();
@@ -89,7 +90,7 @@ class FetchmailLmtpDeliveryTest {
       props.put("mail.imap.starttls.enable", "true");
       props.put("mail.imap.ssl.trust", "*");
       try (Store store = Session.getInstance(props).getStore("imap")) {
-        store.connect("127.0.0.1", 1143, user, PASSWORD);
+        store.connect("127.0.0.1", MailDaemons.port("MAILPLANE_IMAP_PORT"), user, PASSWORD);
         Folder inbox = store.getFolder("INBOX");
         inbox.open(Folder.READ_ONLY);
         for (Message m : inbox.getMessages()) {

@@ -1,5 +1,6 @@
 package io.mailplane.mailflow;
 
+import io.mailplane.MailDaemons;
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
@@ -29,15 +30,16 @@ import java.util.UUID;
  * another server would), submission 5587 (STARTTLS + AUTH), IMAP 1143 and POP3 1110 (STARTTLS). The
  * same variables that move the script's daemons move the client (as system properties or
  * environment variables): MAILPLANE_SMTP_LISTEN, MAILPLANE_SUBMISSION_LISTEN (host:port),
- * MAILPLANE_IMAP_PORT, MAILPLANE_POP3_PORT and MAILPLANE_MAIL_DIR.
+ * MAILPLANE_IMAP_PORT, MAILPLANE_POP3_PORT and MAILPLANE_MAIL_DIR; on a PostgreSQL run the
+ * PostgreSQL-reading copy's (io.mailplane.MailDaemons).
  */
 final class MailClient {
   static final String HOST = "127.0.0.1";
-  static final int SMTP = port(setting("MAILPLANE_SMTP_LISTEN", "127.0.0.1:2525"));
-  static final int SUBMISSION = port(setting("MAILPLANE_SUBMISSION_LISTEN", "127.0.0.1:5587"));
-  static final int IMAP = port(setting("MAILPLANE_IMAP_PORT", "1143"));
-  static final int POP3 = port(setting("MAILPLANE_POP3_PORT", "1110"));
-  static final String STATE = setting("MAILPLANE_MAIL_DIR", "/var/tmp/mailplane-mail");
+  static final int SMTP = MailDaemons.port("MAILPLANE_SMTP_LISTEN");
+  static final int SUBMISSION = MailDaemons.port("MAILPLANE_SUBMISSION_LISTEN");
+  static final int IMAP = MailDaemons.port("MAILPLANE_IMAP_PORT");
+  static final int POP3 = MailDaemons.port("MAILPLANE_POP3_PORT");
+  static final String STATE = MailDaemons.setting("MAILPLANE_MAIL_DIR");
 
   /** A system property wins over the environment variable of the same name. */
   static String setting(String name, String fallback) {

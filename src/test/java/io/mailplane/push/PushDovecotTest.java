@@ -4,6 +4,7 @@ import static io.mailplane.TestApi.admin;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.mailplane.TestApi;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,14 +22,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The doveadm target against the real test Dovecot (deploy/local/mail-services.sh), which reads the
- * same database as this test run. MAILPLANE_TEST_IMAP_PORT points at another instance.
+ * same database as this test run (on a PostgreSQL run the PostgreSQL-reading copy,
+ * io.mailplane.MailDaemons). MAILPLANE_TEST_IMAP_PORT points at another instance.
  */
 @NeedsDaemons
 @QuarkusTest
 class PushDovecotTest {
   private static final String PASSWORD = "push-test-password-1";
-  private static final int IMAP =
-      Integer.parseInt(System.getenv().getOrDefault("MAILPLANE_TEST_IMAP_PORT", "1143"));
+  private static final int IMAP = MailDaemons.port("MAILPLANE_TEST_IMAP_PORT");
 
   @Test
   void disablingAMailboxEndsItsOpenImapSession() throws Exception {
