@@ -75,26 +75,19 @@ public class AliasService {
     if (requests.isEmpty()) {
       return List.of();
     }
-    List<MailAddress> addresses = new ArrayList<>(requests.size());
-    Set<String> unique = new HashSet<>();
-    for (AliasDto request : requests) {
-      MailAddress address = MailAddress.parse(request.address(), "address", true);
-      if (!unique.add(address.toString())) {
-        throw ApiException.alreadyExists(TYPE, address.toString());
-      }
-      addresses.add(address);
-    }
-    Map<String, Domain> locked =
-        domains.lockAllForWrite(addresses.stream().map(MailAddress::domain).toList());
-    List<String> existing =
-        Alias.getEntityManager()
-            .createQuery(
-                "select a.address from Alias a where a.address in :addresses", String.class)
-            .setParameter("addresses", unique)
-            .getResultList();
-    if (!existing.isEmpty()) {
-      throw ApiException.alreadyExists(TYPE, existing.stream().sorted().findFirst().get());
-    }
+    DomainService.NewObjects batch =
+        domains.lockForNewObjects(
+            TYPE,
+            requests.stream().map(AliasDto::address).toList(),
+            true,
+            unique ->
+                Alias.getEntityManager()
+                    .createQuery(
+                        "select a.address from Alias a where a.address in :addresses", String.class)
+                    .setParameter("addresses", unique)
+                    .getResultList());
+    List<MailAddress> addresses = batch.addresses();
+    Map<String, Domain> locked = batch.domains();
     Map<Domain, Long> counts = new HashMap<>();
     List<Alias> rows = new ArrayList<>(requests.size());
     Map<String, List<String>> graph = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import io.mailplane.api.Upserted;
 import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
+import io.mailplane.common.MailAddress;
 import io.mailplane.events.Action;
 import io.mailplane.events.Resource;
 import io.quarkus.panache.common.Parameters;
@@ -23,11 +24,13 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Hosted domains: create, read, change, delete; plus the lookups and write locks the features use.
@@ -190,6 +193,39 @@ public class DomainService {
       }
     }
     return locked;
+  }
+
+  /** The addresses of a batch of new objects, in request order, and their domains, locked. */
+  public record NewObjects(List<MailAddress> addresses, Map<String, Domain> domains) {}
+
+  /**
+   * The common start of a batch create (an import chunk): every address parsed as the single create
+   * parses it, none twice, the domains locked as {@link #lockAllForWrite} locks them, and none of
+   * the addresses taken yet ({@code taken} answers which of them already exist).
+   */
+  public NewObjects lockForNewObjects(
+      String type,
+      List<String> addresses,
+      boolean catchAllAllowed,
+      Function<Set<String>, List<String>> taken) {
+    List<MailAddress> parsed = new ArrayList<>(addresses.size());
+    Set<String> unique = new HashSet<>();
+    for (String raw : addresses) {
+      MailAddress address = MailAddress.parse(raw, "address", catchAllAllowed);
+      if (!unique.add(address.toString())) {
+        throw ApiException.alreadyExists(type, address.toString());
+      }
+      parsed.add(address);
+    }
+    Map<String, Domain> locked = lockAllForWrite(parsed.stream().map(MailAddress::domain).toList());
+    taken.apply(unique).stream()
+        .sorted()
+        .findFirst()
+        .ifPresent(
+            address -> {
+              throw ApiException.alreadyExists(type, address);
+            });
+    return new NewObjects(parsed, locked);
   }
 
   /** Hosted domains are changed by admins only; others do not learn more than they may read. */

@@ -31,7 +31,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,26 +78,20 @@ public class MailboxService {
     if (requests.isEmpty()) {
       return List.of();
     }
-    List<MailAddress> addresses = new ArrayList<>(requests.size());
-    Set<String> unique = new HashSet<>();
-    for (MailboxDto request : requests) {
-      MailAddress address = MailAddress.parse(request.address(), "address", false);
-      if (!unique.add(address.toString())) {
-        throw ApiException.alreadyExists(TYPE, address.toString());
-      }
-      addresses.add(address);
-    }
-    Map<String, Domain> locked =
-        domains.lockAllForWrite(addresses.stream().map(MailAddress::domain).toList());
-    List<String> existing =
-        Mailbox.getEntityManager()
-            .createQuery(
-                "select m.address from Mailbox m where m.address in :addresses", String.class)
-            .setParameter("addresses", unique)
-            .getResultList();
-    if (!existing.isEmpty()) {
-      throw ApiException.alreadyExists(TYPE, existing.stream().sorted().findFirst().get());
-    }
+    DomainService.NewObjects batch =
+        domains.lockForNewObjects(
+            TYPE,
+            requests.stream().map(MailboxDto::address).toList(),
+            false,
+            unique ->
+                Mailbox.getEntityManager()
+                    .createQuery(
+                        "select m.address from Mailbox m where m.address in :addresses",
+                        String.class)
+                    .setParameter("addresses", unique)
+                    .getResultList());
+    List<MailAddress> addresses = batch.addresses();
+    Map<String, Domain> locked = batch.domains();
     Map<Domain, Long> counts = new HashMap<>();
     List<Mailbox> rows = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
