@@ -19,15 +19,22 @@ public final class MailDaemons {
 
   // Defaults of the default copy (offset 0): MariaDB-reading, and PostgreSQL-reading (offset 50).
   private static final Map<String, String[]> DEFAULTS =
-      Map.of(
-          "MAILPLANE_SMTP_LISTEN", new String[] {"127.0.0.1:2525", "127.0.0.1:2575"},
-          "MAILPLANE_SUBMISSION_LISTEN", new String[] {"127.0.0.1:5587", "127.0.0.1:5637"},
-          "MAILPLANE_IMAP_PORT", new String[] {"1143", "1193"},
-          "MAILPLANE_POP3_PORT", new String[] {"1110", "1160"},
-          "MAILPLANE_LMTP_PORT", new String[] {"2424", "2474"},
-          "MAILPLANE_MAIL_DIR",
-              new String[] {"/var/tmp/mailplane-mail", "/var/tmp/mailplane-pg-mail"},
-          "MAILPLANE_TEST_IMAP_PORT", new String[] {"1143", "1193"});
+      Map.ofEntries(
+          Map.entry("MAILPLANE_SMTP_LISTEN", new String[] {"127.0.0.1:2525", "127.0.0.1:2575"}),
+          Map.entry(
+              "MAILPLANE_SUBMISSION_LISTEN", new String[] {"127.0.0.1:5587", "127.0.0.1:5637"}),
+          Map.entry(
+              "MAILPLANE_SUBMISSIONS_LISTEN", new String[] {"127.0.0.1:5465", "127.0.0.1:5515"}),
+          Map.entry("MAILPLANE_IMAP_PORT", new String[] {"1143", "1193"}),
+          Map.entry("MAILPLANE_IMAPS_PORT", new String[] {"1993", "2043"}),
+          Map.entry("MAILPLANE_POP3_PORT", new String[] {"1110", "1160"}),
+          Map.entry("MAILPLANE_POP3S_PORT", new String[] {"1995", "2045"}),
+          Map.entry("MAILPLANE_LMTP_PORT", new String[] {"2424", "2474"}),
+          Map.entry("MAILPLANE_MANAGESIEVE_PORT", new String[] {"4290", "4340"}),
+          Map.entry(
+              "MAILPLANE_MAIL_DIR",
+              new String[] {"/var/tmp/mailplane-mail", "/var/tmp/mailplane-pg-mail"}),
+          Map.entry("MAILPLANE_TEST_IMAP_PORT", new String[] {"1143", "1193"}));
 
   private MailDaemons() {}
 

@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -42,21 +43,21 @@ import org.w3c.dom.Document;
 @TestProfile(ImplicitTlsClientConfigTest.ImplicitTlsProfile.class)
 class ImplicitTlsClientConfigTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";
-  static final String STATE = setting("MAILPLANE_MAIL_DIR", "/var/tmp/mailplane-mail");
+  static final String STATE = MailDaemons.setting("MAILPLANE_MAIL_DIR");
 
   public static class ImplicitTlsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "mailplane.dns.mail-hostname", "localhost",
-          "mailplane.autoconfig.imap-port", port("MAILPLANE_IMAP_PORT", "1143"),
-          "mailplane.autoconfig.imaps-port", port("MAILPLANE_IMAPS_PORT", "1993"),
-          "mailplane.autoconfig.pop3-port", port("MAILPLANE_POP3_PORT", "1110"),
-          "mailplane.autoconfig.pop3s-port", port("MAILPLANE_POP3S_PORT", "1995"),
+          "mailplane.autoconfig.imap-port", "" + MailDaemons.port("MAILPLANE_IMAP_PORT"),
+          "mailplane.autoconfig.imaps-port", "" + MailDaemons.port("MAILPLANE_IMAPS_PORT"),
+          "mailplane.autoconfig.pop3-port", "" + MailDaemons.port("MAILPLANE_POP3_PORT"),
+          "mailplane.autoconfig.pop3s-port", "" + MailDaemons.port("MAILPLANE_POP3S_PORT"),
           "mailplane.autoconfig.submission-port",
-              port("MAILPLANE_SUBMISSION_LISTEN", "127.0.0.1:5587"),
+              "" + MailDaemons.port("MAILPLANE_SUBMISSION_LISTEN"),
           "mailplane.autoconfig.submissions-port",
-              port("MAILPLANE_SUBMISSIONS_LISTEN", "127.0.0.1:5465"));
+              "" + MailDaemons.port("MAILPLANE_SUBMISSIONS_LISTEN"));
     }
   }
 
@@ -102,9 +103,9 @@ class ImplicitTlsClientConfigTest {
     }
     assertEquals(
         List.of(
-            "imap " + port("MAILPLANE_IMAPS_PORT", "1993"),
-            "pop3 " + port("MAILPLANE_POP3S_PORT", "1995"),
-            "smtp " + port("MAILPLANE_SUBMISSIONS_LISTEN", "127.0.0.1:5465")),
+            "imap " + MailDaemons.port("MAILPLANE_IMAPS_PORT"),
+            "pop3 " + MailDaemons.port("MAILPLANE_POP3S_PORT"),
+            "smtp " + MailDaemons.port("MAILPLANE_SUBMISSIONS_LISTEN")),
         offered);
 
     // Outlook is told the same ports, marked as TLS from the first byte.
@@ -196,15 +197,5 @@ class ImplicitTlsClientConfigTest {
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
     return context;
-  }
-
-  private static String setting(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value.strip();
-  }
-
-  private static String port(String name, String fallback) {
-    String value = setting(name, fallback);
-    return value.substring(value.lastIndexOf(':') + 1);
   }
 }

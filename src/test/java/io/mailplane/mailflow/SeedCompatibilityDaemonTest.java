@@ -8,8 +8,10 @@ import static io.mailplane.TestApi.disableMailbox;
 import static io.mailplane.TestApi.uniqueDomain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.mailplane.NeedsDaemons;
+import io.mailplane.TestDatabase;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,6 +43,10 @@ class SeedCompatibilityDaemonTest {
 
   @BeforeEach
   void fixture() throws Exception {
+    // The seed's map files and its Dovecot SQL are driven here as the MySQL driver reads them
+    // (SeedLookups); on a PostgreSQL run mailplane's views answer through the pgsql driver, and
+    // BothEnginesDaemonTest proves those answers equal to MariaDB's.
+    assumeFalse(TestDatabase.postgresql(), "the seed's files are compared as MySQL maps");
     if (cheapHash == null) {
       cheapHash = MailClient.doveadm("pw", "-s", "BLF-CRYPT", "-r", "4", "-p", PASSWORD).strip();
     }

@@ -9,6 +9,7 @@ import static io.mailplane.mailflow.MailClient.subject;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.MailDaemons;
 import io.mailplane.NeedsDaemons;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.mail.Folder;
@@ -29,8 +30,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class SieveMailFlowTest {
   static final String PASSWORD = "Correct-Horse-Battery-9";
-  static final int PORT =
-      Integer.parseInt(MailClient.setting("MAILPLANE_MANAGESIEVE_PORT", "4290"));
+  static final int PORT = MailDaemons.port("MAILPLANE_MANAGESIEVE_PORT");
   static final String DELIMITER = MailClient.setting("MAILPLANE_RECIPIENT_DELIMITER", "-");
 
   @Test

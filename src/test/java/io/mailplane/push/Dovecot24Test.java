@@ -66,7 +66,7 @@ class Dovecot24Test {
           + "/doveadm/v1";
   static final int MANAGESIEVE =
       Integer.parseInt(
-          System.getenv().getOrDefault("MAILPLANE_DOVECOT24_MANAGESIEVE_PORT", "4291"));
+          COPY.getOrDefault("MAILPLANE_DOVECOT24_MANAGESIEVE_PORT", "" + (4291 + DEFAULT_OFFSET)));
   static final String API_KEY =
       System.getenv().getOrDefault("MAILPLANE_DOVEADM_API_KEY", "mailplane-test-doveadm-key");
 
