@@ -52,7 +52,11 @@ public class AcmeTestProfile implements QuarkusTestProfile {
         Map.entry("mailplane.push.targets.postfix.type", "command"),
         Map.entry(
             "mailplane.push.targets.postfix.command", "postfix,-c," + MAIL_DIR + "/postfix,reload"),
-        Map.entry("mailplane.push.targets.postfix.kinds", "tls"));
+        Map.entry("mailplane.push.targets.postfix.kinds", "tls"),
+        // The volume is the MariaDB-reading copy's, so its Dovecot reloads it on either engine.
+        Map.entry(
+            "mailplane.push.targets.dovecot.url",
+            env("MAILPLANE_TEST_DOVEADM_URL", "http://127.0.0.1:8091/doveadm/v1")));
   }
 
   private static int port(String name, int fallback) {
