@@ -219,6 +219,11 @@ class DoveadmTarget implements PushTarget {
     } catch (TimeoutException e) {
       throw new HttpTimeoutException("doveadm did not answer within " + timeout);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof HttpTimeoutException) {
+        // The client's own header timeout is the same deadline: one message for both, whichever
+        // fires first (they race on a loaded machine).
+        throw new HttpTimeoutException("doveadm did not answer within " + timeout);
+      }
       if (e.getCause() instanceof IOException io) {
         throw io;
       }
