@@ -106,6 +106,9 @@ public class OpenApiDocuments {
     if (path.endsWith(".yaml") || path.endsWith(".yml")) {
       return true;
     }
+    if (path.endsWith(".json")) {
+      return false;
+    }
     String accept = context.request().getHeader(HttpHeaders.ACCEPT);
     List<String> format = context.queryParam("format");
     boolean json =
