@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -61,7 +62,12 @@ public class AcmeJobs {
 
   public void wake() {
     if (queued.compareAndSet(false, true)) {
-      thread.execute(this::runSteps);
+      try {
+        thread.execute(this::runSteps);
+      } catch (RejectedExecutionException e) {
+        // Stopping: the scheduler's last tick can come after onStop shut the worker down.
+        queued.set(false);
+      }
     }
   }
 

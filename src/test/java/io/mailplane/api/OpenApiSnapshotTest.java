@@ -52,6 +52,27 @@ class OpenApiSnapshotTest {
     }
   }
 
+  /** Every variant of /q/openapi serves the one document api/OpenApiDocuments builds once. */
+  @Test
+  void everyVariantServesTheSameDocument() {
+    String json =
+        given()
+            .accept("application/json")
+            .get("/q/openapi")
+            .then()
+            .statusCode(200)
+            .contentType("application/json")
+            .extract()
+            .asString();
+    for (String variant : List.of("/q/openapi.json", "/q/openapi?format=json")) {
+      assertEquals(json, given().get(variant).then().statusCode(200).extract().asString(), variant);
+    }
+    String yaml = given().get("/q/openapi").then().statusCode(200).extract().asString();
+    for (String variant : List.of("/q/openapi.yml", "/q/openapi.yaml")) {
+      assertEquals(yaml, given().get(variant).then().statusCode(200).extract().asString(), variant);
+    }
+  }
+
   @Test
   void everyOperationHasAnIdAndATag() {
     String spec = given().accept("application/json").get("/q/openapi").then().extract().asString();

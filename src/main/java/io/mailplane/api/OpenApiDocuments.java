@@ -24,16 +24,22 @@ import org.yaml.snakeyaml.nodes.Tag;
 import org.yaml.snakeyaml.resolver.Resolver;
 
 /**
- * Serves the YAML form of the contract (/q/openapi, .yaml, .yml) with every string a YAML 1.1
- * parser would read as something else quoted. SmallRye writes strings unquoted unless YAML 1.2
- * would misread them, so {@code example: 2022-03-10T16:15:50Z} loaded as a date in PyYAML,
- * SnakeYAML and Terraform's YAML decoding. The document is SmallRye's own JSON form (exact types)
- * written with SmallRye's YAML settings plus that one quoting rule; the JSON form is left to
- * Quarkus.
+ * Serves the contract (/q/openapi, .json, .yaml, .yml), built on the first request rather than at
+ * start. Quarkus would filter the document and write both forms before the HTTP server listens (a
+ * third of the main thread's start-up work besides Hibernate, docs/benchmarks.md); with
+ * quarkus.smallrye-openapi.always-run-filter it keeps only the parsed model and builds a document
+ * per call, so this class asks it once and keeps the bytes.
+ *
+ * <p>The YAML form quotes every string a YAML 1.1 parser would read as something else. SmallRye
+ * writes strings unquoted unless YAML 1.2 would misread them, so {@code example:
+ * 2022-03-10T16:15:50Z} loaded as a date in PyYAML, SnakeYAML and Terraform's YAML decoding. It is
+ * SmallRye's own JSON form (exact types) written with SmallRye's YAML settings plus that one
+ * quoting rule.
  */
 @ApplicationScoped
-public class OpenApiYaml {
-  private static final String MEDIA_TYPE = Format.YAML.getMimeType() + ";charset=UTF-8";
+public class OpenApiDocuments {
+  private static final String YAML_TYPE = Format.YAML.getMimeType() + ";charset=UTF-8";
+  private static final String JSON_TYPE = Format.JSON.getMimeType() + ";charset=UTF-8";
 
   /** The implicit types of YAML 1.1 (SnakeYAML's resolver: timestamps, sexagesimals, ...). */
   private static final Resolver YAML_1_1 = new Resolver();
@@ -56,6 +62,7 @@ public class OpenApiYaml {
   @ConfigProperty(name = "quarkus.smallrye-openapi.path", defaultValue = "openapi")
   String openApiPath;
 
+  private volatile byte[] json;
   private volatile byte[] yaml;
 
   void install(@Observes Router router) {
@@ -65,7 +72,7 @@ public class OpenApiYaml {
             : "/" + nonApplicationRoot.replaceAll("^/+|/+$", "") + "/" + openApiPath;
     // Routes added without an order (Quarkus' OpenAPI handler among them) are numbered from 0 as
     // they are added; this one goes before them and after HttpLimits.
-    for (String variant : List.of(path, path + ".yaml", path + ".yml")) {
+    for (String variant : List.of(path, path + ".json", path + ".yaml", path + ".yml")) {
       router
           .route(variant)
           .method(HttpMethod.GET)
@@ -76,14 +83,21 @@ public class OpenApiYaml {
   }
 
   private void serve(RoutingContext context) {
-    if (!wantsYaml(context)) {
-      context.next();
-      return;
-    }
+    // The first call builds the document (about a second of CPU): not on the event loop.
     context
-        .response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
-        .end(io.vertx.core.buffer.Buffer.buffer(yaml()));
+        .vertx()
+        .executeBlocking(() -> wantsYaml(context) ? yaml() : json(), false)
+        .onComplete(
+            built -> {
+              if (built.failed()) {
+                context.fail(built.cause());
+                return;
+              }
+              context
+                  .response()
+                  .putHeader(HttpHeaders.CONTENT_TYPE, wantsYaml(context) ? YAML_TYPE : JSON_TYPE)
+                  .end(io.vertx.core.buffer.Buffer.buffer(built.result()));
+            });
   }
 
   /** The negotiation of Quarkus' OpenAPI handler: YAML unless JSON is asked for. */
@@ -91,6 +105,9 @@ public class OpenApiYaml {
     String path = context.normalizedPath();
     if (path.endsWith(".yaml") || path.endsWith(".yml")) {
       return true;
+    }
+    if (path.endsWith(".json")) {
+      return false;
     }
     String accept = context.request().getHeader(HttpHeaders.ACCEPT);
     List<String> format = context.queryParam("format");
@@ -100,14 +117,22 @@ public class OpenApiYaml {
     return !json;
   }
 
+  /**
+   * Synchronized: Quarkus builds a document per call from its one model, and the filters must not
+   * run on it twice at once.
+   */
+  private synchronized byte[] json() {
+    if (json == null) {
+      json = documents.getDocument(OpenApiConstants.DEFAULT_DOCUMENT_NAME, Format.JSON);
+    }
+    return json;
+  }
+
   private byte[] yaml() {
     byte[] document = yaml;
     if (document == null) {
       try {
-        document =
-            YAML.writeValueAsBytes(
-                JSON.readTree(
-                    documents.getDocument(OpenApiConstants.DEFAULT_DOCUMENT_NAME, Format.JSON)));
+        document = YAML.writeValueAsBytes(JSON.readTree(json()));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
