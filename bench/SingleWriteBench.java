@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
 /**
  * Single-object writes (docs/benchmarks.md "Single-object writes"): pre-hashed {@code POST
  * /api/v1/mailboxes} through one or more running apps, and raw JDBC transactions of the same shape
- * (the statements the app issues for one create, read from its SQL log), at several concurrencies,
+ * (the statements the app issues for one create, read from its SQL log, at ec712f2 and today; and a
+ * floor: one INSERT and its commit), at several concurrencies,
  * interleaved: every round runs each contestant at each concurrency for a few seconds, so a change
  * of the machine's load reaches all of them alike.
  *
@@ -53,6 +54,7 @@ public class SingleWriteBench {
   static final Map<String, Long> appPids = new LinkedHashMap<>();
   static long dbPid;
   static String out;
+  static Pattern only;
   static final String RUN = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
   public static void main(String[] args) throws Exception {
@@ -73,6 +75,7 @@ public class SingleWriteBench {
         case "--domains" -> domains = Integer.parseInt(args[i + 1]);
         case "--db-pid" -> dbPid = Long.parseLong(args[i + 1]);
         case "--out" -> out = args[i + 1];
+        case "--only" -> only = Pattern.compile(args[i + 1]);
         default -> throw new IllegalArgumentException(args[i]);
       }
     }
@@ -87,12 +90,16 @@ public class SingleWriteBench {
       tokens.put(app.getKey(), createDbToken(app.getValue()));
     }
     List<Contestant> contestants = new ArrayList<>();
-    contestants.add(new Contestant("raw JDBC", null, null));
+    contestants.add(new Contestant("raw JDBC: INSERT + commit only", null, null, Shape.FLOOR));
+    contestants.add(new Contestant("raw JDBC: ec712f2's statements", null, null, Shape.OLD));
+    contestants.add(new Contestant("raw JDBC: today's statements", null, null, Shape.NEW));
     for (var app : apps.entrySet()) {
       contestants.add(new Contestant(
-          "POST /mailboxes (" + app.getKey() + ")", app.getValue(), tokens.get(app.getKey())));
+          "POST /mailboxes (" + app.getKey() + ")", app.getValue(), tokens.get(app.getKey()),
+          null));
       appPids.putIfAbsent(app.getKey(), 0L);
     }
+    if (only != null) contestants.removeIf(k -> !only.matcher(k.name).find());
     // Warm-up: each contestant at concurrency 4, not recorded.
     for (Contestant k : contestants) {
       run(k, 4, warmup, new Stats());
@@ -126,7 +133,14 @@ public class SingleWriteBench {
     if (out != null) Files.writeString(Path.of(out), table);
   }
 
-  record Contestant(String name, String base, String token) {}
+  record Contestant(String name, String base, String token, Shape shape) {}
+
+  /**
+   * What a raw JDBC transaction does: OLD the statements of the app at ec712f2 (its SQL log), NEW
+   * today's (the audit insert takes its revision from the counter row; no SELECT of it), FLOOR one
+   * INSERT in autocommit mode: a round trip and the commit's log flush.
+   */
+  enum Shape { OLD, NEW, FLOOR }
 
   /** Latencies and counts of one contestant at one concurrency, over all rounds. */
   static final class Stats {
@@ -168,7 +182,7 @@ public class SingleWriteBench {
         long[] lat = new long[1 << 16];
         int n = 0;
         String domain = Seed.domainName(1 + worker % domains);
-        try (Worker w = k.base == null ? new JdbcWorker() : new HttpWorker(k)) {
+        try (Worker w = k.base == null ? new JdbcWorker(k.shape) : new HttpWorker(k)) {
           while (System.nanoTime() < deadline) {
             String address = "w" + RUN + "x" + SEQ.incrementAndGet() + "@" + domain;
             long t0 = System.nanoTime();
@@ -263,8 +277,11 @@ public class SingleWriteBench {
     final PreparedStatement bump;
     final PreparedStatement readRevision;
     final PreparedStatement insertAudit;
+    final PreparedStatement insertAuditNumbered;
+    final Shape shape;
 
-    JdbcWorker() throws Exception {
+    JdbcWorker(Shape shape) throws Exception {
+      this.shape = shape;
       c = DriverManager.getConnection(jdbc, user, password);
       lockDomain = c.prepareStatement("select d1_0.id,d1_0.created_at,d1_0.default_quota_mb,"
           + "d1_0.description,d1_0.enabled,d1_0.max_aliases,d1_0.max_mailboxes,d1_0.max_quota_mb,"
@@ -286,10 +303,52 @@ public class SingleWriteBench {
       insertAudit = c.prepareStatement("INSERT INTO audit_event (occurred_at, actor, action,"
           + " resource_type, resource_key, domain, before_json, after_json, revision)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      insertAuditNumbered = c.prepareStatement("INSERT INTO audit_event (occurred_at, actor,"
+          + " action, resource_type, resource_key, domain, before_json, after_json, revision)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, revision - ? FROM config_revision WHERE id = 1");
     }
+
+    /** One mailbox row, as the app inserts it. */
+    void bindMailbox(String address, long domainId, LocalDateTime now) throws Exception {
+      String localPart = address.substring(0, address.indexOf('@'));
+      insertMailbox.setString(1, address);
+      insertMailbox.setBoolean(2, false);
+      insertMailbox.setObject(3, now);
+      insertMailbox.setString(4, null);
+      insertMailbox.setLong(5, domainId);
+      insertMailbox.setBoolean(6, false);
+      insertMailbox.setBoolean(7, true);
+      insertMailbox.setString(8, localPart);
+      insertMailbox.setString(9, HASH);
+      insertMailbox.setLong(10, 0);
+      insertMailbox.setBoolean(11, false);
+      insertMailbox.setObject(12, now);
+      insertMailbox.setLong(13, 0);
+    }
+
+    final Map<String, Long> domainIds = new java.util.HashMap<>();
 
     @Override
     public boolean create(String address, String domain) throws Exception {
+      if (shape == Shape.FLOOR) {
+        Long id = domainIds.get(domain);
+        if (id == null) {
+          try (PreparedStatement q = c.prepareStatement("SELECT id FROM domain WHERE name = ?")) {
+            q.setString(1, domain);
+            try (ResultSet rs = q.executeQuery()) {
+              rs.next();
+              id = rs.getLong(1);
+            }
+          }
+          domainIds.put(domain, id);
+        }
+        bindMailbox(address, id, LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+        insertMailbox.executeUpdate();
+        try (ResultSet keys = insertMailbox.getGeneratedKeys()) {
+          keys.next();
+        }
+        return true;
+      }
       c.setAutoCommit(false);
       try {
         lockDomain.setString(1, domain);
@@ -305,20 +364,7 @@ public class SingleWriteBench {
           if (rs.next()) throw new IllegalStateException("exists: " + address);
         }
         LocalDateTime now = LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
-        String localPart = address.substring(0, address.indexOf('@'));
-        insertMailbox.setString(1, address);
-        insertMailbox.setBoolean(2, false);
-        insertMailbox.setObject(3, now);
-        insertMailbox.setString(4, null);
-        insertMailbox.setLong(5, domainId);
-        insertMailbox.setBoolean(6, false);
-        insertMailbox.setBoolean(7, true);
-        insertMailbox.setString(8, localPart);
-        insertMailbox.setString(9, HASH);
-        insertMailbox.setLong(10, 0);
-        insertMailbox.setBoolean(11, false);
-        insertMailbox.setObject(12, now);
-        insertMailbox.setLong(13, 0);
+        bindMailbox(address, domainId, now);
         insertMailbox.executeUpdate();
         try (ResultSet keys = insertMailbox.getGeneratedKeys()) {
           keys.next();
@@ -332,21 +378,27 @@ public class SingleWriteBench {
         }
         bump.setLong(1, 1);
         bump.executeUpdate();
-        long revision;
-        try (ResultSet rs = readRevision.executeQuery()) {
-          rs.next();
-          revision = rs.getLong(1);
+        PreparedStatement audit = insertAuditNumbered;
+        if (shape == Shape.OLD) {
+          long revision;
+          try (ResultSet rs = readRevision.executeQuery()) {
+            rs.next();
+            revision = rs.getLong(1);
+          }
+          audit = insertAudit;
+          audit.setLong(9, revision);
+        } else {
+          audit.setLong(9, 0);
         }
-        insertAudit.setObject(1, now);
-        insertAudit.setString(2, "bench");
-        insertAudit.setString(3, "mailbox.create");
-        insertAudit.setString(4, "mailbox");
-        insertAudit.setString(5, address);
-        insertAudit.setString(6, domain);
-        insertAudit.setString(7, null);
-        insertAudit.setString(8, afterJson(address, domain, now));
-        insertAudit.setLong(9, revision);
-        insertAudit.executeUpdate();
+        audit.setObject(1, now);
+        audit.setString(2, "bench");
+        audit.setString(3, "mailbox.create");
+        audit.setString(4, "mailbox");
+        audit.setString(5, address);
+        audit.setString(6, domain);
+        audit.setString(7, null);
+        audit.setString(8, afterJson(address, domain, now));
+        audit.executeUpdate();
         c.commit();
         return true;
       } catch (Exception e) {
