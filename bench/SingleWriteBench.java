@@ -305,7 +305,7 @@ public class SingleWriteBench {
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       insertAuditNumbered = c.prepareStatement("INSERT INTO audit_event (occurred_at, actor,"
           + " action, resource_type, resource_key, domain, before_json, after_json, revision)"
-          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, revision - ? FROM config_revision WHERE id = 1");
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, revision FROM config_revision WHERE id = 1");
     }
 
     /** One mailbox row, as the app inserts it. */
@@ -387,8 +387,6 @@ public class SingleWriteBench {
           }
           audit = insertAudit;
           audit.setLong(9, revision);
-        } else {
-          audit.setLong(9, 0);
         }
         audit.setObject(1, now);
         audit.setString(2, "bench");
