@@ -47,7 +47,7 @@ public class SingleWriteBench {
   static int[] concurrencies = {1, 4, 16};
   static int seconds = 10;
   static int rounds = 3;
-  static int warmup = 10;
+  static int warmup = 45;
   static int domains = 16;
   static int perDomain = 1000;
   static long appPid;
@@ -100,9 +100,10 @@ public class SingleWriteBench {
       appPids.putIfAbsent(app.getKey(), 0L);
     }
     if (only != null) contestants.removeIf(k -> !only.matcher(k.name).find());
-    // Warm-up: each contestant at concurrency 4, not recorded.
+    // Warm-up at concurrency 4, not recorded: the apps long enough for the JIT to settle (their CPU
+    // per request falls by half or more over the first minute), JDBC a few seconds.
     for (Contestant k : contestants) {
-      run(k, 4, warmup, new Stats());
+      run(k, 4, k.base == null ? Math.min(warmup, 5) : warmup, new Stats());
     }
     Map<String, Stats> stats = new LinkedHashMap<>();
     for (int r = 0; r < rounds; r++) {

@@ -9,7 +9,7 @@
 # The prod jar of this tree (target/quarkus-app; BENCH_SKIP_BUILD=1 reuses it) runs on APP_PORT
 # (18080); OLD_APP, a copy of an earlier build's target/quarkus-app, on APP_PORT+1, both against
 # BENCH_DB, which is emptied and seeded (16 domains x 1000 mailboxes; only a name ending in _bench).
-# Env: SW_SECONDS (10 per contestant, concurrency and round), SW_ROUNDS (3), SW_WARMUP (10),
+# Env: SW_SECONDS (10 per contestant, concurrency and round), SW_ROUNDS (3), SW_WARMUP (45 s per app, JDBC 5),
 # SW_CONCURRENCY (1,4,16), SW_ONLY (a regex of the rows to run, e.g. "new|JDBC"), BENCH_JFR=1 (a recording of each app: $OUT/{new,old}.jfr).
 # Results: target/bench/single-write/results.md.
 set -euo pipefail
@@ -62,6 +62,6 @@ fi
 } | tee "$OUT/results.md"
 java -cp "$OUT/classes:$JDBC_JAR" SingleWriteBench --jdbc "$DB_URL" "${apps[@]}" \
   --token "$APP_TOKEN" --seconds "${SW_SECONDS:-10}" --rounds "${SW_ROUNDS:-3}" \
-  --warmup "${SW_WARMUP:-10}" --concurrency "${SW_CONCURRENCY:-1,4,16}" ${SW_ONLY:+--only "$SW_ONLY"} \
+  --warmup "${SW_WARMUP:-45}" --concurrency "${SW_CONCURRENCY:-1,4,16}" ${SW_ONLY:+--only "$SW_ONLY"} \
   ${DB_PID:+--db-pid "$DB_PID"} --out "$OUT/table.md" | tee -a "$OUT/results.md"
 echo "results: $OUT/results.md" >&2
