@@ -267,7 +267,13 @@ public class ConfigService {
     private int count;
 
     void done() {
-      if (++count % FLUSH_EVERY == 0) {
+      done(1);
+    }
+
+    void done(int objects) {
+      int before = count;
+      count += objects;
+      if (count / FLUSH_EVERY != before / FLUSH_EVERY) {
         em.flush();
         em.clear();
       }
@@ -373,19 +379,77 @@ public class ConfigService {
     }
   }
 
+  /**
+   * New objects first, in chunks of the section's {@link ConfigSection#createChunk} (a bulk load is
+   * mostly new objects, and a chunk costs a fixed number of statements), then the changes to
+   * existing ones, one by one.
+   */
   @SuppressWarnings("unchecked")
   private <T> void putAll(
       ConfigSection<T> section, Map<String, ?> wanted, Map<String, ?> current, Writes writes) {
+    Map<String, T> chunk = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> entry : wanted.entrySet()) {
+      if (!current.containsKey(entry.getKey())) {
+        chunk.put(entry.getKey(), (T) entry.getValue());
+        if (chunk.size() >= section.createChunk()) {
+          create(section, chunk, writes);
+          chunk.clear();
+        }
+      }
+    }
+    if (!chunk.isEmpty()) {
+      create(section, chunk, writes);
+    }
     wanted.forEach(
         (key, entry) -> {
-          at(
-              section.name() + "[" + key + "]",
-              () -> {
-                section.put(key, (T) entry, (T) current.get(key));
-                return null;
-              });
-          writes.done();
+          Object now = current.get(key);
+          if (now != null) {
+            at(
+                section.name() + "[" + key + "]",
+                () -> {
+                  section.put(key, (T) entry, (T) now);
+                  return null;
+                });
+            writes.done();
+          }
         });
+  }
+
+  /**
+   * A refused chunk of several names no entry, and changed nothing: putting its entries one by one
+   * (as before there were chunks) fails at the entry to name, the same way. The whole document
+   * rolls back either way.
+   */
+  private <T> void create(ConfigSection<T> section, Map<String, T> chunk, Writes writes) {
+    if (chunk.size() == 1) {
+      String key = chunk.keySet().iterator().next();
+      at(
+          section.name() + "[" + key + "]",
+          () -> {
+            section.createAll(chunk);
+            return null;
+          });
+      writes.done();
+      return;
+    }
+    try {
+      section.createAll(chunk);
+    } catch (ApiException | InvalidValueException refused) {
+      chunk.forEach(
+          (key, entry) ->
+              at(
+                  section.name() + "[" + key + "]",
+                  () -> {
+                    section.put(key, entry, null);
+                    return null;
+                  }));
+      throw named(
+          section.name(),
+          refused instanceof InvalidValueException invalid
+              ? ApiException.invalid(invalid)
+              : (ApiException) refused);
+    }
+    writes.done(chunk.size());
   }
 
   /** Runs one object's step; its failure names the object, so a client can find it. */
@@ -397,22 +461,25 @@ public class ConfigService {
         throw ApiException.invalid(e);
       }
     } catch (ApiException e) {
-      List<Problem.FieldError> errors =
-          e.errors().isEmpty()
-              ? List.of(new Problem.FieldError(path, e.getMessage()))
-              : e.errors().stream()
-                  .map(
-                      error ->
-                          new Problem.FieldError(
-                              error.field().startsWith(path)
-                                  ? error.field()
-                                  : path + "." + error.field(),
-                              error.message()))
-                  .toList();
-      String detail =
-          e.getMessage().startsWith(path) ? e.getMessage() : path + ": " + e.getMessage();
-      throw new ApiException(e.kind(), detail, errors, e.headers());
+      throw named(path, e);
     }
+  }
+
+  private static ApiException named(String path, ApiException e) {
+    List<Problem.FieldError> errors =
+        e.errors().isEmpty()
+            ? List.of(new Problem.FieldError(path, e.getMessage()))
+            : e.errors().stream()
+                .map(
+                    error ->
+                        new Problem.FieldError(
+                            error.field().startsWith(path)
+                                ? error.field()
+                                : path + "." + error.field(),
+                            error.message()))
+                .toList();
+    String detail = e.getMessage().startsWith(path) ? e.getMessage() : path + ": " + e.getMessage();
+    return new ApiException(e.kind(), detail, errors, e.headers());
   }
 
   private List<ConfigPlan.Change> diff(
