@@ -231,6 +231,8 @@ public class ConfigService {
     em.clear();
     Map<ConfigSection<?>, Map<String, ?>> after = new LinkedHashMap<>();
     touched.forEach((section, keys) -> after.put(section, section.find(keys)));
+    // Copies too: the commit need not check thousands of loaded entities for changes.
+    em.clear();
     List<ConfigPlan.Change> changes = diff(touched, before, after);
     ConfigPlan plan =
         new ConfigPlan(revision, dryRun, prune, summary(changes), List.copyOf(changes));
