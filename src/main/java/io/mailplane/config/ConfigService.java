@@ -382,26 +382,15 @@ public class ConfigService {
   }
 
   /**
-   * New objects first, in chunks of the section's {@link ConfigSection#createChunk} (a bulk load is
-   * mostly new objects, and a chunk costs a fixed number of statements), then the changes to
-   * existing ones, one by one.
+   * The changes to existing objects one by one, then the new objects in chunks of the section's
+   * {@link ConfigSection#createChunk} (a bulk load is mostly new objects, and a chunk costs a fixed
+   * number of statements). Updates first: an update can remove what would make a new object invalid
+   * (an alias edge a new alias would close a loop with), a new object never does that for an
+   * update.
    */
   @SuppressWarnings("unchecked")
   private <T> void putAll(
       ConfigSection<T> section, Map<String, ?> wanted, Map<String, ?> current, Writes writes) {
-    Map<String, T> chunk = new LinkedHashMap<>();
-    for (Map.Entry<String, ?> entry : wanted.entrySet()) {
-      if (!current.containsKey(entry.getKey())) {
-        chunk.put(entry.getKey(), (T) entry.getValue());
-        if (chunk.size() >= section.createChunk()) {
-          create(section, chunk, writes);
-          chunk.clear();
-        }
-      }
-    }
-    if (!chunk.isEmpty()) {
-      create(section, chunk, writes);
-    }
     wanted.forEach(
         (key, entry) -> {
           Object now = current.get(key);
@@ -415,6 +404,19 @@ public class ConfigService {
             writes.done();
           }
         });
+    Map<String, T> chunk = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> entry : wanted.entrySet()) {
+      if (!current.containsKey(entry.getKey())) {
+        chunk.put(entry.getKey(), (T) entry.getValue());
+        if (chunk.size() >= section.createChunk()) {
+          create(section, chunk, writes);
+          chunk.clear();
+        }
+      }
+    }
+    if (!chunk.isEmpty()) {
+      create(section, chunk, writes);
+    }
   }
 
   /**

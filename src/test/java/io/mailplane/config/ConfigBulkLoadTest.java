@@ -1,6 +1,7 @@
 package io.mailplane.config;
 
 import static io.mailplane.TestApi.admin;
+import static io.mailplane.TestApi.createAlias;
 import static io.mailplane.TestApi.createDomain;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -144,6 +145,25 @@ class ConfigBulkLoadTest {
                   0, AuditEvent.count("domain = ?1 and action <> 'domain.create'", domain));
               assertEquals(0, OutboxEvent.count("key = ?1", domain));
             });
+  }
+
+  @Test
+  void updatesGoBeforeTheNewObjectsTheyMakeValid() {
+    String domain = createDomain();
+    createAlias("x@" + domain, List.of("z@" + domain));
+    // A new z -> x closes a loop with x -> z as it is, not with x -> w as the document makes it.
+    apply(
+            "{\"aliases\":[{\"address\":\"z@"
+                + domain
+                + "\",\"destinations\":[\"x@"
+                + domain
+                + "\"]},{\"address\":\"x@"
+                + domain
+                + "\",\"destinations\":[\"w@"
+                + domain
+                + "\"]}]}")
+        .body("summary.create", equalTo(1))
+        .body("summary.update", equalTo(1));
   }
 
   private static io.restassured.response.ValidatableResponse apply(String document) {
