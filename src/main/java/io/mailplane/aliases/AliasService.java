@@ -12,6 +12,7 @@ import io.mailplane.api.Upserted;
 import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.common.DomainNames;
+import io.mailplane.common.InvalidValueException;
 import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainQueries;
@@ -67,10 +68,13 @@ public class AliasService {
    * of them existed), but written with a fixed number of statements whatever their number (the seed
    * import's chunks): domains locked in one query, one existence query, the alias graph expanded
    * level by level for all of them, batched inserts, one batch of audit and outbox events. Any
-   * refused alias refuses the whole batch with its problem; the caller's transaction then rolls
-   * back, and a caller that wants each alias's own answer creates them one by one.
+   * refused alias refuses the whole batch with its problem, before anything is written, and leaves
+   * the caller's transaction usable: a caller that wants each alias's own answer then creates them
+   * one by one (config:apply, to name the refused entry) or rolls back (the import's chunk).
    */
-  @Transactional(Transactional.TxType.MANDATORY)
+  @Transactional(
+      value = Transactional.TxType.MANDATORY,
+      dontRollbackOn = {ApiException.class, InvalidValueException.class})
   public List<AliasDto> createAll(List<AliasDto> requests) {
     if (requests.isEmpty()) {
       return List.of();

@@ -9,6 +9,8 @@ import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The one step that records a change of configuration: the audit event (numbered with the next
@@ -54,14 +56,17 @@ public class Changes {
 
   /**
    * {@link #record} for many changes of one resource and action in the writer's transaction (an
-   * import chunk): the same audit events and outbox events, with the outbox rows written in one
-   * batched statement instead of one each.
+   * import chunk, a bulk load's chunk of a configuration document): the same audit events, one per
+   * change, and the outbox events in one batched statement; for more than {@link
+   * Outbox#NEW_MAILBOXES_ABOVE} new mailboxes, one {@link Outbox#NEW_MAILBOXES} event per domain
+   * instead of one per mailbox, so that the push targets get one action for the batch.
    *
    * @return how many changes were recorded (those whose before differs from after)
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public int recordAll(Resource resource, Action action, List<Change> batch) {
     List<String> pushed = new ArrayList<>();
+    Set<String> domains = new TreeSet<>();
     int recorded = 0;
     for (Change change : batch) {
       if (Objects.equals(change.before(), change.after())) {
@@ -69,6 +74,7 @@ public class Changes {
       }
       if (resource.outboxKind() != null && action.reachesMailStack()) {
         pushed.add(change.key());
+        domains.add(change.domain());
       }
       audit.record(
           action.auditName(resource),
@@ -80,7 +86,13 @@ public class Changes {
           action.changesConfiguration());
       recorded++;
     }
-    outbox.recordAll(resource.outboxKind(), pushed);
+    if (Outbox.MAILBOX.equals(resource.outboxKind())
+        && action == Action.CREATE
+        && pushed.size() > Outbox.NEW_MAILBOXES_ABOVE) {
+      outbox.recordAll(Outbox.NEW_MAILBOXES, domains);
+    } else {
+      outbox.recordAll(resource.outboxKind(), pushed);
+    }
     return recorded;
   }
 }

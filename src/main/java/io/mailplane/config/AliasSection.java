@@ -132,6 +132,17 @@ class AliasSection implements ConfigSection<AliasEntry> {
   }
 
   @Override
+  public int createChunk() {
+    return BATCH;
+  }
+
+  @Override
+  public void createAll(Map<String, AliasEntry> entries) {
+    service.createAll(
+        entries.entrySet().stream().map(e -> request(e.getKey(), e.getValue())).toList());
+  }
+
+  @Override
   public void delete(String key) {
     service.delete(key, Precondition.NONE);
   }

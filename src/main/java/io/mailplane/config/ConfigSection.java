@@ -70,6 +70,28 @@ public interface ConfigSection<T> {
    */
   void put(String key, T desired, T current);
 
+  /** {@link #createChunk} of the sections that write new objects in batches. */
+  int BATCH = 1000;
+
+  /**
+   * How many new objects {@link #createAll} takes at once. 1 (the default): each new object goes
+   * through {@link #put} on its own. A section whose service writes many new objects with a fixed
+   * number of statements (a bulk load's mailboxes and aliases) says how many per call.
+   */
+  default int createChunk() {
+    return 1;
+  }
+
+  /**
+   * Creates objects that do not exist yet (each entry passed {@link #check}), as {@link #put} with
+   * no current state creates each, at most {@link #createChunk} at once. A refusal refuses them all
+   * and, when it holds more than one, changes nothing: {@link ConfigService} then finds the entry
+   * to name by putting them one by one.
+   */
+  default void createAll(Map<String, T> entries) {
+    entries.forEach((key, entry) -> put(key, entry, null));
+  }
+
   /** Deletes the object (it exists and is visible). */
   void delete(String key);
 

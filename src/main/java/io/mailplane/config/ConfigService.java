@@ -231,6 +231,8 @@ public class ConfigService {
     em.clear();
     Map<ConfigSection<?>, Map<String, ?>> after = new LinkedHashMap<>();
     touched.forEach((section, keys) -> after.put(section, section.find(keys)));
+    // Copies too: the commit need not check thousands of loaded entities for changes.
+    em.clear();
     List<ConfigPlan.Change> changes = diff(touched, before, after);
     ConfigPlan plan =
         new ConfigPlan(revision, dryRun, prune, summary(changes), List.copyOf(changes));
@@ -267,7 +269,13 @@ public class ConfigService {
     private int count;
 
     void done() {
-      if (++count % FLUSH_EVERY == 0) {
+      done(1);
+    }
+
+    void done(int objects) {
+      int before = count;
+      count += objects;
+      if (count / FLUSH_EVERY != before / FLUSH_EVERY) {
         em.flush();
         em.clear();
       }
@@ -373,19 +381,79 @@ public class ConfigService {
     }
   }
 
+  /**
+   * The changes to existing objects one by one, then the new objects in chunks of the section's
+   * {@link ConfigSection#createChunk} (a bulk load is mostly new objects, and a chunk costs a fixed
+   * number of statements). Updates first: an update can remove what would make a new object invalid
+   * (an alias edge a new alias would close a loop with), a new object never does that for an
+   * update.
+   */
   @SuppressWarnings("unchecked")
   private <T> void putAll(
       ConfigSection<T> section, Map<String, ?> wanted, Map<String, ?> current, Writes writes) {
     wanted.forEach(
         (key, entry) -> {
-          at(
-              section.name() + "[" + key + "]",
-              () -> {
-                section.put(key, (T) entry, (T) current.get(key));
-                return null;
-              });
-          writes.done();
+          Object now = current.get(key);
+          if (now != null) {
+            at(
+                section.name() + "[" + key + "]",
+                () -> {
+                  section.put(key, (T) entry, (T) now);
+                  return null;
+                });
+            writes.done();
+          }
         });
+    Map<String, T> chunk = new LinkedHashMap<>();
+    for (Map.Entry<String, ?> entry : wanted.entrySet()) {
+      if (!current.containsKey(entry.getKey())) {
+        chunk.put(entry.getKey(), (T) entry.getValue());
+        if (chunk.size() >= section.createChunk()) {
+          create(section, chunk, writes);
+          chunk.clear();
+        }
+      }
+    }
+    if (!chunk.isEmpty()) {
+      create(section, chunk, writes);
+    }
+  }
+
+  /**
+   * A refused chunk of several names no entry, and changed nothing: putting its entries one by one
+   * (as before there were chunks) fails at the entry to name, the same way. The whole document
+   * rolls back either way.
+   */
+  private <T> void create(ConfigSection<T> section, Map<String, T> chunk, Writes writes) {
+    if (chunk.size() == 1) {
+      String key = chunk.keySet().iterator().next();
+      at(
+          section.name() + "[" + key + "]",
+          () -> {
+            section.createAll(chunk);
+            return null;
+          });
+      writes.done();
+      return;
+    }
+    try {
+      section.createAll(chunk);
+    } catch (ApiException | InvalidValueException refused) {
+      chunk.forEach(
+          (key, entry) ->
+              at(
+                  section.name() + "[" + key + "]",
+                  () -> {
+                    section.put(key, entry, null);
+                    return null;
+                  }));
+      throw named(
+          section.name(),
+          refused instanceof InvalidValueException invalid
+              ? ApiException.invalid(invalid)
+              : (ApiException) refused);
+    }
+    writes.done(chunk.size());
   }
 
   /** Runs one object's step; its failure names the object, so a client can find it. */
@@ -397,22 +465,25 @@ public class ConfigService {
         throw ApiException.invalid(e);
       }
     } catch (ApiException e) {
-      List<Problem.FieldError> errors =
-          e.errors().isEmpty()
-              ? List.of(new Problem.FieldError(path, e.getMessage()))
-              : e.errors().stream()
-                  .map(
-                      error ->
-                          new Problem.FieldError(
-                              error.field().startsWith(path)
-                                  ? error.field()
-                                  : path + "." + error.field(),
-                              error.message()))
-                  .toList();
-      String detail =
-          e.getMessage().startsWith(path) ? e.getMessage() : path + ": " + e.getMessage();
-      throw new ApiException(e.kind(), detail, errors, e.headers());
+      throw named(path, e);
     }
+  }
+
+  private static ApiException named(String path, ApiException e) {
+    List<Problem.FieldError> errors =
+        e.errors().isEmpty()
+            ? List.of(new Problem.FieldError(path, e.getMessage()))
+            : e.errors().stream()
+                .map(
+                    error ->
+                        new Problem.FieldError(
+                            error.field().startsWith(path)
+                                ? error.field()
+                                : path + "." + error.field(),
+                            error.message()))
+                .toList();
+    String detail = e.getMessage().startsWith(path) ? e.getMessage() : path + ": " + e.getMessage();
+    return new ApiException(e.kind(), detail, errors, e.headers());
   }
 
   private List<ConfigPlan.Change> diff(

@@ -154,6 +154,17 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
   }
 
   @Override
+  public int createChunk() {
+    return BATCH;
+  }
+
+  @Override
+  public void createAll(Map<String, MailboxEntry> entries) {
+    service.createAll(
+        entries.entrySet().stream().map(e -> request(e.getKey(), e.getValue())).toList());
+  }
+
+  @Override
   public void delete(String key) {
     service.delete(key, Precondition.NONE);
   }

@@ -1,6 +1,7 @@
 package io.mailplane.config;
 
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.FlushModeType;
 import jakarta.persistence.TypedQuery;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.hibernate.jpa.HibernateHints;
 
 /**
  * The queries a section needs to plan a document at the cost of what the document names: the rows
@@ -36,7 +38,11 @@ record SectionRows<R>(
   /** At most this many keys in one IN list. */
   static final int CHUNK = 500;
 
-  /** The rows of these keys in scope; missing (or invisible) keys have none. */
+  /**
+   * The rows of these keys in scope; missing (or invisible) keys have none. Read-only, and without
+   * flushing first: the caller has flushed its writes, and each later page would otherwise check
+   * every row of the earlier ones for changes.
+   */
   List<R> byKeys(EntityManager em, Optional<Set<String>> visible, Collection<String> keys) {
     List<R> rows = new ArrayList<>();
     if (keys.isEmpty() || visible.map(Set::isEmpty).orElse(false)) {
@@ -49,6 +55,8 @@ record SectionRows<R>(
           em.createQuery(
               select + " where " + key + " in :keys" + conditions(visible.isPresent()), type);
       query.setParameter("keys", all.subList(i, Math.min(all.size(), i + CHUNK)));
+      query.setFlushMode(FlushModeType.COMMIT);
+      query.setHint(HibernateHints.HINT_READ_ONLY, true);
       if (scoped != null) {
         query.setParameter("scope", scoped);
       }

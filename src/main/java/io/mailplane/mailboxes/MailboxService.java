@@ -13,6 +13,7 @@ import io.mailplane.audit.Changes;
 import io.mailplane.auth.Caller;
 import io.mailplane.auth.FailedAuthLimiter;
 import io.mailplane.common.DomainNames;
+import io.mailplane.common.InvalidValueException;
 import io.mailplane.common.MailAddress;
 import io.mailplane.domains.Domain;
 import io.mailplane.domains.DomainQueries;
@@ -70,10 +71,14 @@ public class MailboxService {
    * New mailboxes as {@link #create} makes them, each checked the same way, but written with a
    * fixed number of statements whatever their number (the seed import's chunks): each domain locked
    * once, one existence query, one batched insert, one batch of audit and outbox events. Any
-   * refused mailbox refuses the whole batch with its problem; the caller's transaction then rolls
-   * back, and a caller that wants each mailbox's own answer creates them one by one.
+   * refused mailbox refuses the whole batch with its problem, before anything is written, and
+   * leaves the caller's transaction usable: a caller that wants each mailbox's own answer then
+   * creates them one by one (config:apply, to name the refused entry) or rolls back (the import's
+   * chunk).
    */
-  @Transactional(Transactional.TxType.MANDATORY)
+  @Transactional(
+      value = Transactional.TxType.MANDATORY,
+      dontRollbackOn = {ApiException.class, InvalidValueException.class})
   public List<MailboxDto> createAll(List<MailboxDto> requests) {
     if (requests.isEmpty()) {
       return List.of();

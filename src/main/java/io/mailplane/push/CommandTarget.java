@@ -32,7 +32,7 @@ class CommandTarget implements PushTarget {
 
   @Override
   public void apply(List<Change> changes) throws IOException, InterruptedException {
-    if (changes.stream().anyMatch(change -> kinds.contains(change.kind()))) {
+    if (changes.stream().anyMatch(change -> kinds.contains(configuredKind(change.kind())))) {
       run();
     }
   }
@@ -40,6 +40,11 @@ class CommandTarget implements PushTarget {
   @Override
   public void reconcile() throws IOException, InterruptedException {
     run();
+  }
+
+  /** The kind a command is configured for: new mailboxes of a bulk load are mailbox changes. */
+  private static String configuredKind(String kind) {
+    return kind.equals(Outbox.NEW_MAILBOXES) ? Outbox.MAILBOX : kind;
   }
 
   private void run() throws IOException, InterruptedException {

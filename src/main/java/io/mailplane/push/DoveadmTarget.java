@@ -86,8 +86,11 @@ class DoveadmTarget implements PushTarget {
     Set<String> addresses = new LinkedHashSet<>();
     Set<String> kicked = new LinkedHashSet<>();
     boolean reload = false;
+    boolean flushAll = false;
     for (Change change : changes) {
-      if (change.kind().equals(Outbox.MAILBOX)) {
+      if (change.kind().equals(Outbox.NEW_MAILBOXES)) {
+        flushAll = true;
+      } else if (change.kind().equals(Outbox.MAILBOX)) {
         addresses.add(change.key());
       } else if (change.kind().equals(Outbox.SESSIONS)) {
         addresses.add(change.key());
@@ -96,7 +99,10 @@ class DoveadmTarget implements PushTarget {
         reload = true;
       }
     }
-    if (!addresses.isEmpty() && !flush(List.copyOf(addresses))) {
+    // One flush of everything covers the listed users too: a bulk load costs one request per
+    // delivered batch, however many mailboxes it created.
+    if ((flushAll || !addresses.isEmpty())
+        && !flush(flushAll ? List.of() : List.copyOf(addresses))) {
       reload = true;
     }
     List<List<Object>> commands = new ArrayList<>();

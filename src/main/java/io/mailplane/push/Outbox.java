@@ -33,6 +33,20 @@ public class Outbox {
    */
   public static final String SESSIONS = "mailbox-sessions";
 
+  /**
+   * Many mailboxes of a domain were created at once (key: the domain): a bulk load records one of
+   * these per domain of a batch instead of a {@link #MAILBOX} event per new mailbox. A new mailbox
+   * has no session to end and no cached login but, perhaps, a cached "unknown user": a target
+   * forgets all its cached logins once, as its reconcile does every few minutes anyway.
+   */
+  public static final String NEW_MAILBOXES = "new-mailboxes";
+
+  /**
+   * Above this many new mailboxes in one batch, {@link #NEW_MAILBOXES} events per domain replace
+   * the events per mailbox: a few keep their own, so Dovecot keeps the rest of its login cache.
+   */
+  public static final int NEW_MAILBOXES_ABOVE = 20;
+
   /** A certificate's files in the TLS volume (key: the certificate name). */
   public static final String TLS = "tls";
 
