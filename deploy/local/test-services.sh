@@ -124,7 +124,7 @@ start_postgresql() {
 SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', '${DB_USER}', '${DB_PASSWORD}')
  WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${DB_USER}') \\gexec
 SELECT format('CREATE DATABASE %I OWNER %I ENCODING %L TEMPLATE template0', d, '${DB_USER}', 'UTF8')
-  FROM unnest(ARRAY['${PG_DB_NAME}', '${PG_SCHEMA_DB_NAME}', 'mailplane_seed_test']) AS d
+  FROM unnest(ARRAY['${PG_DB_NAME}', '${PG_SCHEMA_DB_NAME}', 'mailplane_seed_test', 'mailplane_it']) AS d
  WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = d) \\gexec
 SQL
   log "PostgreSQL ready: ${DB_USER}@127.0.0.1:5432/${PG_DB_NAME}"

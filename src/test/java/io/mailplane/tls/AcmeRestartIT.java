@@ -42,7 +42,12 @@ import org.junit.jupiter.api.Test;
 @NeedsDaemons
 class AcmeRestartIT {
   private static final String DB = "mailplane_it";
-  private static final String DB_SERVER = "jdbc:mariadb://127.0.0.1:3306/";
+  private static final boolean POSTGRESQL = "postgresql".equals(System.getProperty("mailplane.db"));
+
+  /** The engine the jar was built for (-Dmailplane.db); test-services.sh creates the database. */
+  private static final String DB_URL =
+      POSTGRESQL ? "jdbc:postgresql://127.0.0.1:5432/" + DB : "jdbc:mariadb://127.0.0.1:3306/" + DB;
+
   private static final String TOKEN = "it-admin-token-" + UUID.randomUUID();
 
   /**
@@ -64,10 +69,18 @@ class AcmeRestartIT {
 
   @BeforeEach
   void freshDatabase() throws Exception {
-    try (Connection c = DriverManager.getConnection(DB_SERVER, "mailplane", "mailplane");
+    // On MariaDB the server, as the database is dropped and created.
+    String admin = POSTGRESQL ? DB_URL : "jdbc:mariadb://127.0.0.1:3306/";
+    try (Connection c = DriverManager.getConnection(admin, "mailplane", "mailplane");
         Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + DB);
-      s.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+      if (POSTGRESQL) {
+        // mailplane owns the database but may not create one: an empty schema is as fresh.
+        s.execute("DROP SCHEMA public CASCADE");
+        s.execute("CREATE SCHEMA public");
+      } else {
+        s.execute("DROP DATABASE IF EXISTS " + DB);
+        s.execute("CREATE DATABASE " + DB + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+      }
     }
     work = Files.createTempDirectory(Path.of("target"), "acme-restart-");
     try (ServerSocket socket = new ServerSocket(0)) {
@@ -173,7 +186,7 @@ class AcmeRestartIT {
 
   private Process start(String logName) throws Exception {
     Map<String, String> env = new HashMap<>();
-    env.put("MAILPLANE_DB_URL", DB_SERVER + DB);
+    env.put("MAILPLANE_DB_URL", DB_URL);
     env.put("MAILPLANE_BOOTSTRAP_TOKEN", TOKEN);
     env.put("MAILPLANE_HTTP_PORT", String.valueOf(port));
     env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
