@@ -1,6 +1,7 @@
 package io.mailplane.config;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -68,7 +69,12 @@ class ConfigJobRunner {
             .loaderOptions(limits)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    entryTypes.forEach((section, type) -> readers.put(section, json.readerFor(type)));
+    // An entry is followed by the next one: only the document as a whole may have nothing after it.
+    entryTypes.forEach(
+        (section, type) ->
+            readers.put(
+                section,
+                json.readerFor(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)));
   }
 
   @ActivateRequestContext
