@@ -37,7 +37,8 @@ public class ConfigJobBench {
     String dbUrl = args[2];
     gcLog = Path.of(args[3]);
     int count = Integer.parseInt(args[4]);
-    Path dir = Path.of(args[5]);
+    int badCount = Integer.parseInt(args[5]);
+    Path dir = Path.of(args[6]);
     StringBuilder md = new StringBuilder();
     md.append("| run | entries | body | result | to 202 | validating | applying | total | rows/s | heap after GC, max (before the run) | load |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
@@ -45,8 +46,8 @@ public class ConfigJobBench {
     String bad = "jobbad-" + System.currentTimeMillis() + ".example";
     createDomain(bad);
     Path badDoc = dir.resolve("bad.json");
-    write(badDoc, bad, count, count - 2);
-    run(md, "[" + (count - 2) + "] invalid (quotaMb -1)", badDoc, count);
+    write(badDoc, bad, badCount, badCount - 2);
+    run(md, "[" + (badCount - 2) + "] invalid (quotaMb -1)", badDoc, badCount);
     Files.delete(badDoc);
 
     String good = "jobgood-" + System.currentTimeMillis() + ".example";

@@ -21,7 +21,9 @@ public record ConfigJobDto(
             enumeration = {"queued", "validating", "applying", "succeeded", "failed"},
             example = "applying")
         String state,
-    @Schema(description = "Whether objects missing from a present section are deleted")
+    @Schema(
+            description = "Whether objects missing from a present section are deleted",
+            example = "false")
         boolean prune,
     @Schema(description = "Entries in the document (known once validated)", example = "1000000")
         long total,
