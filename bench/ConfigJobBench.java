@@ -164,13 +164,14 @@ public class ConfigJobBench {
     return s.length() > 90 ? s.substring(0, 90) + "…" : s;
   }
 
-  /** The largest "after" of the GC lines [from, to) of the log. */
+  /** The largest heap after a collection among the GC lines [from, to) of the log. */
   static int maxAfterGc(long from, long to) throws Exception {
     List<String> lines = Files.readAllLines(gcLog);
     int max = 0;
     for (int i = (int) from; i < Math.min(to, lines.size()); i++) {
+      // Collections only: a concurrent cycle's Remark/Cleanup lines show the heap, not what is live.
       Matcher m = GC.matcher(lines.get(i));
-      if (m.find()) {
+      if (lines.get(i).matches(".*Pause (Young|Full).*") && m.find()) {
         max = Math.max(max, Integer.parseInt(m.group(2)));
       }
     }

@@ -64,7 +64,8 @@ public interface ConfigApiConfig {
 
   /**
    * Most entries a job's document may hold, over all sections; more is refused. The job keeps a
-   * 16-byte hash of each entry's key (duplicates, prune), about 25 MB of heap per million entries.
+   * 16-byte hash of each entry's key (duplicates, prune) in an open-addressing table of 20-byte
+   * slots, 1.3 to 2.7 slots per key: 42 MB of heap for a million keys.
    */
   @WithDefault("2000000")
   int jobMaxEntries();
