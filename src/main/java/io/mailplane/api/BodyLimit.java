@@ -4,7 +4,11 @@ package io.mailplane.api;
  * The largest request body an endpoint takes, and the setting that raises it: a refusal names both,
  * so that the client (or its operator) knows what to split or what to change.
  */
-public record BodyLimit(long bytes, String setting) {
+public record BodyLimit(long bytes, String setting, String otherwise) {
+  public BodyLimit(long bytes, String setting) {
+    this(bytes, setting, null);
+  }
+
   /**
    * A refused body up to this size is read to its end and dropped before the answer: a client still
    * sending when the server closes gets a connection reset instead of the 413 (Java's HttpClient
@@ -19,7 +23,8 @@ public record BodyLimit(long bytes, String setting) {
         + " bytes ("
         + setting
         + "); send less, or raise "
-        + setting;
+        + setting
+        + (otherwise == null ? "" : ", or " + otherwise);
   }
 
   /**
@@ -30,6 +35,14 @@ public record BodyLimit(long bytes, String setting) {
   public interface Provider {
     /** The limit of a request path (as sent, without the query), or null when not one's own. */
     BodyLimit of(String path);
+
+    /**
+     * The limit of a request path when the client asked to be answered asynchronously ({@link
+     * Prefer}): an endpoint that runs such requests as jobs may take larger bodies then.
+     */
+    default BodyLimit of(String path, boolean respondAsync) {
+      return of(path);
+    }
 
     /** The largest limit it hands out (the HTTP layer's own limit must not be below it). */
     long largest();

@@ -12,8 +12,15 @@ public class BodyLimits {
   @Inject @All List<BodyLimit.Provider> providers;
 
   public BodyLimit of(String path) {
+    return of(path, false);
+  }
+
+  /**
+   * The limit of a request path, given whether it prefers an asynchronous answer ({@link Prefer}).
+   */
+  public BodyLimit of(String path, boolean respondAsync) {
     for (BodyLimit.Provider provider : path == null ? List.<BodyLimit.Provider>of() : providers) {
-      BodyLimit limit = provider.of(path);
+      BodyLimit limit = provider.of(path, respondAsync);
       if (limit != null) {
         return limit;
       }

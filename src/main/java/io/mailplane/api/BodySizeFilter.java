@@ -28,7 +28,8 @@ public class BodySizeFilter {
   @ServerRequestFilter(preMatching = true, priority = 10)
   public jakarta.ws.rs.core.Response limit(ContainerRequestContext request) {
     String path = request.getUriInfo().getRequestUri().getPath();
-    BodyLimit limit = limits.get().of(path);
+    BodyLimit limit =
+        limits.get().of(path, Prefer.respondAsync(request.getHeaders().get(Prefer.HEADER)));
     request.setProperty(LIMIT, limit);
     if (request.getLength() > limit.bytes()) {
       return ProblemMapper.response(

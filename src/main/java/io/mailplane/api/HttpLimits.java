@@ -100,7 +100,10 @@ public class HttpLimits {
       return;
     }
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    BodyLimit limit = length == null ? null : bodyLimits.of(path);
+    BodyLimit limit =
+        length == null
+            ? null
+            : bodyLimits.of(path, Prefer.respondAsync(request.headers().getAll(Prefer.HEADER)));
     if (limit != null && declared(length) > limit.bytes()) {
       refuseBody(
           context,

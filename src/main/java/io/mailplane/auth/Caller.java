@@ -85,6 +85,27 @@ public class Caller {
     this.admin = true;
   }
 
+  /**
+   * Who a caller is and what it may touch, fixed: a job the caller started acts with it later, on
+   * another thread and in its own request context ({@link #actAs}).
+   */
+  public record Grant(
+      String id, boolean admin, boolean readAll, Set<String> domains, String self) {}
+
+  public Grant grant() {
+    return new Grant(id, admin, readAll, domains, self);
+  }
+
+  /** Takes on the rights of a caller that started a job; the audit names that caller. */
+  public void actAs(Grant grant) {
+    id = grant.id();
+    admin = grant.admin();
+    readAll = grant.readAll();
+    domains = grant.domains();
+    self = grant.self();
+    sessionId = null;
+  }
+
   public String id() {
     return id;
   }

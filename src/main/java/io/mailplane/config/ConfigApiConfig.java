@@ -51,4 +51,33 @@ public interface ConfigApiConfig {
    */
   @WithDefault("50ms")
   Duration transactionTimeoutPerEntry();
+
+  /**
+   * Largest :apply body sent with {@code Prefer: respond-async}, which runs as a job (see
+   * jobChunkEntries): the body is streamed to a temporary file, never held in memory, so this
+   * bounds disk, not heap. 512 MiB holds a million mailboxes and a million aliases as an export
+   * shows them (about 120 MB per million mailboxes). quarkus.http.limits.max-body-size must stay
+   * above it.
+   */
+  @WithDefault("536870912")
+  long jobMaxBodyBytes();
+
+  /**
+   * Most entries a job's document may hold, over all sections; more is refused. The job keeps a
+   * 16-byte hash of each entry's key (duplicates, prune) in an open-addressing table of 20-byte
+   * slots, 1.3 to 2.7 slots per key: 42 MB of heap for a million keys.
+   */
+  @WithDefault("2000000")
+  int jobMaxEntries();
+
+  /**
+   * Entries a job applies per transaction: each chunk holds entries of one section and is applied
+   * as a document of its own (its own revision, audit, feed and outbox events). At most maxEntries.
+   */
+  @WithDefault("1000")
+  int jobChunkEntries();
+
+  /** How long a finished job's status stays readable. */
+  @WithDefault("1h")
+  Duration jobRetention();
 }

@@ -19,12 +19,40 @@ class ConfigBodyLimit implements BodyLimit.Provider {
     return DOCUMENT_PATHS.matcher(path).matches() ? limit() : null;
   }
 
+  /** A job (:apply with Prefer: respond-async) takes documents up to its own limit. */
+  @Override
+  public BodyLimit of(String path, boolean respondAsync) {
+    var matcher = DOCUMENT_PATHS.matcher(path);
+    if (!matcher.matches()) {
+      return null;
+    }
+    return limit(respondAsync && matcher.group(2).equals("apply"));
+  }
+
   @Override
   public long largest() {
-    return config.maxBodyBytes();
+    return Math.max(config.maxBodyBytes(), config.jobMaxBodyBytes());
   }
 
   BodyLimit limit() {
-    return new BodyLimit(config.maxBodyBytes(), "mailplane.config.max-body-bytes");
+    return limit(false);
+  }
+
+  /**
+   * Only :apply runs as a job (a plan of a document applied in chunks could not see what earlier
+   * chunks create); a :plan that asks for it is answered synchronously, with the synchronous limit:
+   * RFC 7240 lets a server ignore a preference.
+   */
+  BodyLimit limit(boolean respondAsync) {
+    if (respondAsync) {
+      return new BodyLimit(config.jobMaxBodyBytes(), "mailplane.config.job-max-body-bytes");
+    }
+    return new BodyLimit(
+        config.maxBodyBytes(),
+        "mailplane.config.max-body-bytes",
+        "send it to config:apply with the header 'Prefer: respond-async', which runs it as a job"
+            + " and takes up to "
+            + config.jobMaxBodyBytes()
+            + " bytes (mailplane.config.job-max-body-bytes)");
   }
 }

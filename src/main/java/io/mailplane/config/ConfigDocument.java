@@ -2,7 +2,11 @@ package io.mailplane.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.mailplane.domains.DomainLimits;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -10,8 +14,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * The desired state of everything a caller may see, as exported by GET /api/v1/config and taken by
  * :plan and :apply. Each list is one section; an absent (or null) section is not managed by the
  * document and stays as it is, a present one is the whole desired state of that kind in the
- * caller's scope. Adding a resource kind: one entry record and one component here, plus one {@link
- * ConfigSection} bean.
+ * caller's scope. Adding a resource kind: one entry record and one component here (named as the
+ * section), plus one {@link ConfigSection} bean.
  */
 @Schema(
     name = "ConfigDocument",
@@ -25,6 +29,39 @@ public record ConfigDocument(
     @Schema(nullable = true) List<MailboxEntry> mailboxes,
     @Schema(nullable = true) List<AliasEntry> aliases,
     @Schema(nullable = true) List<CertificateEntry> certificates) {
+
+  /** The entry type of each section, by section name: what a streamed document binds entries to. */
+  static Map<String, Class<?>> entryTypes() {
+    Map<String, Class<?>> types = new LinkedHashMap<>();
+    for (RecordComponent section : ConfigDocument.class.getRecordComponents()) {
+      ParameterizedType list = (ParameterizedType) section.getGenericType();
+      types.put(section.getName(), (Class<?>) list.getActualTypeArguments()[0]);
+    }
+    return types;
+  }
+
+  /** A document of one section (the others absent): a chunk of a document applied as a job. */
+  static ConfigDocument of(String section, List<?> entries) {
+    RecordComponent[] sections = ConfigDocument.class.getRecordComponents();
+    Object[] lists = new Object[sections.length];
+    Class<?>[] types = new Class<?>[sections.length];
+    boolean found = false;
+    for (int i = 0; i < sections.length; i++) {
+      types[i] = sections[i].getType();
+      if (sections[i].getName().equals(section)) {
+        lists[i] = entries;
+        found = true;
+      }
+    }
+    if (!found) {
+      throw new IllegalArgumentException("no section " + section);
+    }
+    try {
+      return ConfigDocument.class.getDeclaredConstructor(types).newInstance(lists);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   @Schema(name = "ConfigDomain", description = "A hosted domain (see Domain)")
   public record DomainEntry(

@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailplane.api.ApiException;
+import io.mailplane.api.BodyLimit;
 import io.mailplane.api.Precondition;
 import io.mailplane.api.Preconditions;
+import io.mailplane.api.Prefer;
 import io.mailplane.api.ProblemKind;
 import io.mailplane.api.QueryParams;
 import jakarta.annotation.PostConstruct;
@@ -17,8 +19,10 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
@@ -26,6 +30,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -54,6 +60,8 @@ public class ConfigResource {
   @Inject ConfigService service;
   @Inject ObjectMapper json;
   @Inject ConfigApiConfig config;
+  @Inject ConfigJobs jobs;
+  @Inject ConfigBodyLimit limits;
 
   private ObjectReader jsonReader;
   private ObjectReader yamlReader;
@@ -154,7 +162,9 @@ public class ConfigResource {
       operationId = "applyConfig",
       summary =
           "Apply a document in one transaction (all or nothing), guarded by If-Match on the"
-              + " revision")
+              + " revision; with Prefer: respond-async, as a job (any size up to"
+              + " mailplane.config.job-max-body-bytes): validated whole first, then applied in"
+              + " chunks of one transaction each")
   @RequestBody(
       content = {
         @Content(
@@ -171,17 +181,84 @@ public class ConfigResource {
               description = REVISION_ETAG,
               schema = @Schema(type = SchemaType.STRING)),
       content = @Content(schema = @Schema(implementation = ConfigPlan.class)))
+  @APIResponse(
+      responseCode = "202",
+      description =
+          "Prefer: respond-async: the job is queued; poll its Location. If-Match was checked"
+              + " against the revision before it was queued",
+      headers = {
+        @Header(
+            name = "Location",
+            description = "The job's status resource",
+            schema = @Schema(type = SchemaType.STRING)),
+        @Header(
+            name = "Preference-Applied",
+            description = "respond-async",
+            schema = @Schema(type = SchemaType.STRING))
+      },
+      content = @Content(schema = @Schema(implementation = ConfigJobDto.class)))
   public Response apply(
-      byte[] body,
+      InputStream body,
       @Context HttpHeaders headers,
       @Parameter(description = "Delete objects of a present section that the document omits")
           @QueryParam("prune")
           @Schema(type = SchemaType.BOOLEAN, defaultValue = "true")
           String prune,
+      @Parameter(
+              description =
+                  "respond-async: run the apply as a job and answer 202 at once (RFC 7240);"
+                      + " other preferences are ignored")
+          @HeaderParam(Prefer.HEADER)
+          String prefer,
       @BeanParam Precondition condition)
       throws IOException {
-    ConfigPlan plan = service.run(parse(body, headers), prune(prune), false, condition).result();
+    boolean prunes = prune(prune);
+    if (Prefer.respondAsync(headers.getRequestHeader(Prefer.HEADER))) {
+      SpooledDocument document = SpooledDocument.spool(body, isYaml(headers), limits.limit(true));
+      try {
+        if (condition.isConditional()) {
+          condition.check(service.revision());
+        }
+        ConfigJobDto job = jobs.submit(document, prunes);
+        return Response.accepted(job)
+            .location(URI.create(ConfigJobs.PATH + job.id()))
+            .header("Preference-Applied", Prefer.RESPOND_ASYNC)
+            .build();
+      } catch (RuntimeException e) {
+        document.close();
+        throw e;
+      }
+    }
+    byte[] bytes = read(body, limits.limit(false));
+    ConfigPlan plan = service.run(parse(bytes, headers), prunes, false, condition).result();
     return Response.ok(plan).tag(Preconditions.etag(plan.revision())).build();
+  }
+
+  @GET
+  @Path("/config/jobs/{id}")
+  @Produces(MediaType.APPLICATION_JSON)
+  @Operation(
+      operationId = "getConfigJob",
+      summary =
+          "Read a config:apply job (Prefer: respond-async): state, progress, changes and, if it"
+              + " failed, the problem and how far it got")
+  @APIResponse(
+      responseCode = "200",
+      description = "The job",
+      content = @Content(schema = @Schema(implementation = ConfigJobDto.class)))
+  public ConfigJobDto job(
+      @Parameter(description = "Job id, from the Location of config:apply") @PathParam("id")
+          String id) {
+    return jobs.get(id);
+  }
+
+  /** The synchronous body, read up to its limit (a chunked body has no length to check first). */
+  private static byte[] read(InputStream body, BodyLimit limit) throws IOException {
+    byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit.bytes() + 1));
+    if (bytes.length > limit.bytes()) {
+      throw new ApiException(ProblemKind.PAYLOAD_TOO_LARGE, limit.refusal());
+    }
+    return bytes;
   }
 
   private static boolean prune(String value) {
@@ -199,8 +276,7 @@ public class ConfigResource {
     if (blank(body)) {
       throw new ApiException(ProblemKind.MALFORMED_REQUEST, "send a configuration document");
     }
-    MediaType type = headers.getMediaType();
-    if (type == null || !isYaml(type)) {
+    if (!isYaml(headers)) {
       ConfigDocument document = jsonReader.readValue(body);
       if (document == null) {
         throw notAnObject();
@@ -241,6 +317,11 @@ public class ConfigResource {
       }
     }
     return false;
+  }
+
+  private static boolean isYaml(HttpHeaders headers) {
+    MediaType type = headers.getMediaType();
+    return type != null && isYaml(type);
   }
 
   private static boolean isYaml(MediaType type) {

@@ -91,10 +91,14 @@ public class ConfigService {
     return new Export(revision, exportAll());
   }
 
+  /** The caller's configuration revision now, for an If-Match checked before a job starts. */
+  public long revision() {
+    return QuarkusTransaction.requiringNew().call(() -> revisions.current(caller.visibleDomains()));
+  }
+
   /**
    * Plans (dryRun) or applies a document. The slow, lock-free work happens first: parsing the keys
-   * and hashing plaintext passwords. Then one transaction whose timeout grows with the document; if
-   * it runs out, the client gets a TRANSACTION_TIMEOUT problem and nothing is changed.
+   * and hashing plaintext passwords. Then one {@link #transaction}.
    */
   public Outcome run(
       ConfigDocument document, boolean prune, boolean dryRun, Precondition condition) {
@@ -110,6 +114,53 @@ public class ConfigService {
         (section, entries) ->
             section instanceof MailboxSection ? passwords.resolve(mailboxes(entries)) : entries);
     int count = desired.values().stream().mapToInt(Map::size).sum();
+    return transaction(count, dryRun, () -> inTransaction(desired, prune, dryRun, condition));
+  }
+
+  /**
+   * Deletes objects of one section by key in a transaction of their own, through the feature's
+   * service as {@link #run} does (audit, feed, outbox): how a job prunes what its document leaves
+   * out, a chunk at a time. A key no longer there (or not visible) is skipped.
+   */
+  public Outcome delete(ConfigSection<?> section, List<String> keys) {
+    return transaction(
+        keys.size(),
+        false,
+        () -> {
+          long revision = revisions.current(caller.visibleDomains());
+          Map<String, ?> before = section.find(keys);
+          em.clear();
+          Writes writes = new Writes();
+          for (String key : keys) {
+            if (before.containsKey(key)) {
+              at(
+                  section.name() + "[" + key + "]",
+                  () -> {
+                    section.delete(key);
+                    return null;
+                  });
+              writes.done();
+            }
+          }
+          em.flush();
+          em.clear();
+          Map<ConfigSection<?>, Set<String>> touched = Map.of(section, new TreeSet<>(keys));
+          List<ConfigPlan.Change> changes =
+              diff(touched, Map.of(section, before), Map.of(section, section.find(keys)));
+          AtomicLong committed = new AtomicLong(revision);
+          revisions.onCommitted(committed::set);
+          return new Outcome(
+              new ConfigPlan(revision, false, true, summary(changes), List.copyOf(changes)),
+              committed);
+        });
+  }
+
+  /**
+   * Runs the work in one transaction whose timeout grows with its entries; if it runs out, the
+   * client gets a TRANSACTION_TIMEOUT problem and nothing is changed. A dry run rolls back.
+   */
+  private Outcome transaction(
+      int count, boolean dryRun, java.util.function.Supplier<Outcome> work) {
     Duration timeout =
         config.transactionTimeout().plus(config.transactionTimeoutPerEntry().multipliedBy(count));
     int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toSeconds()));
@@ -117,7 +168,7 @@ public class ConfigService {
     QuarkusTransaction.begin(QuarkusTransaction.beginOptions().timeout(seconds));
     Outcome outcome;
     try {
-      outcome = inTransaction(desired, prune, dryRun, condition);
+      outcome = work.get();
     } catch (RuntimeException | Error e) {
       // Also on an Error: the transaction must never stay bound to this pooled worker thread.
       try {
@@ -300,7 +351,8 @@ public class ConfigService {
     }
   }
 
-  private List<ConfigSection<?>> ordered() {
+  /** The sections by rank: the order creates and updates run in (deletes run backwards). */
+  List<ConfigSection<?>> ordered() {
     return sections.stream().sorted(Comparator.comparingInt(ConfigSection::rank)).toList();
   }
 
@@ -330,7 +382,11 @@ public class ConfigService {
               + total
               + " entries; at most "
               + config.maxEntries()
-              + " are accepted (mailplane.config.max-entries)");
+              + " are accepted (mailplane.config.max-entries); send less, or send it to"
+              + " config:apply with the header 'Prefer: respond-async', which runs it as a job of"
+              + " up to "
+              + config.jobMaxEntries()
+              + " entries (mailplane.config.job-max-entries)");
     }
     return desired;
   }
@@ -343,16 +399,11 @@ public class ConfigService {
     Map<String, T> keyed = new LinkedHashMap<>();
     Map<String, Integer> firstIndex = new TreeMap<>();
     for (int i = 0; i < entries.size(); i++) {
-      String path = section.name() + "[" + i + "]";
       T entry = entries.get(i);
-      if (entry == null) {
-        throw ApiException.invalid(path, "must not be null");
-      }
-      String key = at(path, () -> section.key(entry));
+      String key = keyOf(section, i, entry);
       Integer first = firstIndex.putIfAbsent(key, i);
       if (first != null) {
-        throw ApiException.invalid(
-            path, "'" + key + "' is already listed at " + section.name() + "[" + first + "]");
+        throw duplicate(section, i, key, first);
       }
       check(section, i, key, entry);
       keyed.put(key, entry);
@@ -361,10 +412,30 @@ public class ConfigService {
   }
 
   /**
+   * The normalized key of a document's entry, or the 400 naming it: the first check of each entry,
+   * then {@link #duplicate} and {@link #check} (a job's streamed validation runs them in the same
+   * order).
+   */
+  static <T> String keyOf(ConfigSection<T> section, int index, T entry) {
+    String path = section.name() + "[" + index + "]";
+    if (entry == null) {
+      throw ApiException.invalid(path, "must not be null");
+    }
+    return at(path, () -> section.key(entry));
+  }
+
+  /** The 400 for an entry whose key an earlier entry of its section already has. */
+  static ApiException duplicate(ConfigSection<?> section, int index, String key, int first) {
+    return ApiException.invalid(
+        section.name() + "[" + index + "]",
+        "'" + key + "' is already listed at " + section.name() + "[" + first + "]");
+  }
+
+  /**
    * A bad entry is refused before any work, wherever it is in the document; the answer names it by
    * key, as a failure in the transaction does, and by its JSON pointer in the document.
    */
-  private static <T> void check(ConfigSection<T> section, int index, String key, T entry) {
+  static <T> void check(ConfigSection<T> section, int index, String key, T entry) {
     try {
       at(
           section.name() + "[" + key + "]",
