@@ -1,0 +1,74 @@
+package io.mailplane.config;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mailplane.api.Preconditions;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.MessageBodyWriter;
+import jakarta.ws.rs.ext.Provider;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+
+/**
+ * Writes GET /api/v1/config while it is read. The export's transaction has to span the writing,
+ * which runs after the resource method has returned, and the revision read in it must still become
+ * the ETag: a message body writer may add headers until its first byte, so the whole export runs
+ * here, on the request's worker thread (the output stream blocks while the client is behind).
+ *
+ * <p>The document goes through the same mappers and pretty printer as when it was built in memory,
+ * so it is the same text. On a failure the generator is not closed (closing it would end the
+ * stream, and a YAML document cut at an entry's end still parses): before the first byte the
+ * failure becomes a problem as usual, after it the server closes the connection mid-body.
+ */
+@Provider
+@Produces({MediaType.APPLICATION_JSON, ConfigResource.YAML})
+public class ConfigExportWriter implements MessageBodyWriter<ConfigExportWriter.Body> {
+  /** The entity of an export response: what to write comes from the service, as it is written. */
+  public record Body(boolean yaml) {}
+
+  @Inject ConfigService service;
+  @Inject ObjectMapper json;
+
+  private final ObjectWriter yamlWriter = yamlWriter();
+
+  private static ObjectWriter yamlWriter() {
+    YAMLMapper mapper = new YAMLMapper();
+    mapper.findAndRegisterModules();
+    return mapper.writer();
+  }
+
+  @Override
+  public boolean isWriteable(
+      Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+    return type == Body.class;
+  }
+
+  @Override
+  public void writeTo(
+      Body body,
+      Class<?> type,
+      Type genericType,
+      Annotation[] annotations,
+      MediaType mediaType,
+      MultivaluedMap<String, Object> headers,
+      OutputStream out)
+      throws IOException {
+    ObjectWriter writer = body.yaml() ? yamlWriter : json.writerWithDefaultPrettyPrinter();
+    service.export(
+        (revision, document) -> {
+          headers.putSingle(HttpHeaders.ETAG, Preconditions.etag(revision));
+          JsonGenerator generator = writer.createGenerator(out);
+          generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+          writer.writeValue(generator, document);
+          generator.close();
+        });
+  }
+}
