@@ -5,6 +5,7 @@ import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.as;
 import static io.mailplane.TestApi.token;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mailplane.TestApi;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -53,8 +55,13 @@ class ConfigExportGoldenTest {
     }
   }
 
+  @Inject ConfigApiConfig config;
+
   @Test
   void theStreamedExportIsTheFormerDocument() throws IOException {
+    assertTrue(
+        MAILBOXES > 2 * config.exportPageSize() && ALIASES > 2 * config.exportPageSize(),
+        "the fixture fits in one export page");
     Names names = fixture();
     String scoped = token("domain:" + names.one(), "domain:" + names.two());
     Map<String, String> actual = new LinkedHashMap<>();
