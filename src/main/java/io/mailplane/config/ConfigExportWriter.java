@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailplane.api.Preconditions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.MessageBodyWriter;
 import jakarta.ws.rs.ext.Provider;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
@@ -36,6 +39,7 @@ public class ConfigExportWriter implements MessageBodyWriter<ConfigExportWriter.
 
   @Inject ConfigService service;
   @Inject ObjectMapper json;
+  @Inject RoutingContext request;
 
   private final ObjectWriter yamlWriter = yamlWriter();
 
@@ -62,13 +66,48 @@ public class ConfigExportWriter implements MessageBodyWriter<ConfigExportWriter.
       OutputStream out)
       throws IOException {
     ObjectWriter writer = body.yaml() ? yamlWriter : json.writerWithDefaultPrettyPrinter();
+    HttpServerResponse response = request.response();
+    OutputStream client = new ClientStream(out, response);
     service.export(
         (revision, document) -> {
           headers.putSingle(HttpHeaders.ETAG, Preconditions.etag(revision));
-          JsonGenerator generator = writer.createGenerator(out);
+          JsonGenerator generator = writer.createGenerator(client);
           generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
           writer.writeValue(generator, document);
           generator.close();
         });
+  }
+
+  /**
+   * Ends the export at its next write once the client has closed the connection. The response
+   * stream only notices a closed connection when it waits for the client to catch up; before that,
+   * writes to it were seen to go on without an error, so an export whose client had gone read on to
+   * its end and held its connection that long (tried in ConfigExportStreamTest).
+   */
+  private static final class ClientStream extends FilterOutputStream {
+    private final HttpServerResponse response;
+
+    ClientStream(OutputStream out, HttpServerResponse response) {
+      super(out);
+      this.response = response;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      check();
+      out.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      check();
+      out.write(b, off, len);
+    }
+
+    private void check() throws IOException {
+      if (response.closed()) {
+        throw new IOException("the client closed the connection");
+      }
+    }
   }
 }
