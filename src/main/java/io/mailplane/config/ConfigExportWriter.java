@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.mailplane.api.Preconditions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
@@ -28,8 +29,9 @@ import java.lang.reflect.Type;
  *
  * <p>The document goes through the same mappers and pretty printer as when it was built in memory,
  * so it is the same text. On a failure the generator is not closed (closing it would end the
- * stream, and a YAML document cut at an entry's end still parses): before the first byte the
- * failure becomes a problem as usual, after it the server closes the connection mid-body.
+ * stream, and a YAML document cut at an entry's end still parses): before the first byte has left
+ * the generator's buffer (about 8 KB) the failure becomes a problem as usual; after it the
+ * connection is closed mid-body.
  */
 @Provider
 @Produces({MediaType.APPLICATION_JSON, ConfigResource.YAML})
@@ -67,15 +69,25 @@ public class ConfigExportWriter implements MessageBodyWriter<ConfigExportWriter.
       throws IOException {
     ObjectWriter writer = body.yaml() ? yamlWriter : json.writerWithDefaultPrettyPrinter();
     HttpServerResponse response = request.response();
-    OutputStream client = new ClientStream(out, response);
-    service.export(
-        (revision, document) -> {
-          headers.putSingle(HttpHeaders.ETAG, Preconditions.etag(revision));
-          JsonGenerator generator = writer.createGenerator(client);
-          generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-          writer.writeValue(generator, document);
-          generator.close();
-        });
+    ClientStream client = new ClientStream(out, response);
+    try {
+      service.export(
+          (revision, document) -> {
+            headers.putSingle(HttpHeaders.ETAG, Preconditions.etag(revision));
+            JsonGenerator generator = writer.createGenerator(client);
+            generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            writer.writeValue(generator, document);
+            generator.close();
+          });
+    } catch (IOException | RuntimeException | Error e) {
+      if (client.started) {
+        // Part of the document is out: the problem the failure becomes would be appended to it and
+        // the body ended as if complete. Closing the connection first leaves the chunked body
+        // without its end, which every HTTP client reports as a broken transfer.
+        response.reset();
+      }
+      throw e;
+    }
   }
 
   /**
@@ -86,6 +98,7 @@ public class ConfigExportWriter implements MessageBodyWriter<ConfigExportWriter.
    */
   private static final class ClientStream extends FilterOutputStream {
     private final HttpServerResponse response;
+    private boolean started;
 
     ClientStream(OutputStream out, HttpServerResponse response) {
       super(out);
@@ -95,18 +108,21 @@ public class ConfigExportWriter implements MessageBodyWriter<ConfigExportWriter.
     @Override
     public void write(int b) throws IOException {
       check();
+      started = true;
       out.write(b);
     }
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
       check();
+      started = true;
       out.write(b, off, len);
     }
 
     private void check() throws IOException {
       if (response.closed()) {
-        throw new IOException("the client closed the connection");
+        // The exception the problem mapper knows as a client that hung up (logged as such).
+        throw new IOException(new HttpClosedException("the client closed the connection"));
       }
     }
   }
