@@ -138,7 +138,7 @@ class ConfigExportStreamTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         // The export waits for the alias table, its mailboxes sent: the database breaks off.
-        killTheSessionWaitingForAlias(postgresql);
+        killTheSessionWaitingFor("alias", postgresql);
         if (postgresql) {
           locker.commit();
         } else {
@@ -153,6 +153,41 @@ class ConfigExportStreamTest {
     JsonNode doc =
         JSON.readTree(as(token).get("/api/v1/config").then().statusCode(200).extract().asString());
     assertEquals(1, doc.get("aliases").size());
+  }
+
+  @Test
+  void aFailureBeforeTheFirstByteIsAProblem() throws Exception {
+    HttpClient client = HttpClient.newHttpClient();
+    CompletableFuture<HttpResponse<String>> export;
+    try (Connection locker = dataSource.getConnection()) {
+      boolean postgresql = postgresql(locker);
+      locker.setAutoCommit(false);
+      try (Statement statement = locker.createStatement()) {
+        // The admin's revision, the export's first read.
+        statement.execute(
+            postgresql
+                ? "LOCK TABLE config_revision IN ACCESS EXCLUSIVE MODE"
+                : "LOCK TABLES config_revision WRITE");
+        export =
+            client.sendAsync(
+                HttpRequest.newBuilder(URI.create(base + "api/v1/config"))
+                    .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        killTheSessionWaitingFor("config_revision", postgresql);
+        if (postgresql) {
+          locker.commit();
+        } else {
+          statement.execute("UNLOCK TABLES");
+        }
+      }
+    }
+    HttpResponse<String> response = export.get(60, TimeUnit.SECONDS);
+    assertTrue(response.statusCode() >= 500, response.statusCode() + " " + response.body());
+    assertEquals(
+        "application/problem+json",
+        response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+    assertEquals(response.statusCode(), JSON.readTree(response.body()).get("status").asInt());
   }
 
   private byte[] request(String token, String accept) {
@@ -256,13 +291,17 @@ class ConfigExportStreamTest {
     }
   }
 
-  private void killTheSessionWaitingForAlias(boolean postgresql) throws Exception {
+  private void killTheSessionWaitingFor(String table, boolean postgresql) throws Exception {
     String waiting =
         postgresql
             ? "SELECT a.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                + " WHERE l.relation = 'alias'::regclass AND NOT l.granted"
+                + " WHERE l.relation = '"
+                + table
+                + "'::regclass AND NOT l.granted"
             : "SELECT id FROM information_schema.processlist"
-                + " WHERE state LIKE 'Waiting for table%' AND info LIKE '%alias%'";
+                + " WHERE state LIKE 'Waiting for table%' AND info LIKE '%"
+                + table
+                + "%'";
     try (Connection observer = dataSource.getConnection();
         Statement statement = observer.createStatement()) {
       for (int i = 0; i < 1200; i++) {
@@ -279,7 +318,7 @@ class ConfigExportStreamTest {
         Thread.sleep(50);
       }
     }
-    throw new AssertionError("the export never waited for the alias table");
+    throw new AssertionError("the export never waited for " + table);
   }
 
   private static boolean postgresql(Connection connection) throws SQLException {
