@@ -62,7 +62,8 @@ public interface ConfigApiConfig {
   /**
    * Longest an export's read-only transaction (its one snapshot) may stay open, streaming to a slow
    * client included; past it the transaction is rolled back and the response is cut. 1M mailboxes
-   * and 1M aliases exported in about a minute on a loaded 2-core machine (docs/benchmarks.md).
+   * and 1M aliases (390–470 MB) exported in 3–7 minutes on a 2-core machine at load 27
+   * (docs/benchmarks.md).
    */
   @WithDefault("30m")
   Duration exportTimeout();
