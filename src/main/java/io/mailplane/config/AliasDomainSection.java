@@ -62,13 +62,8 @@ class AliasDomainSection implements ConfigSection<AliasDomainEntry> {
           names -> names);
 
   @Override
-  public List<AliasDomainEntry> export() {
-    List<AliasDomain> rows =
-        ConfigSection.visibleRows(
-            caller.visibleDomains(),
-            () -> AliasDomain.list(QUERY + " order by a.name"),
-            names -> AliasDomain.list(QUERY + " where a.target.name in ?1 order by a.name", names));
-    return rows.stream().map(AliasDomainSection::entry).toList();
+  public Page<AliasDomainEntry> exportPage(String after, int limit) {
+    return ROWS.page(em, caller.visibleDomains(), after, limit, AliasDomainSection::entry);
   }
 
   @Override

@@ -65,16 +65,8 @@ class AliasSection implements ConfigSection<AliasEntry> {
           DomainQueries::idsOf);
 
   @Override
-  public List<AliasEntry> export() {
-    List<Alias> rows =
-        ConfigSection.visibleRows(
-            caller.visibleDomains(),
-            () -> Alias.list(QUERY + " order by a.address"),
-            names ->
-                Alias.list(
-                    QUERY + " where a.domain.id in ?1 order by a.address",
-                    DomainQueries.idsOf(names)));
-    return rows.stream().map(AliasSection::entry).toList();
+  public Page<AliasEntry> exportPage(String after, int limit) {
+    return ROWS.page(em, caller.visibleDomains(), after, limit, AliasSection::entry);
   }
 
   @Override

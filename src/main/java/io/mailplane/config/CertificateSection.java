@@ -51,8 +51,13 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
     return CertificateService.validName(entry.name());
   }
 
+  /** Server-wide and few: one page. */
   @Override
-  public List<CertificateEntry> export() {
+  public Page<CertificateEntry> exportPage(String after, int limit) {
+    return new Page<>(all(), null);
+  }
+
+  private List<CertificateEntry> all() {
     if (caller.visibleDomains().isPresent()) {
       return List.of();
     }
@@ -78,7 +83,7 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
   @Override
   public Map<String, CertificateEntry> find(Collection<String> keys) {
     Map<String, CertificateEntry> found = new HashMap<>();
-    for (CertificateEntry entry : export()) {
+    for (CertificateEntry entry : all()) {
       if (keys.contains(entry.name())) {
         found.put(entry.name(), entry);
       }
@@ -88,7 +93,7 @@ class CertificateSection implements ConfigSection<CertificateEntry> {
 
   @Override
   public List<String> keysAfter(String after, int limit) {
-    return export().stream()
+    return all().stream()
         .map(CertificateEntry::name)
         .filter(name -> after == null || name.compareTo(after) > 0)
         .sorted()

@@ -1,7 +1,6 @@
 package io.mailplane.config;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -65,7 +64,6 @@ public class ConfigResource {
 
   private ObjectReader jsonReader;
   private ObjectReader yamlReader;
-  private YAMLMapper yamlWriter;
 
   @PostConstruct
   void init() {
@@ -79,8 +77,6 @@ public class ConfigResource {
         new YAMLMapper(YAMLFactory.builder().loaderOptions(limits).build())
             .reader()
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    yamlWriter = new YAMLMapper();
-    yamlWriter.findAndRegisterModules();
   }
 
   @GET
@@ -94,7 +90,11 @@ public class ConfigResource {
               + " may change; ETag = revision")
   @APIResponse(
       responseCode = "200",
-      description = "The document",
+      description =
+          "The document, streamed as it is read from one snapshot of the database. A failure"
+              + " before the first byte is a problem, as anywhere; once the document has started,"
+              + " a failure cuts the response: the connection is closed before the end of the"
+              + " chunked body, so a client sees a broken transfer, never a shorter document.",
       headers =
           @Header(
               name = "ETag",
@@ -106,15 +106,9 @@ public class ConfigResource {
             schema = @Schema(implementation = ConfigDocument.class)),
         @Content(mediaType = YAML, schema = @Schema(implementation = ConfigDocument.class))
       })
-  public Response export(@Context HttpHeaders headers) throws JsonProcessingException {
-    ConfigService.Export export = service.export();
+  public Response export(@Context HttpHeaders headers) {
     boolean yaml = prefersYaml(headers);
-    String body =
-        yaml
-            ? yamlWriter.writeValueAsString(export.document())
-            : json.writerWithDefaultPrettyPrinter().writeValueAsString(export.document());
-    return Response.ok(body, yaml ? YAML : MediaType.APPLICATION_JSON)
-        .tag(Preconditions.etag(export.revision()))
+    return Response.ok(new ConfigExportWriter.Body(yaml), yaml ? YAML : MediaType.APPLICATION_JSON)
         .build();
   }
 

@@ -4,10 +4,6 @@ import io.mailplane.events.Resource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One kind of object in the configuration document. Implementations are CDI beans; {@link
@@ -34,8 +30,18 @@ public interface ConfigSection<T> {
   /** The normalized key of an entry (the resource's natural key); a bad key is a 400. */
   String key(T entry);
 
-  /** Current state in the caller's scope, sorted by key. */
-  List<T> export();
+  /**
+   * Current state in the caller's scope, sorted by key: the entries after the given key (null: from
+   * the first), at most limit of them. An export reads a section page by page, so that a million
+   * objects never sit in memory at once.
+   */
+  Page<T> exportPage(String after, int limit);
+
+  /**
+   * Entries in key order, and the key to read the next page after (null when this page was the
+   * last).
+   */
+  record Page<T>(List<T> entries, String next) {}
 
   /**
    * Current state of the objects with these (normalized) keys in the caller's scope, by key; a
@@ -94,18 +100,4 @@ public interface ConfigSection<T> {
 
   /** Deletes the object (it exists and is visible). */
   void delete(String key);
-
-  /**
-   * The rows an export shows: all of them for an unscoped caller ({@code visible} empty), none for
-   * a token that sees no domain, else those of the visible domains.
-   */
-  static <R> List<R> visibleRows(
-      Optional<Set<String>> visible,
-      Supplier<List<R>> all,
-      Function<Set<String>, List<R>> ofDomains) {
-    if (visible.isEmpty()) {
-      return all.get();
-    }
-    return visible.get().isEmpty() ? List.of() : ofDomains.apply(visible.get());
-  }
 }

@@ -17,12 +17,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -62,8 +66,14 @@ public class ConfigService {
   @ConfigProperty(name = "quarkus.datasource.db-kind")
   String dbKind;
 
-  /** An exported document and the revision it shows. */
+  /** An exported document, read whole, and the revision it shows. */
   public record Export(long revision, Map<String, List<?>> document) {}
+
+  /** Receives an export as it is read: the revision, then the sections, read as they iterate. */
+  @FunctionalInterface
+  public interface ExportWriter {
+    void write(long revision, Map<String, Iterable<?>> document) throws IOException;
+  }
 
   /** A result whose revision, for an apply, is known once the transaction has committed. */
   public record Outcome(ConfigPlan plan, AtomicLong revision) {
@@ -74,21 +84,62 @@ public class ConfigService {
   }
 
   /**
-   * One transaction, so the revision and the objects are one snapshot. MariaDB's default REPEATABLE
-   * READ gives that (InnoDB's first consistent read fixes it). PostgreSQL's default READ COMMITTED
-   * takes a new snapshot per statement, so a change committed between reading the revision and
-   * reading the mailboxes would show under the older revision: there this transaction asks for
-   * REPEATABLE READ (read-only, so it can never be the one aborted by a conflict) before its first
-   * read, which then fixes its snapshot.
+   * Streams the export in the caller's scope to the writer, in a transaction of its own that lasts
+   * as long as the writing: the revision and every page are one snapshot (see {@link
+   * #snapshotRevision}). Only pages are held, the persistence context is emptied before each. The
+   * transaction is rolled back at the end, whatever happened: it only read, and a writer that
+   * failed (the client went away, the database broke off) must leave no transaction on this worker
+   * thread and no connection out of the pool.
+   */
+  public void export(ExportWriter writer) throws IOException {
+    int seconds =
+        (int) Math.min(Integer.MAX_VALUE, Math.max(1, config.exportTimeout().toSeconds()));
+    QuarkusTransaction.begin(QuarkusTransaction.beginOptions().timeout(seconds));
+    try {
+      writer.write(snapshotRevision(), document());
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        QuarkusTransaction.rollback();
+      } catch (RuntimeException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    }
+    QuarkusTransaction.rollback();
+  }
+
+  /**
+   * The export read whole, in the caller's transaction: for the seed import, which compares it with
+   * the seed's rows in memory anyway.
    */
   @Transactional
   public Export export() {
+    long revision = snapshotRevision();
+    Map<String, List<?>> document = new LinkedHashMap<>();
+    document()
+        .forEach(
+            (name, entries) -> {
+              List<Object> list = new ArrayList<>();
+              entries.forEach(list::add);
+              document.put(name, list);
+            });
+    return new Export(revision, document);
+  }
+
+  /**
+   * The revision, read first in the export's transaction, so that it and the objects are one
+   * snapshot. MariaDB's default REPEATABLE READ gives that (InnoDB's first consistent read fixes
+   * it). PostgreSQL's default READ COMMITTED takes a new snapshot per statement, so a change
+   * committed between reading the revision and reading the mailboxes would show under the older
+   * revision: there this transaction asks for REPEATABLE READ (read-only, so it can never be the
+   * one aborted by a conflict) before its first read, which then fixes its snapshot.
+   */
+  private long snapshotRevision() {
     if ("postgresql".equals(dbKind)) {
       em.createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
           .executeUpdate();
     }
-    long revision = revisions.current(caller.visibleDomains());
-    return new Export(revision, exportAll());
+    return revisions.current(caller.visibleDomains());
   }
 
   /** The caller's configuration revision now, for an If-Match checked before a job starts. */
@@ -356,12 +407,45 @@ public class ConfigService {
     return sections.stream().sorted(Comparator.comparingInt(ConfigSection::rank)).toList();
   }
 
-  private Map<String, List<?>> exportAll() {
-    Map<String, List<?>> document = new LinkedHashMap<>();
+  /** The sections in document order, each read page by page as it is iterated. */
+  private Map<String, Iterable<?>> document() {
+    Map<String, Iterable<?>> document = new LinkedHashMap<>();
     for (ConfigSection<?> section : ordered()) {
-      document.put(section.name(), section.export());
+      document.put(section.name(), pages(section));
     }
     return document;
+  }
+
+  private <T> Iterable<T> pages(ConfigSection<T> section) {
+    int size = config.exportPageSize();
+    return () ->
+        new Iterator<>() {
+          private Iterator<T> page = Collections.emptyIterator();
+          private String after;
+          private boolean last;
+
+          @Override
+          public boolean hasNext() {
+            while (!page.hasNext() && !last) {
+              // The previous page's entities are done with (entries are copies): forget them, or
+              // every query would first flush-check them all.
+              em.clear();
+              ConfigSection.Page<T> next = section.exportPage(after, size);
+              page = next.entries().iterator();
+              after = next.next();
+              last = after == null;
+            }
+            return page.hasNext();
+          }
+
+          @Override
+          public T next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            return page.next();
+          }
+        };
   }
 
   /** Each present section's entries by normalized key; duplicates and bad keys are a 400. */

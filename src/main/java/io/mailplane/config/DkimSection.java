@@ -69,17 +69,8 @@ class DkimSection implements ConfigSection<DkimEntry> {
           DomainQueries::idsOf);
 
   @Override
-  public List<DkimEntry> export() {
-    String query = "select k from DkimKey k join fetch k.domain where k.status = 'active'";
-    List<DkimKey> rows =
-        ConfigSection.visibleRows(
-            caller.visibleDomains(),
-            () -> DkimKey.list(query + " order by k.domain.name"),
-            names ->
-                DkimKey.list(
-                    query + " and k.domain.id in ?1 order by k.domain.name",
-                    DomainQueries.idsOf(names)));
-    return rows.stream().map(DkimSection::entry).toList();
+  public Page<DkimEntry> exportPage(String after, int limit) {
+    return ROWS.page(em, caller.visibleDomains(), after, limit, DkimSection::entry);
   }
 
   @Override

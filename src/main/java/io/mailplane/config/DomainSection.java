@@ -61,13 +61,8 @@ class DomainSection implements ConfigSection<DomainEntry> {
           names -> names);
 
   @Override
-  public List<DomainEntry> export() {
-    List<Domain> rows =
-        ConfigSection.visibleRows(
-            caller.visibleDomains(),
-            () -> Domain.list("order by name"),
-            names -> Domain.list("name in ?1 order by name", names));
-    return rows.stream().map(DomainSection::entry).toList();
+  public Page<DomainEntry> exportPage(String after, int limit) {
+    return ROWS.page(em, caller.visibleDomains(), after, limit, DomainSection::entry);
   }
 
   @Override

@@ -61,13 +61,8 @@ class MailboxSection implements ConfigSection<MailboxEntry> {
           DomainQueries::idsOf);
 
   @Override
-  public List<MailboxEntry> export() {
-    List<Mailbox> rows =
-        ConfigSection.visibleRows(
-            caller.visibleDomains(),
-            () -> Mailbox.list("order by address"),
-            names -> Mailbox.list("domain.id in ?1 order by address", DomainQueries.idsOf(names)));
-    return rows.stream().map(this::entry).toList();
+  public Page<MailboxEntry> exportPage(String after, int limit) {
+    return ROWS.page(em, caller.visibleDomains(), after, limit, this::entry);
   }
 
   @Override

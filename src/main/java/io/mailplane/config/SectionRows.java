@@ -12,9 +12,10 @@ import java.util.function.Function;
 import org.hibernate.jpa.HibernateHints;
 
 /**
- * The queries a section needs to plan a document at the cost of what the document names: the rows
- * of given keys, and pages of keys only (for prune), each confined to the caller's scope the way
- * {@link ConfigSection#visibleRows} confines an export.
+ * The queries a section needs to plan a document at the cost of what the document names (the rows
+ * of given keys, and pages of keys only, for prune) and to export it page by page, each confined to
+ * the caller's scope: all rows for an unscoped caller ({@code visible} empty), none for a token
+ * that sees no domain, else those of the visible domains.
  *
  * @param select the row query up to its WHERE, fetching what the entry needs (e.g. "select a from
  *     Alias a left join fetch a.destinations")
@@ -63,6 +64,43 @@ record SectionRows<R>(
       rows.addAll(query.getResultList());
     }
     return rows;
+  }
+
+  /**
+   * An export page: up to limit rows in scope after the given key, in key order, as entries. The
+   * keys come first and then their rows, by IN lists in key order: a fetch join of a collection (an
+   * alias's destinations) cannot be limited in SQL, and Hibernate would page it in memory.
+   */
+  <T> ConfigSection.Page<T> page(
+      EntityManager em,
+      Optional<Set<String>> visible,
+      String after,
+      int limit,
+      Function<R, T> entry) {
+    List<String> keys = keysAfter(em, visible, after, limit);
+    List<T> entries = new ArrayList<>(keys.size());
+    Object scoped = visible.map(scopeValue).orElse(null);
+    for (int i = 0; i < keys.size(); i += CHUNK) {
+      TypedQuery<R> query =
+          em.createQuery(
+              select
+                  + " where "
+                  + key
+                  + " in :keys"
+                  + conditions(visible.isPresent())
+                  + " order by "
+                  + key,
+              type);
+      query.setParameter("keys", keys.subList(i, Math.min(keys.size(), i + CHUNK)));
+      if (scoped != null) {
+        query.setParameter("scope", scoped);
+      }
+      for (R row : query.getResultList()) {
+        entries.add(entry.apply(row));
+      }
+    }
+    return new ConfigSection.Page<>(
+        entries, keys.size() < limit ? null : keys.get(keys.size() - 1));
   }
 
   /** Up to limit keys in scope after the given one (null: from the first), ascending. */
