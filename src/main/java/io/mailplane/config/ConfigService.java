@@ -181,18 +181,7 @@ public class ConfigService {
           long revision = revisions.current(caller.visibleDomains());
           Map<String, ?> before = section.find(keys);
           em.clear();
-          Writes writes = new Writes();
-          for (String key : keys) {
-            if (before.containsKey(key)) {
-              at(
-                  section.name() + "[" + key + "]",
-                  () -> {
-                    section.delete(key);
-                    return null;
-                  });
-              writes.done();
-            }
-          }
+          deleteEach(section, keys.stream().filter(before::containsKey).toList(), new Writes());
           em.flush();
           em.clear();
           Map<ConfigSection<?>, Set<String>> touched = Map.of(section, new TreeSet<>(keys));
@@ -313,15 +302,7 @@ public class ConfigService {
     Writes writes = new Writes();
     for (int i = ordered.size() - 1; i >= 0; i--) {
       ConfigSection<?> section = ordered.get(i);
-      for (String key : missing.getOrDefault(section, List.of())) {
-        at(
-            section.name() + "[" + key + "]",
-            () -> {
-              section.delete(key);
-              return null;
-            });
-        writes.done();
-      }
+      deleteEach(section, missing.getOrDefault(section, List.of()), writes);
     }
     for (ConfigSection<?> section : ordered) {
       Map<String, ?> wanted = desired.get(section);
@@ -381,6 +362,18 @@ public class ConfigService {
         em.flush();
         em.clear();
       }
+    }
+  }
+
+  private void deleteEach(ConfigSection<?> section, List<String> keys, Writes writes) {
+    for (String key : keys) {
+      at(
+          section.name() + "[" + key + "]",
+          () -> {
+            section.delete(key);
+            return null;
+          });
+      writes.done();
     }
   }
 
