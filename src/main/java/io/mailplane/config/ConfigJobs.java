@@ -52,6 +52,8 @@ public class ConfigJobs {
     forgetOld();
     ConfigJob job = new ConfigJob(UUID.randomUUID().toString(), caller.grant(), prune, document);
     jobs.put(job.id, job);
+    // The 202 shows the job as accepted; the worker may already have moved it on.
+    ConfigJobDto queued = job.dto();
     try {
       worker.execute(() -> runner.run(job));
     } catch (RejectedExecutionException e) {
@@ -59,7 +61,7 @@ public class ConfigJobs {
       document.close();
       throw ApiException.unavailable("mailplane is stopping; send the document again later");
     }
-    return job.dto();
+    return queued;
   }
 
   /** A job of the caller (an admin sees every job); any other is not found. */

@@ -229,7 +229,7 @@ public class ConfigResource {
   }
 
   @GET
-  @Path("/config/jobs/{id}")
+  @Path("/config/jobs/{jobId}")
   @Produces(MediaType.APPLICATION_JSON)
   @Operation(
       operationId = "getConfigJob",
@@ -241,9 +241,9 @@ public class ConfigResource {
       description = "The job",
       content = @Content(schema = @Schema(implementation = ConfigJobDto.class)))
   public ConfigJobDto job(
-      @Parameter(description = "Job id, from the Location of config:apply") @PathParam("id")
-          String id) {
-    return jobs.get(id);
+      @Parameter(description = "Job id, from the Location of config:apply") @PathParam("jobId")
+          String jobId) {
+    return jobs.get(jobId);
   }
 
   /** The synchronous body, read up to its limit (a chunked body has no length to check first). */
