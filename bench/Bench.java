@@ -77,7 +77,7 @@ public class Bench {
       System.err.printf("[%s] %s %d domains x %d mailboxes in %.1f s%n",
           label, seedData ? "seeded" : "reused", domains, perDomain, seedSeconds);
       // Tokens are created after seeding (seeding empties api_token).
-      String dbToken = createDbToken();
+      String dbToken = Seed.adminToken(HTTP, base, bootstrapToken, "bench");
       Workload w = new Workload(label, domains, perDomain, maxId);
       Map<String, String> seedRow = new LinkedHashMap<>();
       seedRow.put("size", label);
@@ -213,22 +213,6 @@ public class Bench {
       }
       return rs.getLong(2);
     }
-  }
-
-  static String createDbToken() throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/tokens"))
-        .header("Authorization", "Bearer " + bootstrapToken)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"bench\",\"scopes\":[\"admin\"]}"))
-        .timeout(Duration.ofSeconds(10))
-        .build();
-    HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) {
-      throw new IllegalStateException("token create: " + r.statusCode() + " " + r.body());
-    }
-    Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-    if (!m.find()) throw new IllegalStateException("no token in " + r.body());
-    return m.group(1);
   }
 
   // ---------------------------------------------------------------------------------------------

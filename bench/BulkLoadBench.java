@@ -304,43 +304,20 @@ public class BulkLoadBench {
       long t2 = System.nanoTime();
       // What the API writes besides: one audit event per object, numbered (the change feed),
       // with its after-state JSON as the app writes it (about this size).
-      Seed.Rows audit =
-          new Seed.Rows(
-              s,
-              "INSERT INTO audit_event (occurred_at, actor, action, resource_type, resource_key,"
-                  + " domain, before_json, after_json, revision) VALUES ");
+      Seed.Rows audit = new Seed.Rows(s, Seed.AUDIT_INSERT);
       long revision = one(s, "SELECT COALESCE(MAX(revision), 0) FROM audit_event");
       for (int i = 0; i < 2 * n; i++) {
         boolean mailbox = i < n;
         String address = address(mailbox ? "u" : "a", i % n, n);
         String after =
             mailbox
-                ? "{\"address\":\"" + address + "\",\"displayName\":\"User " + i
-                    + "\",\"quotaMb\":1024,\"enabled\":true,\"sendOnly\":false,\"admin\":false,"
-                    + "\"domainAdmin\":false,\"domain\":\"" + address.substring(address.indexOf('@') + 1)
-                    + "\",\"passwordScheme\":\"BLF-CRYPT\",\"version\":0,"
-                    + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}"
+                ? Seed.mailboxAfterJson(address, "User " + i)
                 : "{\"address\":\"" + address + "\",\"destinations\":[\"" + address("u", i % n, n)
                     + "\"],\"enabled\":true,\"description\":null,\"domain\":\""
                     + address.substring(address.indexOf('@') + 1)
                     + "\",\"catchAll\":false,\"version\":0,"
                     + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}";
-        audit.add(
-            "("
-                + Seed.NOW
-                + ",'bootstrap','"
-                + (mailbox ? "mailbox" : "alias")
-                + ".create','"
-                + (mailbox ? "mailbox" : "alias")
-                + "','"
-                + address
-                + "','"
-                + address.substring(address.indexOf('@') + 1)
-                + "',NULL,'"
-                + after
-                + "',"
-                + (revision + 1 + i)
-                + ")");
+        audit.add(Seed.auditRow(mailbox ? "mailbox" : "alias", address, after, revision + 1 + i));
       }
       audit.flush();
       long t3 = System.nanoTime();

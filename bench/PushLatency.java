@@ -107,7 +107,7 @@ public class PushLatency {
     try (Connection c = DriverManager.getConnection(jdbc, "mailplane", "mailplane")) {
       Seed.seed(c, Seed.Spec.mailboxesOnly(domains, perDomain));
     }
-    token = createDbToken();
+    token = Seed.adminToken(HTTP, base, bootstrapToken, "push-bench");
     waitForTargets();
     String doveadmRtt = doveadmUrl == null ? null : doveadmRoundTrip(20);
 
@@ -136,23 +136,6 @@ public class PushLatency {
   // -------------------------------------------------------------------------------------------
   // Setup
   // -------------------------------------------------------------------------------------------
-
-  static String createDbToken() throws Exception {
-    HttpResponse<String> r =
-        send(
-            HttpRequest.newBuilder(URI.create(base + "/api/v1/tokens"))
-                .header("Authorization", "Bearer " + bootstrapToken)
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"name\":\"push-bench\",\"scopes\":[\"admin\"]}")));
-    if (r.statusCode() != 201) {
-      throw new IllegalStateException("token create: " + r.statusCode() + " " + r.body());
-    }
-    Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-    if (!m.find()) throw new IllegalStateException("no token in " + r.body());
-    return m.group(1);
-  }
 
   /** Both targets reconciled once (the publisher's start) and not failing: the load may begin. */
   static void waitForTargets() throws Exception {

@@ -1,13 +1,20 @@
-// Seeds a benchmark database straight over JDBC (multi-row INSERTs), shared by the foundation
-// benchmark (Bench.java) and the Postfix lookup benchmark (Lookups.java): domains x mailboxes plus
+// Seeds a benchmark database straight over JDBC (multi-row INSERTs), shared by every benchmark
+// (compiled with each; also the admin token the API benchmarks call with): domains x mailboxes plus
 // aliases, catch-alls, alias domains and send-only mailboxes, on MariaDB or PostgreSQL (the JDBC
 // URL says which; the SQL is portable but for emptying and ANALYZE). Refuses any database whose
 // name does not end in _bench (mailplane_bench by default); empties its data tables first.
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 final class Seed {
   /** One real bcrypt hash (of "benchmark-password", cost 10), reused for every seeded mailbox. */
@@ -17,6 +24,28 @@ final class Seed {
   static final String NOW = "'2026-01-01 00:00:00.000000'";
   /** Rows per multi-row INSERT. */
   static final int BATCH = 2000;
+
+  /**
+   * A new admin token of the given name, made with the app's bootstrap token: the benchmarks call
+   * the API with a database token, as automation does, not with the bootstrap one.
+   */
+  static String adminToken(HttpClient http, String base, String bootstrapToken, String name)
+      throws Exception {
+    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/tokens"))
+        .header("Authorization", "Bearer " + bootstrapToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(
+            "{\"name\":\"" + name + "\",\"scopes\":[\"admin\"]}"))
+        .timeout(Duration.ofSeconds(10))
+        .build();
+    HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 201) {
+      throw new IllegalStateException("token create: " + r.statusCode() + " " + r.body());
+    }
+    Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+    if (!m.find()) throw new IllegalStateException("no token in " + r.body());
+    return m.group(1);
+  }
 
   /**
    * What to seed. {@code aliasesPerDomain} aliases {@code a000001..} per domain with 1 destination
@@ -199,6 +228,30 @@ final class Seed {
   }
 
   /** Collects VALUES tuples and sends them as multi-row INSERTs of up to BATCH rows. */
+  /** The audit_event INSERT of raw comparisons: what the API writes besides each object's row. */
+  static final String AUDIT_INSERT =
+      "INSERT INTO audit_event (occurred_at, actor, action, resource_type, resource_key, domain,"
+          + " before_json, after_json, revision) VALUES ";
+
+  /**
+   * One numbered create event of the change feed as the API writes it for each new object
+   * (resource "mailbox" or "alias"), with its after-state JSON.
+   */
+  static String auditRow(String resource, String address, String afterJson, long revision) {
+    return "(" + NOW + ",'bootstrap','" + resource + ".create','" + resource + "','" + address
+        + "','" + address.substring(address.indexOf('@') + 1) + "',NULL,'" + afterJson + "',"
+        + revision + ")";
+  }
+
+  /** A new pre-hashed mailbox's after-state JSON as the API records it (about its size). */
+  static String mailboxAfterJson(String address, String displayName) {
+    return "{\"address\":\"" + address + "\",\"displayName\":\"" + displayName
+        + "\",\"quotaMb\":1024,\"enabled\":true,\"sendOnly\":false,\"admin\":false,"
+        + "\"domainAdmin\":false,\"domain\":\"" + address.substring(address.indexOf('@') + 1)
+        + "\",\"passwordScheme\":\"BLF-CRYPT\",\"version\":0,"
+        + "\"createdAt\":\"2026-01-01T00:00:00Z\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}";
+  }
+
   static final class Rows {
     final Statement s;
     final String head;

@@ -87,7 +87,7 @@ public class SingleWriteBench {
     }
     Map<String, String> tokens = new LinkedHashMap<>();
     for (var app : apps.entrySet()) {
-      tokens.put(app.getKey(), createDbToken(app.getValue()));
+      tokens.put(app.getKey(), Seed.adminToken(HTTP, app.getValue(), bootstrapToken, "single-write"));
     }
     List<Contestant> contestants = new ArrayList<>();
     contestants.add(new Contestant("raw JDBC: INSERT + commit only", null, null, Shape.FLOOR));
@@ -421,23 +421,6 @@ public class SingleWriteBench {
     public void close() throws Exception {
       c.close();
     }
-  }
-
-  static String createDbToken(String base) throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/tokens"))
-        .header("Authorization", "Bearer " + bootstrapToken)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(
-            "{\"name\":\"single-write\",\"scopes\":[\"admin\"]}"))
-        .timeout(Duration.ofSeconds(10))
-        .build();
-    HttpResponse<String> r = HTTP.send(req, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 201) {
-      throw new IllegalStateException("token create: " + r.statusCode() + " " + r.body());
-    }
-    Matcher m = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-    if (!m.find()) throw new IllegalStateException("no token in " + r.body());
-    return m.group(1);
   }
 
   static long cpuTicks(long pid) {
