@@ -2,12 +2,12 @@ package io.mailplane.config;
 
 import static io.mailplane.TestApi.admin;
 import static io.mailplane.TestApi.createAlias;
-import static io.mailplane.TestApi.createDomain;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.BulkTestDomains;
 import io.mailplane.audit.AuditEvent;
 import io.mailplane.events.ChangeEvent;
 import io.mailplane.events.ChangeFeed;
@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,9 +38,16 @@ class ConfigBulkLoadTest {
 
   @Inject ChangeFeed feed;
 
+  final BulkTestDomains domains = new BulkTestDomains();
+
+  @AfterEach
+  void emptyDomains() {
+    domains.empty();
+  }
+
   @Test
   void chunkedDocumentsRecordOneConsecutiveEventPerObject() {
-    String domain = createDomain();
+    String domain = domains.create();
     long start = feed.head();
     apply(mailboxes(domain, "m", 0, MANY, -1))
         .body("summary.create", equalTo(MANY))
@@ -87,7 +95,7 @@ class ConfigBulkLoadTest {
 
   @Test
   void planOfABulkDocumentIsWhatApplyWouldDoAndChangesNothing() {
-    String domain = createDomain();
+    String domain = domains.create();
     long start = feed.head();
     admin()
         .body(mailboxes(domain, "p", 0, MANY, -1))
@@ -106,7 +114,7 @@ class ConfigBulkLoadTest {
 
   @Test
   void aRefusedEntryInTheSecondChunkIsNamedAndNothingIsApplied() {
-    String domain = createDomain(Map.of("limits", Map.of("maxQuotaMb", 4096)));
+    String domain = domains.create(Map.of("limits", Map.of("maxQuotaMb", 4096)));
     long start = feed.head();
     int bad = ConfigSection.BATCH + 42;
     // Valid on its own (the check before the transaction passes it): the domain's limit refuses
@@ -149,7 +157,7 @@ class ConfigBulkLoadTest {
 
   @Test
   void updatesGoBeforeTheNewObjectsTheyMakeValid() {
-    String domain = createDomain();
+    String domain = domains.create();
     createAlias("x@" + domain, List.of("z@" + domain));
     // A new z -> x closes a loop with x -> z as it is, not with x -> w as the document makes it.
     apply(

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.BulkTestDomains;
 import io.mailplane.TestApi;
 import io.mailplane.api.Problem;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +40,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ConfigJobTest {
+  final BulkTestDomains domains = new BulkTestDomains();
+
+  @AfterEach
+  void emptyDomains() {
+    domains.empty();
+  }
+
   static final String HASH = ConfigResourceTest.HASH;
 
   @TestHTTPResource("/")
@@ -45,7 +54,7 @@ class ConfigJobTest {
 
   @Test
   void aJobAppliesThousandsOfEntriesInChunksAndShowsIt() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String doc = mailboxes(2_000, i -> mailbox(i, domain, 1024));
     Response accepted = async(admin()).body(doc).post("/api/v1/config:apply?prune=false");
     accepted
@@ -77,7 +86,7 @@ class ConfigJobTest {
   /** The job's problem is the synchronous apply's, and nothing of the document is applied. */
   @Test
   void aBadEntryNearTheEndFailsTheWholeJobNamingIt() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String doc = mailboxes(3_000, i -> mailbox(i, domain, i == 2_998 ? -1 : 1024));
     JsonPath job = failedJob(doc);
     assertEquals(400, job.getInt("problem.status"));
@@ -91,7 +100,7 @@ class ConfigJobTest {
 
   @Test
   void aMistypedEntryNearTheEndIsNamedAsTheSynchronousApplyNamesIt() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String doc =
         mailboxes(
             3_000,
@@ -106,7 +115,7 @@ class ConfigJobTest {
 
   @Test
   void aKeyRepeatedFarApartFailsTheJob() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String doc =
         mailboxes(3_000, i -> i == 2_900 ? mailbox(3, domain, 512) : mailbox(i, domain, 1024));
     JsonPath job = failedJob(doc);
@@ -120,9 +129,9 @@ class ConfigJobTest {
   /** Another scoped token gets 404 for a job it did not start; its owner and an admin see it. */
   @Test
   void aJobIsItsCallers() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String owner = TestApi.token("domain:" + domain);
-    String other = TestApi.token("domain:" + TestApi.createDomain());
+    String other = TestApi.token("domain:" + domains.create());
     String location =
         async(TestApi.as(owner))
             .body(mailboxes(3, i -> mailbox(i, domain, 1)))
@@ -140,7 +149,7 @@ class ConfigJobTest {
   /** The body is read before the 202; the job does not need the connection after it. */
   @Test
   void aClientThatHangsUpAfterThe202StillGetsItsJobDone() throws Exception {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     byte[] body = mailboxes(1_000, i -> mailbox(i, domain, 1)).getBytes(StandardCharsets.UTF_8);
     String location;
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
@@ -174,7 +183,7 @@ class ConfigJobTest {
   /** RFC 7240: preferences the server does not know, or cannot parse, are ignored. */
   @Test
   void otherPreferencesAreIgnored() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String doc = mailboxes(2, i -> mailbox(i, domain, 1));
     for (String prefer : List.of("handling=lenient, wait=10", ";;=,", "respond-async=no-such")) {
       admin()
@@ -203,7 +212,7 @@ class ConfigJobTest {
 
   @Test
   void aJobPrunesWhatTheDocumentLeavesOutAndTakesYaml() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String token = TestApi.token("domain:" + domain);
     StringBuilder all = new StringBuilder("{\"aliases\":[");
     StringBuilder yaml = new StringBuilder("aliases:\n");

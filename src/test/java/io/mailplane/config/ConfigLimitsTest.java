@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mailplane.BulkTestDomains;
 import io.mailplane.TestApi;
 import io.mailplane.api.Problem;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -25,6 +26,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +36,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ConfigLimitsTest {
+  final BulkTestDomains domains = new BulkTestDomains();
+
+  @AfterEach
+  void emptyDomains() {
+    domains.empty();
+  }
+
   static final String HASH = ConfigResourceTest.HASH;
 
   /** mailplane.config.max-body-bytes (16 MiB), plus one. */
@@ -51,7 +60,7 @@ class ConfigLimitsTest {
    */
   @Test
   void aDocumentAtMaxEntriesFitsAndItsBadLastButOneEntryIsNamed() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     StringBuilder doc = new StringBuilder("{\"mailboxes\":[");
     for (int i = 0; i < 20_000; i++) {
       doc.append(i == 0 ? "" : ",")
@@ -87,7 +96,7 @@ class ConfigLimitsTest {
    */
   @Test
   void pruneFindsWhatToDeleteAcrossKeyPages() throws Exception {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     String token = TestApi.token("domain:" + domain);
     StringBuilder all = new StringBuilder("{\"aliases\":[");
     StringBuilder kept = new StringBuilder("{\"aliases\":[");
@@ -130,7 +139,7 @@ class ConfigLimitsTest {
 
   @Test
   void moreEntriesThanTheLimitAre413NamingTheSetting() {
-    String domain = TestApi.createDomain();
+    String domain = domains.create();
     StringBuilder doc = new StringBuilder("{\"aliases\":[");
     for (int i = 0; i <= 20_000; i++) {
       doc.append(i == 0 ? "" : ",")
