@@ -1,7 +1,7 @@
 // GET /api/v1/config at scale (docs/benchmarks.md "Config export at scale"), run by
 // bench/config-export.sh:
 //
-//   java ConfigExportBench seed --db mailplane_h1_bench --size 1000x1000
+//   java ConfigExportBench seed --db-url jdbc:mariadb://127.0.0.1:3306/mailplane_h1_bench --size 1000x1000
 //       seeds D domains x M mailboxes and as many aliases (Seed.Spec.of), emptying the database
 //   java ConfigExportBench measure --url http://127.0.0.1:18100 --token T --pid P \
 //       --gc-log target/bench/export/new-gc.log --app new --expect 2000250 --out table.md
@@ -41,7 +41,7 @@ public class ConfigExportBench {
 
   public static void main(String[] args) throws Exception {
     String mode = args[0];
-    String db = null;
+    String dbUrl = null;
     String size = null;
     String url = null;
     String token = null;
@@ -52,7 +52,7 @@ public class ConfigExportBench {
     long expect = -1;
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
-        case "--db" -> db = args[++i];
+        case "--db-url" -> dbUrl = args[++i];
         case "--size" -> size = args[++i];
         case "--url" -> url = args[++i];
         case "--token" -> token = args[++i];
@@ -68,9 +68,7 @@ public class ConfigExportBench {
       String[] dm = size.split("x");
       Seed.Spec spec =
           Seed.Spec.of(Integer.parseInt(dm[0]), Integer.parseInt(dm[1]), Integer.parseInt(dm[1]));
-      try (Connection c =
-          DriverManager.getConnection(
-              "jdbc:mariadb://127.0.0.1:3306/" + db, "mailplane", "mailplane")) {
+      try (Connection c = DriverManager.getConnection(dbUrl, "mailplane", "mailplane")) {
         long t0 = System.nanoTime();
         Seed.Counts counts = Seed.seed(c, spec);
         System.err.printf(

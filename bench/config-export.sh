@@ -6,16 +6,16 @@
 #
 #   BENCH_DB=mailplane_h1_bench bench/config-export.sh                      # 100k and 1M
 #   EXPORT_SIZES=100x1000 OLD_APP=/tmp/old-quarkus-app bench/config-export.sh
+#   BENCH_ENGINE=postgresql BENCH_DB=mailplane_pg_bench bench/config-export.sh (bench/engine.sh)
 # OLD_APP is a copy of an earlier build's target/quarkus-app (e.g. built in a `git worktree` of the
 # older commit). Env: APP_PORT (18080), EXPORT_HEAP (-Xmx384m, the container's sizing),
-# BENCH_SKIP_BUILD=1. Results: target/bench/export/results.md; app and GC logs next to it.
+# BENCH_SKIP_BUILD=1. Results: target/bench/export/<engine>/results.md; app and GC logs next to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP_PORT=${APP_PORT:-18080}
-OUT=target/bench/export
+OUT=target/bench/export/${BENCH_ENGINE:-mariadb}
 mkdir -p "$OUT"
 . bench/app.sh
-[ "$BENCH_ENGINE" = mariadb ] || { echo "MariaDB only (the seeding connects to :3306)" >&2; exit 2; }
 app_build
 rm -rf "$OUT/classes"
 javac -nowarn -d "$OUT/classes" -cp "$JDBC_JAR" bench/ConfigExportBench.java bench/Seed.java
@@ -30,15 +30,13 @@ builds=("new=target/quarkus-app/quarkus-run.jar")
   echo "- app JVM: $HEAP -Xlog:gc*, one build at a time on 127.0.0.1:$APP_PORT"
   echo
 } | tee "$OUT/results.md"
-# A fresh database gets its schema from the app's Flyway.
-if ! mysql -h127.0.0.1 -umailplane -pmailplane "$BENCH_DB" -N -e 'SELECT 1 FROM mailbox LIMIT 1' >/dev/null 2>&1; then
-  APP_LOG=$OUT/migrate.log APP_JAVA_OPTS=() APP_ENV=()
-  app_start
-  app_stop
-fi
+# The schema comes from the app's Flyway (a no-op on a migrated database).
+APP_LOG=$OUT/migrate.log APP_JAVA_OPTS=() APP_ENV=()
+app_start
+app_stop
 for size in ${SIZES//,/ }; do
   echo "seeding $size ..." >&2
-  expect=$(java -cp "$OUT/classes:$JDBC_JAR" ConfigExportBench seed --db "$BENCH_DB" --size "$size")
+  expect=$(java -cp "$OUT/classes:$JDBC_JAR" ConfigExportBench seed --db-url "$DB_URL" --size "$size")
   {
     echo
     echo "**$size** (domains x mailboxes, as many aliases): $expect mailboxes and aliases"
