@@ -22,7 +22,9 @@ javac -nowarn -d "$OUT/classes" -cp "$JDBC_JAR" bench/ConfigJobBench.java bench/
 bench_size_db
 rm -f "$OUT/gc.log"
 APP_ENV=()
-APP_JAVA_OPTS=(-Xmx384m "-Xlog:gc:file=$OUT/gc.log")
+# JOB_JAVA_OPTS: more JVM options of the app, e.g. a JFR recording.
+read -r -a extra <<<"${JOB_JAVA_OPTS:-}"
+APP_JAVA_OPTS=(-Xmx384m "-Xlog:gc:file=$OUT/gc.log" "${extra[@]}")
 app_start
 COUNT=${JOB_MAILBOXES:-1000000}
 BAD_COUNT=${JOB_INVALID_MAILBOXES:-$COUNT}

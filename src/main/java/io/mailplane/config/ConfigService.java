@@ -61,6 +61,7 @@ public class ConfigService {
   @Inject PlaintextPasswords passwords;
   @Inject ConfigApiConfig config;
   @Inject EntityManager em;
+  @Inject PlannerStatistics statistics;
 
   /** Fixed at build time (-Dmailplane.db), like the dialect. */
   @ConfigProperty(name = "quarkus.datasource.db-kind")
@@ -165,7 +166,12 @@ public class ConfigService {
         (section, entries) ->
             section instanceof MailboxSection ? passwords.resolve(mailboxes(entries)) : entries);
     int count = desired.values().stream().mapToInt(Map::size).sum();
-    return transaction(count, dryRun, () -> inTransaction(desired, prune, dryRun, condition));
+    Outcome outcome =
+        transaction(count, dryRun, () -> inTransaction(desired, prune, dryRun, condition));
+    if (!dryRun) {
+      statistics.created(outcome.plan().summary().create());
+    }
+    return outcome;
   }
 
   /**

@@ -16,6 +16,7 @@ import io.mailplane.common.InvalidValueException;
 import io.mailplane.common.MailAddress;
 import io.mailplane.config.ConfigDocument;
 import io.mailplane.config.ConfigService;
+import io.mailplane.config.PlannerStatistics;
 import io.mailplane.dkim.DkimDto;
 import io.mailplane.dkim.DkimSelectorDto;
 import io.mailplane.dkim.DkimService;
@@ -80,6 +81,7 @@ class ImportRunner {
   @Inject Caller caller;
   @Inject ObjectMapper json;
   @Inject ConfigService config;
+  @Inject PlannerStatistics statistics;
   @Inject DomainService domains;
   @Inject MailboxService mailboxes;
   @Inject AliasService aliases;
@@ -173,6 +175,7 @@ class ImportRunner {
     for (int i = 0; i < chunk.size(); i++) {
       count(counts, chunk.get(i), outcomes.get(i));
     }
+    statistics.created(chunk.stream().filter(p -> p.action().equals(ImportPlan.CREATE)).count());
     return true;
   }
 
