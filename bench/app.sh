@@ -10,6 +10,8 @@
 #   app_build                           # unless BENCH_SKIP_BUILD=1
 #   app_start                           # sets APP_PID, APP_TOKEN, DB_URL; stops the app on EXIT
 #   app_stop
+#   old_app_start [JVM options]         # OLD_APP's quarkus-run.jar on APP_PORT+1, same database and
+#                                       # token; sets OLD_PORT, OLD_PID; stopped on EXIT too
 
 # shellcheck source=engine.sh
 . "$(dirname "${BASH_SOURCE[0]}")/engine.sh"
@@ -61,6 +63,20 @@ app_stop() {
     kill -0 "$APP_PID" 2>/dev/null && kill -9 "$APP_PID"
   fi
   return 0
+}
+
+old_app_start() {
+  OLD_PORT=$((APP_PORT + 1))
+  env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$OLD_PORT \
+    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
+    java "$@" -jar "$OLD_APP/quarkus-run.jar" >"$OUT/old-app.log" 2>&1 &
+  OLD_PID=$!
+  trap 'kill $OLD_PID 2>/dev/null; app_stop' EXIT
+  for _ in $(seq 1 "${APP_READY_SECONDS:-120}"); do
+    curl -fsS "http://127.0.0.1:$OLD_PORT/q/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$OLD_PID" 2>/dev/null || { echo "the old app died; see $OUT/old-app.log" >&2; exit 1; }
+    sleep 1
+  done
 }
 
 # Markdown lines: date, machine, load, java, database, git.

@@ -30,19 +30,9 @@ APP_JAVA_OPTS=()
 app_start
 N=${BULK_N:-100000}
 apps=()
-OLD_PID=
 if [ -n "${OLD_APP:-}" ]; then
-  old_port=$((APP_PORT + 1))
-  env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$old_port \
-    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    java -jar "$OLD_APP/quarkus-run.jar" >"$OUT/old-app.log" 2>&1 &
-  OLD_PID=$!
-  trap 'kill $OLD_PID 2>/dev/null; app_stop' EXIT
-  for i in $(seq 1 "${APP_READY_SECONDS:-120}"); do
-    curl -fsS "http://127.0.0.1:$old_port/q/health/ready" >/dev/null 2>&1 && break
-    sleep 1
-  done
-  apps+=(--app "old=http://127.0.0.1:$old_port=${OLD_N:-5000}")
+  old_app_start
+  apps+=(--app "old=http://127.0.0.1:$OLD_PORT=${OLD_N:-5000}")
   apps+=(--app "new=http://127.0.0.1:$APP_PORT=${OLD_N:-5000}")
 fi
 apps+=(--app "new=http://127.0.0.1:$APP_PORT=$N")

@@ -31,21 +31,10 @@ APP_ENV=()
 read -r -a APP_JAVA_OPTS <<<"$(jfr new)"
 app_start
 apps=(--app "new=http://127.0.0.1:$APP_PORT=$APP_PID")
-OLD_PID=
 if [ -n "${OLD_APP:-}" ]; then
-  old_port=$((APP_PORT + 1))
   read -r -a old_opts <<<"$(jfr old)"
-  env MAILPLANE_DB_URL=$DB_URL MAILPLANE_BOOTSTRAP_TOKEN=$APP_TOKEN MAILPLANE_HTTP_PORT=$old_port \
-    QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_LOG_CONSOLE_JSON_ENABLED=false \
-    java "${old_opts[@]}" -jar "$OLD_APP/quarkus-run.jar" >"$OUT/old-app.log" 2>&1 &
-  OLD_PID=$!
-  trap 'kill $OLD_PID 2>/dev/null; app_stop' EXIT
-  for i in $(seq 1 "${APP_READY_SECONDS:-120}"); do
-    curl -fsS "http://127.0.0.1:$old_port/q/health/ready" >/dev/null 2>&1 && break
-    kill -0 "$OLD_PID" 2>/dev/null || { echo "the old app died; see $OUT/old-app.log" >&2; exit 1; }
-    sleep 1
-  done
-  apps+=(--app "old=http://127.0.0.1:$old_port=$OLD_PID")
+  old_app_start "${old_opts[@]}"
+  apps+=(--app "old=http://127.0.0.1:$OLD_PORT=$OLD_PID")
 fi
 {
   bench_header
