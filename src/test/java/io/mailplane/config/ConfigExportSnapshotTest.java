@@ -12,9 +12,7 @@ import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,24 +36,11 @@ class ConfigExportSnapshotTest {
     long before = revision(admin().get("/api/v1/config"));
 
     CompletableFuture<Response> export;
-    try (Connection locker = dataSource.getConnection()) {
-      boolean postgresql = postgresql(locker);
-      locker.setAutoCommit(false);
-      try (Statement statement = locker.createStatement()) {
-        statement.execute(
-            postgresql
-                ? "LOCK TABLE dkim_key IN ACCESS EXCLUSIVE MODE"
-                : "LOCK TABLES dkim_key WRITE");
-        export = CompletableFuture.supplyAsync(() -> admin().get("/api/v1/config"));
-        awaitWaitingOnTheLock(export, postgresql);
-        // A real write through the API: audit event, revision, outbox, as any client's.
-        TestApi.createMailbox(address, "Export-Snapshot-Password-1");
-        if (postgresql) {
-          locker.commit();
-        } else {
-          statement.execute("UNLOCK TABLES");
-        }
-      }
+    try (TableLock lock = new TableLock(dataSource, "dkim_key")) {
+      export = CompletableFuture.supplyAsync(() -> admin().get("/api/v1/config"));
+      awaitWaitingOnTheLock(export, lock.postgresql);
+      // A real write through the API: audit event, revision, outbox, as any client's.
+      TestApi.createMailbox(address, "Export-Snapshot-Password-1");
     }
     Response exported = export.get(120, TimeUnit.SECONDS);
     exported.then().statusCode(200);
@@ -72,14 +57,6 @@ class ConfigExportSnapshotTest {
   private static long revision(Response response) {
     return Long.parseLong(
         response.then().statusCode(200).extract().header("ETag").replace("\"", ""));
-  }
-
-  private static boolean postgresql(Connection connection) throws SQLException {
-    return connection
-        .getMetaData()
-        .getDatabaseProductName()
-        .toLowerCase(Locale.ROOT)
-        .contains("postgres");
   }
 
   /** Until a session waits for the lock in a read of dkim_key: the export, past its revision. */

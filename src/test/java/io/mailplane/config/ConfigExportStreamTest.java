@@ -32,7 +32,6 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -125,26 +124,15 @@ class ConfigExportStreamTest {
 
     HttpClient client = HttpClient.newHttpClient();
     CompletableFuture<HttpResponse<byte[]>> export;
-    try (Connection locker = dataSource.getConnection()) {
-      boolean postgresql = postgresql(locker);
-      locker.setAutoCommit(false);
-      try (Statement statement = locker.createStatement()) {
-        statement.execute(
-            postgresql ? "LOCK TABLE alias IN ACCESS EXCLUSIVE MODE" : "LOCK TABLES alias WRITE");
-        export =
-            client.sendAsync(
-                HttpRequest.newBuilder(URI.create(base + "api/v1/config"))
-                    .header("Authorization", "Bearer " + token)
-                    .build(),
-                HttpResponse.BodyHandlers.ofByteArray());
-        // The export waits for the alias table, its mailboxes sent: the database breaks off.
-        killTheSessionWaitingFor("alias", postgresql);
-        if (postgresql) {
-          locker.commit();
-        } else {
-          statement.execute("UNLOCK TABLES");
-        }
-      }
+    try (TableLock lock = new TableLock(dataSource, "alias")) {
+      export =
+          client.sendAsync(
+              HttpRequest.newBuilder(URI.create(base + "api/v1/config"))
+                  .header("Authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      // The export waits for the alias table, its mailboxes sent: the database breaks off.
+      killTheSessionWaitingFor("alias", lock.postgresql);
     }
     ExecutionException cut =
         assertThrows(ExecutionException.class, () -> export.get(60, TimeUnit.SECONDS));
@@ -159,28 +147,15 @@ class ConfigExportStreamTest {
   void aFailureBeforeTheFirstByteIsAProblem() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     CompletableFuture<HttpResponse<String>> export;
-    try (Connection locker = dataSource.getConnection()) {
-      boolean postgresql = postgresql(locker);
-      locker.setAutoCommit(false);
-      try (Statement statement = locker.createStatement()) {
-        // The admin's revision, the export's first read.
-        statement.execute(
-            postgresql
-                ? "LOCK TABLE config_revision IN ACCESS EXCLUSIVE MODE"
-                : "LOCK TABLES config_revision WRITE");
-        export =
-            client.sendAsync(
-                HttpRequest.newBuilder(URI.create(base + "api/v1/config"))
-                    .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        killTheSessionWaitingFor("config_revision", postgresql);
-        if (postgresql) {
-          locker.commit();
-        } else {
-          statement.execute("UNLOCK TABLES");
-        }
-      }
+    // The admin's revision, the export's first read.
+    try (TableLock lock = new TableLock(dataSource, "config_revision")) {
+      export =
+          client.sendAsync(
+              HttpRequest.newBuilder(URI.create(base + "api/v1/config"))
+                  .header("Authorization", "Bearer " + TestApi.ADMIN_TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      killTheSessionWaitingFor("config_revision", lock.postgresql);
     }
     HttpResponse<String> response = export.get(60, TimeUnit.SECONDS);
     assertTrue(response.statusCode() >= 500, response.statusCode() + " " + response.body());
@@ -271,7 +246,7 @@ class ConfigExportStreamTest {
         busy <= busyBefore, busy + " connections out of the pool, " + busyBefore + " before");
     try (Connection c = dataSource.getConnection();
         Statement statement = c.createStatement()) {
-      if (!postgresql(c)) {
+      if (!TableLock.postgresql(c)) {
         return;
       }
       long open = -1;
@@ -319,13 +294,5 @@ class ConfigExportStreamTest {
       }
     }
     throw new AssertionError("the export never waited for " + table);
-  }
-
-  private static boolean postgresql(Connection connection) throws SQLException {
-    return connection
-        .getMetaData()
-        .getDatabaseProductName()
-        .toLowerCase(Locale.ROOT)
-        .contains("postgres");
   }
 }
