@@ -61,7 +61,7 @@ public class HttpLimits {
     String malformed = syntaxError(context.request().uri());
     reply(
         context,
-        problem(
+        Problem.of(
             ProblemKind.MALFORMED_REQUEST,
             "the request URI is not valid" + (malformed == null ? "" : ": " + malformed),
             List.of(),
@@ -76,7 +76,7 @@ public class HttpLimits {
     if (uri.length() > config.maxUriLength()) {
       reply(
           context,
-          problem(
+          Problem.of(
               ProblemKind.URI_TOO_LONG,
               "the request URI exceeds the limit of "
                   + config.maxUriLength()
@@ -91,7 +91,7 @@ public class HttpLimits {
       // Quarkus' own check is switched off (QuarkusUriCheckOff) so that this one answers.
       reply(
           context,
-          problem(
+          Problem.of(
               ProblemKind.MALFORMED_REQUEST,
               "the request URI is not valid: " + malformed,
               List.of(),
@@ -107,7 +107,7 @@ public class HttpLimits {
     if (limit != null && declared(length) > limit.bytes()) {
       refuseBody(
           context,
-          problem(ProblemKind.PAYLOAD_TOO_LARGE, limit.refusal(), List.of(), path),
+          Problem.of(ProblemKind.PAYLOAD_TOO_LARGE, limit.refusal(), List.of(), path),
           declared(length));
       return;
     }
@@ -155,12 +155,6 @@ public class HttpLimits {
     } catch (NumberFormatException e) {
       return 0; // Netty rejects a malformed Content-Length itself
     }
-  }
-
-  private static Problem problem(
-      ProblemKind kind, String detail, List<Problem.FieldError> errors, String path) {
-    return new Problem(
-        kind.type(), kind.title(), kind.status(), detail, path, errors.isEmpty() ? null : errors);
   }
 
   private void reply(RoutingContext context, Problem problem, boolean close) {

@@ -35,6 +35,23 @@ public record Problem(
 
   public static final String MEDIA_TYPE = "application/problem+json";
 
+  /** The problem of a kind; no field errors are written as none. */
+  public static Problem of(
+      ProblemKind kind, String detail, List<FieldError> errors, String instance) {
+    return new Problem(
+        kind.type(),
+        kind.title(),
+        kind.status(),
+        detail,
+        instance,
+        errors == null || errors.isEmpty() ? null : errors);
+  }
+
+  /** The same problem, about another request path (or none). */
+  public Problem at(String path) {
+    return new Problem(type, title, status, detail, path, errors);
+  }
+
   @Schema(name = "FieldError")
   public record FieldError(
       @Schema(description = "JSON path of the offending field", example = "limits.maxQuotaMb")

@@ -44,14 +44,7 @@ public class ProblemMapper {
       List<Problem.FieldError> errors,
       Map<String, String> headers,
       String instance) {
-    Problem problem =
-        new Problem(
-            kind.type(),
-            kind.title(),
-            kind.status(),
-            detail,
-            instance,
-            errors == null || errors.isEmpty() ? null : errors);
+    Problem problem = Problem.of(kind, detail, errors, instance);
     Response.ResponseBuilder builder =
         Response.status(kind.status()).type(Problem.MEDIA_TYPE).entity(problem);
     headers.forEach(builder::header);

@@ -141,7 +141,7 @@ public class ClientConfigListener {
     // echoed.
     String path = request.path();
     String instance = MOZILLA.contains(path) || OUTLOOK.contains(path) ? path : null;
-    Problem problem = new Problem(kind.type(), kind.title(), kind.status(), detail, instance, null);
+    Problem problem = Problem.of(kind, detail, null, instance);
     String body;
     try {
       body = json.writeValueAsString(problem);

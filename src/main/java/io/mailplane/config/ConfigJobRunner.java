@@ -105,14 +105,7 @@ class ConfigJobRunner {
         return;
       }
       Problem problem = (Problem) problems.unexpected(e, null).getEntity();
-      job.failed(
-          new Problem(
-              problem.type(),
-              problem.title(),
-              problem.status(),
-              problem.detail(),
-              "/api/v1/config:apply",
-              problem.errors()));
+      job.failed(problem.at(ConfigJobs.APPLY_PATH));
       if (problem.status() >= 500) {
         LOG.warnf("config job %s failed: %s", job.id, e.toString());
       }

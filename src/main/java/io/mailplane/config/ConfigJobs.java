@@ -29,6 +29,9 @@ import java.util.concurrent.RejectedExecutionException;
 public class ConfigJobs {
   static final String PATH = "/api/v1/config/jobs/";
 
+  /** What a job's problem is about: the request that submitted it. */
+  static final String APPLY_PATH = "/api/v1/config:apply";
+
   @Inject Caller caller;
   @Inject ConfigApiConfig config;
   @Inject ConfigJobRunner runner;
@@ -81,13 +84,7 @@ public class ConfigJobs {
 
   /** The problem a failed job shows: what the synchronous apply would have answered. */
   static Problem problem(ApiException e) {
-    return new Problem(
-        e.kind().type(),
-        e.kind().title(),
-        e.kind().status(),
-        e.getMessage(),
-        "/api/v1/config:apply",
-        e.errors().isEmpty() ? null : e.errors());
+    return Problem.of(e.kind(), e.getMessage(), e.errors(), APPLY_PATH);
   }
 
   static ApiException stopped() {

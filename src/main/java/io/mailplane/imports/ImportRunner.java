@@ -577,13 +577,7 @@ class ImportRunner {
       cause = ApiException.invalid(invalid);
     }
     if (cause instanceof ApiException api) {
-      return new Problem(
-          api.kind().type(),
-          api.kind().title(),
-          api.kind().status(),
-          api.getMessage(),
-          null,
-          api.errors().isEmpty() ? null : api.errors());
+      return Problem.of(api.kind(), api.getMessage(), api.errors(), null);
     }
     if (cause instanceof ConstraintViolationException cv) {
       List<Problem.FieldError> errors =
@@ -591,24 +585,15 @@ class ImportRunner {
               .map(v -> new Problem.FieldError(v.getPropertyPath().toString(), v.getMessage()))
               .sorted(Comparator.comparing(Problem.FieldError::field))
               .toList();
-      ProblemKind kind = ProblemKind.VALIDATION_FAILED;
-      return new Problem(
-          kind.type(),
-          kind.title(),
-          kind.status(),
+      return Problem.of(
+          ProblemKind.VALIDATION_FAILED,
           errors.get(0).field() + ": " + errors.get(0).message(),
-          null,
-          errors);
+          errors,
+          null);
     }
     LOG.errorf(e, "import of %s %s failed", p.kind(), p.key());
-    ProblemKind kind = ProblemKind.INTERNAL_ERROR;
-    return new Problem(
-        kind.type(),
-        kind.title(),
-        kind.status(),
-        "unexpected failure; see the server log",
-        null,
-        null);
+    return Problem.of(
+        ProblemKind.INTERNAL_ERROR, "unexpected failure; see the server log", null, null);
   }
 
   private void heartbeat(long jobId, String state, Map<String, Map<String, Integer>> counts) {
