@@ -133,6 +133,10 @@ public class HttpLimits {
     request.exceptionHandler(failure -> request.connection().close());
     request.endHandler(ended -> request.connection().close());
     request.resume();
+    // The answer still says "Connection: close": without it a client that finished sending puts
+    // the connection back in its pool and its next request races the close below (Java's
+    // HttpClient then fails that request with "header parser received no bytes").
+    context.response().putHeader(HttpHeaders.CONNECTION, "close");
     reply(context, problem, false);
   }
 

@@ -71,6 +71,31 @@ class HttpLayerProblemsTest {
   }
 
   @Test
+  void drainedOversizedBodyAnswersConnectionCloseBeforeClosing() throws IOException {
+    // A body above the API limit that the client sends in full is read and dropped, then the
+    // connection closed: the answer must say so, or a client pools the connection and its next
+    // request races the close.
+    int size = 3 * 512 * 1024;
+    try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /api/v1/domains HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + io.mailplane.TestApi.ADMIN_TOKEN
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + size
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[size]);
+      out.flush();
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(response.startsWith("HTTP/1.1 413"), response);
+      assertTrue(response.toLowerCase().contains("\r\nconnection: close\r\n"), response);
+      assertTrue(response.contains("urn:mailplane:problem:payload-too-large"), response);
+    }
+  }
+
+  @Test
   void malformedPercentEncodingIsAProblem() throws IOException {
     // Sent raw: HTTP client libraries refuse to send such a URI at all.
     for (String target :
