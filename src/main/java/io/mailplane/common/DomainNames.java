@@ -28,10 +28,16 @@ public final class DomainNames {
       throw new InvalidValueException(field, "is too long");
     }
     String ascii;
-    try {
-      ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidValueException(field, "is not a valid domain name");
+    if (isStd3Ascii(name)) {
+      // What toASCII returns for such a name, unchanged; a bulk load normalizes the same few
+      // domains millions of times, and toASCII copies every label through a StringBuilder.
+      ascii = name.toLowerCase(Locale.ROOT);
+    } else {
+      try {
+        ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidValueException(field, "is not a valid domain name");
+      }
     }
     if (ascii.length() > 253) {
       throw new InvalidValueException(field, "must be at most 253 characters");
@@ -53,6 +59,34 @@ public final class DomainNames {
       throw new InvalidValueException(field, "must not end in a numeric label");
     }
     return ascii;
+  }
+
+  /**
+   * ASCII letters, digits and hyphens in labels of 1 to 63 characters that neither start nor end
+   * with a hyphen: the names {@link IDN#toASCII(String, int)} with STD3 rules passes through as
+   * they are (it prepares and encodes only names with non-ASCII characters).
+   */
+  static boolean isStd3Ascii(String name) {
+    int labelStart = 0;
+    for (int i = 0; i <= name.length(); i++) {
+      char c = i < name.length() ? name.charAt(i) : '.';
+      if (c == '.') {
+        int length = i - labelStart;
+        if (length < 1
+            || length > 63
+            || name.charAt(labelStart) == '-'
+            || name.charAt(i - 1) == '-') {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
