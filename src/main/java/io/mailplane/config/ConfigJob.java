@@ -53,6 +53,11 @@ final class ConfigJob {
         });
   }
 
+  /** Whether the list of changes can take more: if not, a chunk's changes are only counted. */
+  synchronized boolean listsChanges() {
+    return changes.size() < LISTED_CHANGES;
+  }
+
   /** A chunk's transaction committed: entries of the section applied (or deleted by prune). */
   synchronized void done(String section, ConfigPlan plan, int entries, boolean deletes) {
     long[] progress = sections.get(section);

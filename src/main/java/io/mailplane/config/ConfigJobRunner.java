@@ -266,7 +266,8 @@ class ConfigJobRunner {
 
   private void applyChunk(ConfigJob job, ConfigSection<?> section, List<Object> chunk) {
     ConfigDocument part = ConfigDocument.of(section.name(), List.copyOf(chunk));
-    ConfigPlan plan = service.run(part, false, false, Precondition.NONE).result();
+    ConfigPlan plan =
+        service.run(part, false, false, Precondition.NONE, job.listsChanges()).result();
     job.done(section.name(), plan, chunk.size(), false);
     chunk.clear();
   }

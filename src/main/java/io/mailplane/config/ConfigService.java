@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,6 +156,21 @@ public class ConfigService {
    */
   public Outcome run(
       ConfigDocument document, boolean prune, boolean dryRun, Precondition condition) {
+    return run(document, prune, dryRun, condition, true);
+  }
+
+  /**
+   * As {@link #run(ConfigDocument, boolean, boolean, Precondition)}; with detailed false, the
+   * plan's changes for objects created in batches carry no fields: they are counted, not read back
+   * after the writes. For a job whose list of changes is already full, to which such a chunk's
+   * reads would cost about as much as its writes and show nothing.
+   */
+  public Outcome run(
+      ConfigDocument document,
+      boolean prune,
+      boolean dryRun,
+      Precondition condition,
+      boolean detailed) {
     Map<ConfigSection<?>, Map<String, ?>> desired = desired(document);
     if (condition.isConditional()) {
       // Cheap and early: a stale If-Match must not first cost every plaintext password's hash. The
@@ -167,7 +184,8 @@ public class ConfigService {
             section instanceof MailboxSection ? passwords.resolve(mailboxes(entries)) : entries);
     int count = desired.values().stream().mapToInt(Map::size).sum();
     Outcome outcome =
-        transaction(count, dryRun, () -> inTransaction(desired, prune, dryRun, condition));
+        transaction(
+            count, dryRun, () -> inTransaction(desired, prune, dryRun, condition, detailed));
     if (!dryRun) {
       statistics.created(outcome.plan().summary().create());
     }
@@ -192,7 +210,7 @@ public class ConfigService {
           em.clear();
           Map<ConfigSection<?>, Set<String>> touched = Map.of(section, new TreeSet<>(keys));
           List<ConfigPlan.Change> changes =
-              diff(touched, Map.of(section, before), Map.of(section, section.find(keys)));
+              diff(touched, Map.of(section, before), Map.of(section, section.find(keys)), Map.of());
           AtomicLong committed = new AtomicLong(revision);
           revisions.onCommitted(committed::set);
           return new Outcome(
@@ -266,7 +284,8 @@ public class ConfigService {
       Map<ConfigSection<?>, Map<String, ?>> desired,
       boolean prune,
       boolean dryRun,
-      Precondition condition) {
+      Precondition condition,
+      boolean detailed) {
     Optional<Set<String>> scope = caller.visibleDomains();
     long revision = revisions.current(scope);
     condition.check(revision);
@@ -310,19 +329,32 @@ public class ConfigService {
       ConfigSection<?> section = ordered.get(i);
       deleteEach(section, missing.getOrDefault(section, List.of()), writes);
     }
+    // New objects written in batches that the plan counts without reading them back.
+    Map<ConfigSection<?>, Set<String>> unread = new HashMap<>();
     for (ConfigSection<?> section : ordered) {
       Map<String, ?> wanted = desired.get(section);
       if (wanted != null) {
-        putAll(section, wanted, before.get(section), writes);
+        Set<String> created = new HashSet<>();
+        putAll(section, wanted, before.get(section), writes, detailed ? null : created);
+        unread.put(section, created);
       }
     }
     em.flush();
     em.clear();
     Map<ConfigSection<?>, Map<String, ?>> after = new LinkedHashMap<>();
-    touched.forEach((section, keys) -> after.put(section, section.find(keys)));
+    touched.forEach(
+        (section, keys) -> {
+          Set<String> skipped = unread.getOrDefault(section, Set.of());
+          after.put(
+              section,
+              section.find(
+                  skipped.isEmpty()
+                      ? keys
+                      : keys.stream().filter(key -> !skipped.contains(key)).toList()));
+        });
     // Copies too: the commit need not check thousands of loaded entities for changes.
     em.clear();
-    List<ConfigPlan.Change> changes = diff(touched, before, after);
+    List<ConfigPlan.Change> changes = diff(touched, before, after, unread);
     ConfigPlan plan =
         new ConfigPlan(revision, dryRun, prune, summary(changes), List.copyOf(changes));
     AtomicLong committed = new AtomicLong(revision);
@@ -544,7 +576,11 @@ public class ConfigService {
    */
   @SuppressWarnings("unchecked")
   private <T> void putAll(
-      ConfigSection<T> section, Map<String, ?> wanted, Map<String, ?> current, Writes writes) {
+      ConfigSection<T> section,
+      Map<String, ?> wanted,
+      Map<String, ?> current,
+      Writes writes,
+      Set<String> unread) {
     wanted.forEach(
         (key, entry) -> {
           Object now = current.get(key);
@@ -563,22 +599,24 @@ public class ConfigService {
       if (!current.containsKey(entry.getKey())) {
         chunk.put(entry.getKey(), (T) entry.getValue());
         if (chunk.size() >= section.createChunk()) {
-          create(section, chunk, writes);
+          create(section, chunk, writes, unread);
           chunk.clear();
         }
       }
     }
     if (!chunk.isEmpty()) {
-      create(section, chunk, writes);
+      create(section, chunk, writes, unread);
     }
   }
 
   /**
    * A refused chunk of several names no entry, and changed nothing: putting its entries one by one
    * (as before there were chunks) fails at the entry to name, the same way. The whole document
-   * rolls back either way.
+   * rolls back either way. The keys of a batch that went in are added to unread (when not null): a
+   * batch writes exactly its new objects, so the plan may count them without reading them back.
    */
-  private <T> void create(ConfigSection<T> section, Map<String, T> chunk, Writes writes) {
+  private <T> void create(
+      ConfigSection<T> section, Map<String, T> chunk, Writes writes, Set<String> unread) {
     if (chunk.size() == 1) {
       String key = chunk.keySet().iterator().next();
       at(
@@ -588,6 +626,7 @@ public class ConfigService {
             return null;
           });
       writes.done();
+      countUnread(section, chunk, unread);
       return;
     }
     try {
@@ -608,6 +647,15 @@ public class ConfigService {
               : (ApiException) refused);
     }
     writes.done(chunk.size());
+    countUnread(section, chunk, unread);
+  }
+
+  /** Only a section with its own batch path is known to write exactly the objects it was given. */
+  private static void countUnread(
+      ConfigSection<?> section, Map<String, ?> chunk, Set<String> unread) {
+    if (unread != null && section.createChunk() > 1) {
+      unread.addAll(chunk.keySet());
+    }
   }
 
   /** Runs one object's step; its failure names the object, so a client can find it. */
@@ -640,14 +688,23 @@ public class ConfigService {
     return new ApiException(e.kind(), detail, errors, e.headers());
   }
 
+  /** The plan's changes; the unread keys are creates whose fields were not read back. */
   private List<ConfigPlan.Change> diff(
       Map<ConfigSection<?>, Set<String>> touched,
       Map<ConfigSection<?>, Map<String, ?>> before,
-      Map<ConfigSection<?>, Map<String, ?>> after) {
+      Map<ConfigSection<?>, Map<String, ?>> after,
+      Map<ConfigSection<?>, Set<String>> unread) {
     List<ConfigPlan.Change> changes = new ArrayList<>();
     touched.forEach(
         (section, keys) -> {
+          Set<String> created = unread.getOrDefault(section, Set.of());
           for (String key : keys) {
+            if (created.contains(key)) {
+              changes.add(
+                  new ConfigPlan.Change(
+                      section.resourceType().wireName(), section.name(), key, "create", List.of()));
+              continue;
+            }
             Object old = before.get(section).get(key);
             Object now = after.get(section).get(key);
             if (Objects.equals(old, now)) {

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,6 +82,44 @@ class ConfigJobTest {
             async(admin()).body(doc).post("/api/v1/config:apply?prune=false").header("Location"));
     assertEquals("succeeded", again.getString("state"));
     assertEquals(0, again.getInt("summary.create") + again.getInt("summary.update"));
+    for (List<?> fields : job.<List<?>>getList("changes.fields")) {
+      assertFalse(fields.isEmpty(), "a listed create shows its fields");
+    }
+  }
+
+  /**
+   * Once the list of changes is full, a chunk's new objects are counted without being read back;
+   * updates and creates are still counted exactly, and what is listed still shows its fields.
+   */
+  @Test
+  void changesBeyondTheListAreCountedExactly() {
+    String domain = domains.create();
+    await(
+        admin(),
+        async(admin())
+            .body(mailboxes(2_000, i -> mailbox(i, domain, 1024)))
+            .post("/api/v1/config:apply?prune=false")
+            .header("Location"));
+    // 600 updates (entries 1,400 to 1,999), then 600 new mailboxes: 1,200 changes, 1,000 listed.
+    String doc = mailboxes(2_600, i -> mailbox(i, domain, i >= 1_400 ? 2048 : 1024));
+    JsonPath job =
+        await(
+            admin(),
+            async(admin()).body(doc).post("/api/v1/config:apply?prune=false").header("Location"));
+    assertEquals("succeeded", job.getString("state"), job.prettify());
+    assertEquals(600, job.getInt("summary.update"));
+    assertEquals(600, job.getInt("summary.create"));
+    assertEquals(ConfigJob.LISTED_CHANGES, job.getList("changes").size());
+    assertEquals(200, job.getLong("changesOmitted"));
+    for (List<?> fields : job.<List<?>>getList("changes.fields")) {
+      assertFalse(fields.isEmpty(), "a listed change shows its fields");
+    }
+    admin()
+        .get("/api/v1/mailboxes/user1999@" + domain)
+        .then()
+        .statusCode(200)
+        .body("quotaMb", equalTo(2048));
+    admin().get("/api/v1/mailboxes/user2599@" + domain).then().statusCode(200);
   }
 
   /** The job's problem is the synchronous apply's, and nothing of the document is applied. */
