@@ -162,8 +162,8 @@ public class ConfigService {
   /**
    * As {@link #run(ConfigDocument, boolean, boolean, Precondition)}; with detailed false, the
    * plan's changes for objects created in batches carry no fields: they are counted, not read back
-   * after the writes. For a job whose list of changes is already full, to which such a chunk's
-   * reads would cost about as much as its writes and show nothing.
+   * after the writes. For a job whose list of changes is already full: reading such a chunk back
+   * would cost a good share of its writes and show nothing.
    */
   public Outcome run(
       ConfigDocument document,
