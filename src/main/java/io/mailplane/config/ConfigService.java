@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +34,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -329,16 +329,14 @@ public class ConfigService {
       ConfigSection<?> section = ordered.get(i);
       deleteEach(section, missing.getOrDefault(section, List.of()), writes);
     }
-    // New objects written in batches that the plan counts without reading them back.
-    Map<ConfigSection<?>, Set<String>> unread = new HashMap<>();
     for (ConfigSection<?> section : ordered) {
       Map<String, ?> wanted = desired.get(section);
       if (wanted != null) {
-        Set<String> created = new HashSet<>();
-        putAll(section, wanted, before.get(section), writes, detailed ? null : created);
-        unread.put(section, created);
+        putAll(section, wanted, before.get(section), writes);
       }
     }
+    Map<ConfigSection<?>, Set<String>> unread =
+        detailed ? Map.of() : createdInBatches(desired, before);
     em.flush();
     em.clear();
     Map<ConfigSection<?>, Map<String, ?>> after = new LinkedHashMap<>();
@@ -576,11 +574,7 @@ public class ConfigService {
    */
   @SuppressWarnings("unchecked")
   private <T> void putAll(
-      ConfigSection<T> section,
-      Map<String, ?> wanted,
-      Map<String, ?> current,
-      Writes writes,
-      Set<String> unread) {
+      ConfigSection<T> section, Map<String, ?> wanted, Map<String, ?> current, Writes writes) {
     wanted.forEach(
         (key, entry) -> {
           Object now = current.get(key);
@@ -599,24 +593,22 @@ public class ConfigService {
       if (!current.containsKey(entry.getKey())) {
         chunk.put(entry.getKey(), (T) entry.getValue());
         if (chunk.size() >= section.createChunk()) {
-          create(section, chunk, writes, unread);
+          create(section, chunk, writes);
           chunk.clear();
         }
       }
     }
     if (!chunk.isEmpty()) {
-      create(section, chunk, writes, unread);
+      create(section, chunk, writes);
     }
   }
 
   /**
    * A refused chunk of several names no entry, and changed nothing: putting its entries one by one
    * (as before there were chunks) fails at the entry to name, the same way. The whole document
-   * rolls back either way. The keys of a batch that went in are added to unread (when not null): a
-   * batch writes exactly its new objects, so the plan may count them without reading them back.
+   * rolls back either way.
    */
-  private <T> void create(
-      ConfigSection<T> section, Map<String, T> chunk, Writes writes, Set<String> unread) {
+  private <T> void create(ConfigSection<T> section, Map<String, T> chunk, Writes writes) {
     if (chunk.size() == 1) {
       String key = chunk.keySet().iterator().next();
       at(
@@ -626,7 +618,6 @@ public class ConfigService {
             return null;
           });
       writes.done();
-      countUnread(section, chunk, unread);
       return;
     }
     try {
@@ -647,15 +638,29 @@ public class ConfigService {
               : (ApiException) refused);
     }
     writes.done(chunk.size());
-    countUnread(section, chunk, unread);
   }
 
-  /** Only a section with its own batch path is known to write exactly the objects it was given. */
-  private static void countUnread(
-      ConfigSection<?> section, Map<String, ?> chunk, Set<String> unread) {
-    if (unread != null && section.createChunk() > 1) {
-      unread.addAll(chunk.keySet());
-    }
+  /**
+   * The keys the writes created through a section's own batch path: after they all went in, the
+   * desired keys that had no object before. Only such a path is known to write exactly the objects
+   * it was given (a batch that fails refuses them all, and the document rolls back), so the plan
+   * may count them without reading them back.
+   */
+  private static Map<ConfigSection<?>, Set<String>> createdInBatches(
+      Map<ConfigSection<?>, Map<String, ?>> desired, Map<ConfigSection<?>, Map<String, ?>> before) {
+    Map<ConfigSection<?>, Set<String>> created = new HashMap<>();
+    desired.forEach(
+        (section, wanted) -> {
+          if (section.createChunk() > 1) {
+            Map<String, ?> existing = before.getOrDefault(section, Map.of());
+            created.put(
+                section,
+                wanted.keySet().stream()
+                    .filter(key -> !existing.containsKey(key))
+                    .collect(Collectors.toSet()));
+          }
+        });
+    return created;
   }
 
   /** Runs one object's step; its failure names the object, so a client can find it. */
